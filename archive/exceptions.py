@@ -1,0 +1,25 @@
+"""The few domain errors Palimpsest raises; the CLI turns them into messages and exit codes."""
+
+
+class PalimpsestError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class ConfigError(PalimpsestError):
+    """A seed file, option or setting is invalid. The CLI exits with code 2."""
+
+
+class ArchiveWriteError(PalimpsestError):
+    """A WARC record could not be written (disk full, I/O error). The crawl stops."""
+
+
+class CorruptArchiveError(PalimpsestError):
+    """A WARC file or record does not read back as it should."""
+
+
+class NotFoundError(PalimpsestError):
+    """The index has nothing for the URL or time asked about."""
+
+
+class LockHeldError(PalimpsestError):
+    """Another crawl holds the data folder's lock."""

@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, the spider, WARC capture wiring and pipelines."""
