@@ -1,0 +1,85 @@
+"""URL syntax checks and the canonical form under which a page is tracked.
+
+Only http and https are ever fetched. URLs that different parsers could read differently
+(backslashes, credentials, control characters) are refused outright: the hostname one parser
+sees must be the hostname the connection goes to.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+ALLOWED_SCHEMES = ("http", "https")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Query parameters that only say where a click came from; an article is the same without them.
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|_ga|ref_src)$", re.I
+)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+class UnsafeURLError(ValueError):
+    """A URL Palimpsest will not fetch, with the reason in the message."""
+
+
+def check_url_syntax(url: str) -> str:
+    """Return the canonical form of an absolute http(s) URL, or raise UnsafeURLError.
+
+    >>> check_url_syntax("HTTPS://Example.ORG:443/a b?x=1#top")
+    'https://example.org/a%20b?x=1'
+    >>> check_url_syntax("file:///etc/passwd")
+    Traceback (most recent call last):
+    ...
+    archive.urls.UnsafeURLError: scheme 'file' is not fetched (only http and https)
+    """
+    if "\\" in url:
+        raise UnsafeURLError("backslash in URL (parsers disagree on where the host ends)")
+    stripped = url.strip()
+    if _CONTROL.search(stripped.replace(" ", "")):
+        raise UnsafeURLError("control character in URL")
+    stripped = stripped.replace(" ", "%20")
+    try:
+        parts = urlsplit(stripped)
+        port = parts.port
+    except ValueError as exc:
+        raise UnsafeURLError(f"malformed URL: {exc}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        shown = scheme or "(none)"
+        raise UnsafeURLError(f"scheme {shown!r} is not fetched (only http and https)")
+    if "@" in parts.netloc:
+        raise UnsafeURLError("credentials in URL are refused (user@host)")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise UnsafeURLError("URL has no host")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc += f":{port}"
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc.lower(), path, parts.query, ""))
+
+
+def canonical_url(url: str) -> str:
+    """The URL a page is tracked under: canonical syntax without click-tracking parameters.
+
+    >>> canonical_url("https://news.example/a?utm_source=rss&id=7#c")
+    'https://news.example/a?id=7'
+    """
+    checked = check_url_syntax(url)
+    parts = urlsplit(checked)
+    if not parts.query:
+        return checked
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMS.match(k)]
+    query = urlencode(kept, doseq=True) if len(kept) != _count_params(parts.query) else parts.query
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def host_of(url: str) -> str:
+    """The lower-case host name of a URL ('' when there is none)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _count_params(query: str) -> int:
+    return len(parse_qsl(query, keep_blank_values=True))
