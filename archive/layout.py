@@ -1,0 +1,80 @@
+"""Where things live in a data folder. The layout is a pywb collection root as it stands:
+
+    DATA/collections/<collection>/archive/*.warc.gz
+    DATA/collections/<collection>/indexes/index.cdxj
+    DATA/index.sqlite
+    DATA/crawl.lock
+    DATA/logs/
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from archive.exceptions import ConfigError
+
+DEFAULT_DATA = "data"
+_COLLECTION_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def default_data_dir() -> Path:
+    """`$PALIMPSEST_DATA`, else `./data`."""
+    return Path(os.environ.get("PALIMPSEST_DATA") or DEFAULT_DATA)
+
+
+def check_collection(name: str) -> str:
+    """Refuse collection names that could escape the data folder (`..`, `/`, …)."""
+    if not _COLLECTION_RX.match(name) or ".." in name:
+        raise ConfigError(
+            f"collection {name!r}: use 1-64 letters, digits, '.', '_' or '-' "
+            "(starting with a letter or digit)"
+        )
+    return name
+
+
+class DataLayout:
+    """Paths inside one data folder."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    @property
+    def collections_dir(self) -> Path:
+        return self.root / "collections"
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.sqlite"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / "crawl.lock"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs"
+
+    def archive_dir(self, collection: str) -> Path:
+        return self.collections_dir / check_collection(collection) / "archive"
+
+    def indexes_dir(self, collection: str) -> Path:
+        return self.collections_dir / check_collection(collection) / "indexes"
+
+    def cdxj_path(self, collection: str) -> Path:
+        return self.indexes_dir(collection) / "index.cdxj"
+
+    def collections(self) -> list[str]:
+        """Collections that have an archive folder, sorted."""
+        if not self.collections_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.collections_dir.iterdir()
+                      if (p / "archive").is_dir() and _COLLECTION_RX.match(p.name))
+
+    def warc_files(self, collection: str) -> list[Path]:
+        """Finished WARC files of a collection in name order (which is time order)."""
+        directory = self.archive_dir(collection)
+        if not directory.is_dir():
+            return []
+        return sorted(directory.glob("*.warc.gz"))
