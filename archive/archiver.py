@@ -1,0 +1,209 @@
+"""The archiver: writes each exchange to WARC, decides revisits and versions, indexes it.
+
+It knows nothing of Scrapy; the crawler hands it plain `HttpExchange`s, and `import` can too.
+Index rows are committed in batches, each only after the WARC bytes they point at are synced,
+so the index never points at a record that is not on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Callable, Sequence
+
+from warcio.utils import Digester
+
+from archive import __version__
+from archive.index import SqliteIndex, open_index
+from archive.ingest import Ingestor, RecordInfo
+from archive.layout import DataLayout
+from archive.records import CaptureRef, HttpExchange, RecordFactory
+from archive.warc import DEFAULT_GZIP_LEVEL, DEFAULT_MAX_BYTES, WarcFileWriter
+
+logger = logging.getLogger(__name__)
+
+COMMIT_EVERY_RECORDS = 200
+COMMIT_EVERY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    """What was written for one exchange."""
+
+    url: str
+    record_id: str
+    date: str
+    kind: str  # response | revisit | not-modified
+    status: int
+    refers_to: CaptureRef | None = None  # the original, for revisits
+    outcome: str | None = None  # for revisits: how the text relates to before (archive.ingest)
+
+    @property
+    def is_revisit(self) -> bool:
+        return self.kind != "response"
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest of a body, as warcio writes it (sha1, base32)."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
+
+
+def software_versions() -> str:
+    """`palimpsest/x (scrapy/y, warcio/z, trafilatura/w)` for warcinfo records."""
+    parts = []
+    for package in ("scrapy", "warcio", "trafilatura"):
+        try:
+            parts.append(f"{package}/{importlib_metadata.version(package)}")
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    return f"palimpsest/{__version__} ({', '.join(parts)})"
+
+
+class Archiver:
+    """One collection's writer, index and ingest, used by one process at a time."""
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        collection: str,
+        *,
+        warcinfo: dict[str, str] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        gzip_level: int = DEFAULT_GZIP_LEVEL,
+        factory: RecordFactory | None = None,
+        index: SqliteIndex | None = None,
+        file_suffix: str = "",
+        clock: Callable | None = None,
+    ) -> None:
+        self.layout = DataLayout(data_dir)
+        self.collection = collection
+        self.factory = factory or RecordFactory()
+        self.index = index or open_index(self.layout.root)
+        self.ingestor = Ingestor(self.index, collection)
+        fields = {"software": software_versions(), "format": "WARC File Format 1.1",
+                  "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+                                "warc-format/warc-1.1/",
+                  "isPartOf": collection}
+        fields.update(warcinfo or {})
+        writer_options = {"clock": clock} if clock else {}
+        self.writer = WarcFileWriter(
+            self.layout.archive_dir(collection), collection, self.factory, warcinfo=fields,
+            max_bytes=max_bytes, gzip_level=gzip_level, suffix=file_suffix, **writer_options,
+        )
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    # -- exchanges ----------------------------------------------------------------------------
+
+    def capture(self, ex: HttpExchange) -> CaptureResult:
+        """Write the request and the response (or a revisit) of one exchange and index them."""
+        response_id = self.factory.new_id()
+        original: CaptureRef | None = None
+        if ex.status == 304:
+            previous = self.index.latest_response(ex.url)
+            if previous is not None:
+                original = CaptureRef(previous.record_id, previous.url, previous.fetched_at,
+                                      previous.payload_digest)
+            response = self.factory.revisit_not_modified(ex, response_id, original)
+            kind = "not-modified"
+        else:
+            digest = payload_digest(ex.body)
+            earlier = None
+            if 200 <= ex.status < 300 and not ex.truncated:
+                earlier = self.index.find_payload(ex.url, digest)
+            if earlier is not None:
+                original = CaptureRef(earlier.record_id, earlier.url, earlier.fetched_at, digest)
+                response = self.factory.revisit_identical(ex, response_id, original)
+                kind = "revisit"
+            else:
+                response = self.factory.response(ex, response_id)
+                kind = "response"
+        request = self.factory.request(ex, self.factory.new_id(), concurrent_to=response_id)
+        outcomes = self._write_and_index([request, response])
+        date = response.rec_headers.get_header("WARC-Date")
+        return CaptureResult(ex.url, response_id, date, kind, ex.status, original, outcomes[1])
+
+    def describe(self, capture: CaptureResult, data: dict, text: str | None = None) -> str | None:
+        """Write the pageinfo metadata (and the text, when it is a new version) of a capture.
+
+        Returns how the text relates to the URL's earlier captures (see archive.ingest).
+        """
+        records = [self.factory.metadata(capture.url, capture.record_id, data, capture.date)]
+        text_hash = data.get("text_hash")
+        if (data.get("status") == "ok" and text is not None and text_hash
+                and not self.index.has_version(capture.url, text_hash)):
+            records.append(self.factory.conversion(capture.url, capture.record_id, text,
+                                                   capture.date))
+        outcomes = self._write_and_index(records, data=data)
+        return outcomes[0]
+
+    # -- batching -----------------------------------------------------------------------------
+
+    def _write_and_index(self, records, data: dict | None = None) -> list[str | None]:
+        locations = self.writer.write_group(records)
+        self.index.begin()
+        outcomes = []
+        for record, location in zip(records, locations):
+            payload = data if record.rec_type == "metadata" else None
+            info = RecordInfo.from_record(record, location.filename, location.offset,
+                                          location.length, data=payload)
+            outcomes.append(self.ingestor.apply(info))
+        last = locations[-1]
+        self.index.set_indexed_to(last.filename, self.collection, last.offset + last.length)
+        self._pending += len(records)
+        self.maybe_commit()
+        return outcomes
+
+    def maybe_commit(self) -> None:
+        """Commit when enough records or time have passed since the last commit."""
+        if self._pending >= COMMIT_EVERY_RECORDS or \
+                time.monotonic() - self._last_commit >= COMMIT_EVERY_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Sync the WARC bytes, then commit the index rows that point at them."""
+        self.writer.sync()
+        self.index.commit()
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        """Commit, close the WARC file (renaming it from `.open`) and the index."""
+        try:
+            self.commit()
+        finally:
+            self.writer.close()
+            self.index.close()
+
+
+def pageinfo(
+    *,
+    role: str,
+    status: str,
+    text_hash: str | None = None,
+    extraction: dict | None = None,
+    links: Sequence[str] = (),
+    cited_by: Sequence[dict] = (),
+    discovered: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> dict:
+    """The JSON of a pageinfo metadata record; keys are documented in README (Data layout)."""
+    data: dict = {"role": role, "status": status}
+    if text_hash:
+        data["text_hash"] = text_hash
+    if extraction:
+        data.update(extraction)
+    if links:
+        data["links"] = list(links)
+    if cited_by:
+        data["cited_by"] = list(cited_by)
+    if discovered:
+        data["discovered"] = list(discovered)
+    if ignore:
+        data["ignore"] = list(ignore)
+    return data

@@ -1,0 +1,87 @@
+-- Palimpsest index, schema version 1. Derived data: `palimpsest reindex` rebuilds it from the WARCs.
+-- Times are ISO 8601 UTC strings with microseconds and a Z, so they sort as text.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One row per URL ever captured.
+CREATE TABLE IF NOT EXISTS pages (
+    url           TEXT PRIMARY KEY,
+    collection    TEXT NOT NULL,
+    role          TEXT NOT NULL,          -- article | source | listing | feed | sitemap | other
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL,
+    last_status   INTEGER,
+    state         TEXT NOT NULL,          -- live | gone | redirected | error
+    etag          TEXT,
+    last_modified TEXT,
+    last_change   TEXT,                   -- when the text hash last changed
+    next_due      TEXT,
+    fetches       INTEGER NOT NULL DEFAULT 0,
+    changes       INTEGER NOT NULL DEFAULT 0
+);
+
+-- One row per response or revisit record.
+CREATE TABLE IF NOT EXISTS captures (
+    id             INTEGER PRIMARY KEY,
+    url            TEXT NOT NULL,
+    collection     TEXT NOT NULL,
+    fetched_at     TEXT NOT NULL,
+    status         INTEGER,
+    kind           TEXT NOT NULL,         -- response | revisit | not-modified
+    record_id      TEXT NOT NULL UNIQUE,
+    refers_to      TEXT,                  -- original record of a revisit
+    payload_digest TEXT,
+    mime           TEXT,
+    warc_file      TEXT NOT NULL,
+    warc_offset    INTEGER NOT NULL,
+    warc_length    INTEGER NOT NULL,
+    truncated      TEXT,
+    text_hash      TEXT,                  -- from the metadata record, or inherited by a revisit
+    extraction     TEXT,                  -- ok | failed | not-article | NULL (not extracted)
+    title          TEXT
+);
+CREATE INDEX IF NOT EXISTS captures_by_url ON captures (url, fetched_at);
+CREATE INDEX IF NOT EXISTS captures_by_digest ON captures (url, payload_digest);
+CREATE INDEX IF NOT EXISTS captures_by_time ON captures (fetched_at);
+
+-- One row per distinct text of a URL; A -> B -> A keeps two rows and moves A's last_seen.
+CREATE TABLE IF NOT EXISTS versions (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL,
+    text_hash     TEXT NOT NULL,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL,
+    title         TEXT,
+    byline        TEXT,
+    published     TEXT,
+    first_capture INTEGER NOT NULL,
+    text_file     TEXT,                   -- the conversion record holding the text
+    text_offset   INTEGER,
+    text_length   INTEGER,
+    UNIQUE (url, text_hash)
+);
+CREATE INDEX IF NOT EXISTS versions_by_first_seen ON versions (first_seen);
+
+-- Article capture -> source it cited; source_capture is the fetch made because of it.
+CREATE TABLE IF NOT EXISTS citations (
+    id                INTEGER PRIMARY KEY,
+    article_url       TEXT NOT NULL,
+    article_capture   INTEGER NOT NULL,
+    article_text_hash TEXT,
+    source_url        TEXT NOT NULL,
+    source_capture    INTEGER,
+    cited_at          TEXT NOT NULL,
+    UNIQUE (article_capture, source_url)
+);
+CREATE INDEX IF NOT EXISTS citations_by_source ON citations (source_url);
+CREATE INDEX IF NOT EXISTS citations_by_article ON citations (article_url);
+
+-- How far each WARC file has been indexed, so a restart indexes only what is new.
+CREATE TABLE IF NOT EXISTS warc_files (
+    filename    TEXT PRIMARY KEY,
+    collection  TEXT NOT NULL,
+    indexed_to  INTEGER NOT NULL
+);

@@ -1,0 +1,286 @@
+"""The index on SQLite: WAL mode, a busy timeout, and one writer transaction at a time.
+
+Readers (history, report, replay) never block the crawl and the crawl never blocks them: WAL
+lets both run at once. Writers take `BEGIN IMMEDIATE`, because a read transaction that later
+upgrades to a write fails at once with "database is locked", ignoring the busy timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from archive.index.base import Capture, Citation, Page, Version
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
+_BUSY_RETRIES = 5
+
+
+def _rows(cursor: sqlite3.Cursor, cls):
+    return [cls(**dict(row)) for row in cursor.fetchall()]
+
+
+def _one(cursor: sqlite3.Cursor, cls):
+    row = cursor.fetchone()
+    return cls(**dict(row)) if row is not None else None
+
+
+class SqliteIndex:
+    """The default index backend: one file, `DATA/index.sqlite`."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
+                                      isolation_level=None, check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                      check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self._in_tx = False
+        if not readonly:
+            self._setup()
+
+    def _setup(self) -> None:
+        # journal_mode=WAL persists in the file; asking again is cheap and harmless, but it can
+        # itself meet a lock when many processes start at once, hence the retry.
+        self._retry(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL commits stay crash-safe at NORMAL
+        self.db.execute("PRAGMA foreign_keys=ON")
+        schema = resources.files("archive.index").joinpath("schema.sql").read_text("utf-8")
+        self._retry(lambda: self.db.executescript(schema))
+        self._retry(lambda: self.db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        ))
+
+    # -- transactions -------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start the writer transaction (a no-op when one is open)."""
+        if not self._in_tx:
+            self._retry(lambda: self.db.execute("BEGIN IMMEDIATE"))
+            self._in_tx = True
+
+    def commit(self) -> None:
+        """Commit the writer transaction, if any."""
+        if self._in_tx:
+            self._retry(lambda: self.db.execute("COMMIT"))
+            self._in_tx = False
+
+    def rollback(self) -> None:
+        if self._in_tx:
+            self.db.execute("ROLLBACK")
+            self._in_tx = False
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    def _retry(self, action):
+        """Run `action`, retrying a bounded number of times while the database is busy."""
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == _BUSY_RETRIES - 1:
+                    raise
+                logger.warning("index busy (%s); retrying", exc)
+                time.sleep(0.2 * (attempt + 1))
+        return None
+
+    def _x(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    # -- captures -----------------------------------------------------------------------------
+
+    def add_capture(self, capture: Capture) -> int:
+        """Insert a capture row (idempotent on record_id) and return its id."""
+        fields = capture.row()
+        fields.pop("id", None)
+        columns = ", ".join(fields)
+        marks = ", ".join(f":{name}" for name in fields)
+        self._x(f"INSERT OR IGNORE INTO captures ({columns}) VALUES ({marks})", fields)
+        return self._x("SELECT id FROM captures WHERE record_id = ?",
+                       (capture.record_id,)).fetchone()[0]
+
+    def capture_by_record(self, record_id: str) -> Capture | None:
+        return _one(self._x("SELECT * FROM captures WHERE record_id = ?", (record_id,)), Capture)
+
+    def capture_by_id(self, capture_id: int) -> Capture | None:
+        return _one(self._x("SELECT * FROM captures WHERE id = ?", (capture_id,)), Capture)
+
+    def find_payload(self, url: str, payload_digest: str) -> Capture | None:
+        """The earliest full response of `url` with this payload digest (a revisit's target)."""
+        return _one(self._x(
+            "SELECT * FROM captures WHERE url = ? AND payload_digest = ? AND kind = 'response' "
+            "AND truncated IS NULL ORDER BY fetched_at LIMIT 1", (url, payload_digest)), Capture)
+
+    def latest_text_capture(self, url: str, before: str | None = None) -> Capture | None:
+        """The newest capture of `url` whose text was extracted successfully."""
+        sql = "SELECT * FROM captures WHERE url = ? AND extraction = 'ok'"
+        params: list[Any] = [url]
+        if before is not None:
+            sql += " AND fetched_at <= ?"
+            params.append(before)
+        return _one(self._x(sql + " ORDER BY fetched_at DESC, id DESC LIMIT 1", params), Capture)
+
+    def latest_response(self, url: str) -> Capture | None:
+        """The newest full 2xx response of `url` (the target of a server-not-modified revisit)."""
+        return _one(self._x(
+            "SELECT * FROM captures WHERE url = ? AND kind = 'response' AND status BETWEEN 200 "
+            "AND 299 ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,)), Capture)
+
+    def set_capture_text(self, capture_id: int, text_hash: str | None, extraction: str,
+                         title: str | None) -> None:
+        self._x("UPDATE captures SET text_hash = ?, extraction = ?, title = ? WHERE id = ?",
+                (text_hash, extraction, title, capture_id))
+
+    def captures(self, url: str) -> list[Capture]:
+        """Every capture of `url`, oldest first."""
+        return _rows(self._x("SELECT * FROM captures WHERE url = ? ORDER BY fetched_at, id",
+                             (url,)), Capture)
+
+    def iter_captures(self, since: str | None = None) -> Iterator[Capture]:
+        sql, params = "SELECT * FROM captures", ()
+        if since:
+            sql, params = sql + " WHERE fetched_at >= ?", (since,)
+        for row in self._x(sql + " ORDER BY fetched_at, id", params):
+            yield Capture(**dict(row))
+
+    # -- versions -----------------------------------------------------------------------------
+
+    def version(self, url: str, text_hash: str) -> Version | None:
+        return _one(self._x("SELECT * FROM versions WHERE url = ? AND text_hash = ?",
+                            (url, text_hash)), Version)
+
+    def has_version(self, url: str, text_hash: str) -> bool:
+        return self._x("SELECT 1 FROM versions WHERE url = ? AND text_hash = ?",
+                       (url, text_hash)).fetchone() is not None
+
+    def observe_version(self, url: str, text_hash: str, seen_at: str, capture_id: int,
+                        title: str | None = None, byline: str | None = None,
+                        published: str | None = None) -> bool:
+        """Record that `url` showed `text_hash` at `seen_at`; True when the hash is new."""
+        existing = self.version(url, text_hash)
+        if existing is None:
+            self._x(
+                "INSERT INTO versions (url, text_hash, first_seen, last_seen, title, byline, "
+                "published, first_capture) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, text_hash, seen_at, seen_at, title, byline, published, capture_id))
+            return True
+        self._x("UPDATE versions SET first_seen = min(first_seen, ?), "
+                "last_seen = max(last_seen, ?) WHERE id = ?", (seen_at, seen_at, existing.id))
+        return False
+
+    def set_version_text(self, url: str, text_hash: str, filename: str, offset: int,
+                         length: int) -> None:
+        self._x("UPDATE versions SET text_file = ?, text_offset = ?, text_length = ? "
+                "WHERE url = ? AND text_hash = ? AND text_file IS NULL",
+                (filename, offset, length, url, text_hash))
+
+    def versions(self, url: str) -> list[Version]:
+        """Distinct texts of `url`, in order of first appearance."""
+        return _rows(self._x("SELECT * FROM versions WHERE url = ? ORDER BY first_seen, id",
+                             (url,)), Version)
+
+    def versions_since(self, since: str) -> list[Version]:
+        return _rows(self._x("SELECT * FROM versions WHERE first_seen >= ? "
+                             "ORDER BY first_seen, id", (since,)), Version)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def page(self, url: str) -> Page | None:
+        return _one(self._x("SELECT * FROM pages WHERE url = ?", (url,)), Page)
+
+    def pages(self, collection: str | None = None) -> list[Page]:
+        if collection is None:
+            return _rows(self._x("SELECT * FROM pages ORDER BY url"), Page)
+        return _rows(self._x("SELECT * FROM pages WHERE collection = ? ORDER BY url",
+                             (collection,)), Page)
+
+    def touch_page(self, url: str, collection: str, seen_at: str, status: int | None,
+                   state: str, role: str = "other", etag: str | None = None,
+                   last_modified: str | None = None) -> None:
+        """Note a fetch of `url`: create the page or move its last-seen state forward."""
+        self._x(
+            "INSERT INTO pages (url, collection, role, first_seen, last_seen, last_status, state,"
+            " etag, last_modified, fetches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+            "ON CONFLICT(url) DO UPDATE SET fetches = fetches + 1, "
+            "first_seen = min(first_seen, excluded.first_seen), "
+            "last_status = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_status "
+            "  ELSE last_status END, "
+            "state = CASE WHEN excluded.last_seen >= last_seen THEN excluded.state ELSE state END, "
+            "etag = CASE WHEN excluded.last_seen >= last_seen AND excluded.etag IS NOT NULL "
+            "  THEN excluded.etag ELSE etag END, "
+            "last_modified = CASE WHEN excluded.last_seen >= last_seen "
+            "  AND excluded.last_modified IS NOT NULL THEN excluded.last_modified "
+            "  ELSE last_modified END, "
+            "last_seen = max(last_seen, excluded.last_seen)",
+            (url, collection, role, seen_at, seen_at, status, state, etag, last_modified))
+
+    def set_page_role(self, url: str, role: str) -> None:
+        """Set a page's role; article outranks source, which outranks the rest."""
+        self._x("UPDATE pages SET role = ? WHERE url = ? AND (role NOT IN ('article', 'source') "
+                "OR (role = 'source' AND ? = 'article'))", (role, url, role))
+
+    def note_change(self, url: str, at: str) -> None:
+        self._x("UPDATE pages SET changes = changes + 1, last_change = max(coalesce(last_change,"
+                " ''), ?) WHERE url = ?", (at, url))
+
+    def set_next_due(self, url: str, due: str | None) -> None:
+        self._x("UPDATE pages SET next_due = ? WHERE url = ?", (due, url))
+
+    # -- citations ----------------------------------------------------------------------------
+
+    def add_citation(self, article_url: str, article_capture: int, text_hash: str | None,
+                     source_url: str, cited_at: str) -> None:
+        self._x("INSERT OR IGNORE INTO citations (article_url, article_capture, "
+                "article_text_hash, source_url, cited_at) VALUES (?, ?, ?, ?, ?)",
+                (article_url, article_capture, text_hash, source_url, cited_at))
+
+    def link_citation(self, article_capture: int, source_url: str, source_capture: int) -> None:
+        """Point a citation at the capture of the source that was made because of it."""
+        self._x("UPDATE citations SET source_capture = ? WHERE article_capture = ? "
+                "AND source_url = ? AND source_capture IS NULL",
+                (source_capture, article_capture, source_url))
+
+    def citations_from(self, article_url: str) -> list[Citation]:
+        return _rows(self._x("SELECT * FROM citations WHERE article_url = ? "
+                             "ORDER BY cited_at, id", (article_url,)), Citation)
+
+    def citations_of(self, source_url: str) -> list[Citation]:
+        return _rows(self._x("SELECT * FROM citations WHERE source_url = ? "
+                             "ORDER BY cited_at, id", (source_url,)), Citation)
+
+    # -- WARC file progress -------------------------------------------------------------------
+
+    def indexed_to(self, filename: str) -> int:
+        row = self._x("SELECT indexed_to FROM warc_files WHERE filename = ?",
+                      (filename,)).fetchone()
+        return row[0] if row else 0
+
+    def set_indexed_to(self, filename: str, collection: str, offset: int) -> None:
+        self._x("INSERT INTO warc_files (filename, collection, indexed_to) VALUES (?, ?, ?) "
+                "ON CONFLICT(filename) DO UPDATE SET indexed_to = max(indexed_to, "
+                "excluded.indexed_to)", (filename, collection, offset))
+
+    def warc_files(self) -> dict[str, int]:
+        return {row[0]: row[1] for row in self._x("SELECT filename, indexed_to FROM warc_files")}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for status output and tests."""
+        return {table: self._x(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("pages", "captures", "versions", "citations")}

@@ -1,0 +1,198 @@
+"""Turn WARC records into index rows. The crawl and `reindex` both go through here.
+
+Because the live crawl indexes each record with the same code that rebuilds the index from the
+files, a rebuilt index equals the one the crawl made: the WARCs are the only source of truth.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from warcio.recordloader import ArcWarcRecord
+
+from archive.index import Capture
+from archive.records import PAGEINFO_PREFIX, PROFILE_NOT_MODIFIED, TEXT_PREFIX
+
+logger = logging.getLogger(__name__)
+
+MAX_METADATA_BYTES = 4 * 1024 * 1024
+
+# What a pageinfo record tells the caller about the capture it describes.
+NEW_VERSION = "new"          # a text this URL never had
+RETURNED = "returned"        # a text this URL had before, but not just before (A -> B -> A)
+UNCHANGED = "unchanged"      # the same text as the previous capture
+FIRST_FAILED = "failed"      # extraction failed: never a version, never a deletion
+NOT_ARTICLE = "not-article"
+
+
+@dataclass
+class RecordInfo:
+    """What indexing needs from one record, whether just written or read back from a file."""
+
+    warc_type: str
+    target_uri: str
+    record_id: str
+    date: str
+    filename: str
+    offset: int
+    length: int
+    refers_to: str | None = None
+    refers_to_target: str | None = None
+    profile: str | None = None
+    payload_digest: str | None = None
+    truncated: str | None = None
+    status: int | None = None
+    http_headers: dict[str, str] = field(default_factory=dict)  # lower-case names, first value
+    data: dict | None = None  # the JSON of a pageinfo metadata record
+
+    @classmethod
+    def from_record(cls, record: ArcWarcRecord, filename: str, offset: int, length: int,
+                    data: dict | None = None) -> "RecordInfo":
+        """Read the fields from a warcio record (its payload is read only for pageinfo JSON)."""
+        get = record.rec_headers.get_header
+        info = cls(
+            warc_type=record.rec_type,
+            target_uri=get("WARC-Target-URI") or "",
+            record_id=get("WARC-Record-ID") or "",
+            date=get("WARC-Date") or "",
+            filename=filename,
+            offset=offset,
+            length=length,
+            refers_to=get("WARC-Refers-To"),
+            refers_to_target=get("WARC-Refers-To-Target-URI"),
+            profile=get("WARC-Profile"),
+            payload_digest=get("WARC-Payload-Digest"),
+            truncated=get("WARC-Truncated"),
+            data=data,
+        )
+        if record.http_headers is not None and record.rec_type in ("response", "revisit"):
+            statusline = record.http_headers.get_statuscode()
+            info.status = int(statusline) if statusline and statusline.isdigit() else None
+            for name, value in record.http_headers.headers:
+                info.http_headers.setdefault(name.lower(), value)
+        if (data is None and record.rec_type == "metadata"
+                and info.target_uri.startswith(PAGEINFO_PREFIX)):
+            raw = record.content_stream().read(MAX_METADATA_BYTES + 1)
+            if len(raw) > MAX_METADATA_BYTES:
+                logger.warning("pageinfo record %s is over %d bytes; skipped",
+                               info.record_id, MAX_METADATA_BYTES)
+            else:
+                try:
+                    info.data = json.loads(raw)
+                except ValueError:
+                    logger.warning("pageinfo record %s holds no valid JSON; skipped",
+                                   info.record_id)
+        return info
+
+
+def page_state(status: int | None) -> str:
+    """live | redirected | gone | error, from an HTTP status."""
+    if status is None:
+        return "error"
+    if 200 <= status < 300 or status == 304:
+        return "live"
+    if 300 <= status < 400:
+        return "redirected"
+    if status in (404, 410):
+        return "gone"
+    return "error"
+
+
+class Ingestor:
+    """Applies records to an index, in the order they were written."""
+
+    def __init__(self, index, collection: str) -> None:
+        self.index = index
+        self.collection = collection
+
+    def apply(self, info: RecordInfo) -> str | None:
+        """Index one record; for pageinfo and revisit records, return how the text relates to
+        the URL's earlier captures (NEW_VERSION, RETURNED, UNCHANGED, …)."""
+        if info.warc_type == "response":
+            self._capture(info, "response", None)
+        elif info.warc_type == "revisit":
+            return self._revisit(info)
+        elif info.warc_type == "metadata" and info.target_uri.startswith(PAGEINFO_PREFIX):
+            return self._pageinfo(info)
+        elif info.warc_type == "conversion" and info.target_uri.startswith(TEXT_PREFIX):
+            self._text(info)
+        return None
+
+    def _capture(self, info: RecordInfo, kind: str, original: Capture | None) -> Capture:
+        headers = info.http_headers
+        capture = Capture(
+            url=info.target_uri, collection=self.collection, fetched_at=info.date, kind=kind,
+            record_id=info.record_id, warc_file=info.filename, warc_offset=info.offset,
+            warc_length=info.length, status=info.status, refers_to=info.refers_to,
+            payload_digest=info.payload_digest, mime=headers.get("content-type"),
+            truncated=info.truncated if kind == "response" else None,
+        )
+        if original is not None:
+            capture.text_hash = original.text_hash
+            capture.extraction = original.extraction
+            capture.title = original.title
+            capture.mime = capture.mime or original.mime
+        capture.id = self.index.add_capture(capture)
+        ok = info.status is not None and (200 <= info.status < 300 or info.status == 304)
+        self.index.touch_page(
+            capture.url, self.collection, info.date, info.status, page_state(info.status),
+            etag=headers.get("etag") if ok else None,
+            last_modified=headers.get("last-modified") if ok else None,
+        )
+        return capture
+
+    def _revisit(self, info: RecordInfo) -> str | None:
+        original = self.index.capture_by_record(info.refers_to) if info.refers_to else None
+        if original is None and info.profile == PROFILE_NOT_MODIFIED:
+            original = self.index.latest_response(info.target_uri)
+        kind = "not-modified" if info.profile == PROFILE_NOT_MODIFIED else "revisit"
+        previous = self.index.latest_text_capture(info.target_uri, before=info.date)
+        capture = self._capture(info, kind, original)
+        if capture.extraction == "ok" and capture.text_hash:
+            return self._observe(capture, previous, title=capture.title)
+        return None
+
+    def _pageinfo(self, info: RecordInfo) -> str | None:
+        data = info.data or {}
+        capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None
+        if capture is None:
+            logger.warning("pageinfo %s refers to %s, which is not indexed; skipped",
+                           info.record_id, info.refers_to)
+            return None
+        status = data.get("status")
+        text_hash = data.get("text_hash") if status == "ok" else None
+        previous = self.index.latest_text_capture(capture.url, before=capture.fetched_at)
+        self.index.set_capture_text(capture.id, text_hash, status or "failed", data.get("title"))
+        if data.get("role"):
+            self.index.set_page_role(capture.url, data["role"])
+        for cited in data.get("cited_by") or []:
+            article = self.index.capture_by_record(cited.get("record_id") or "")
+            if article is not None:
+                self.index.link_citation(article.id, capture.url, capture.id)
+        if status != "ok" or not text_hash:
+            return NOT_ARTICLE if status == "not-article" else FIRST_FAILED
+        for link in data.get("links") or []:
+            self.index.add_citation(capture.url, capture.id, text_hash, link, capture.fetched_at)
+        capture.text_hash = text_hash
+        return self._observe(capture, previous, title=data.get("title"),
+                             byline=data.get("byline"), published=data.get("published"))
+
+    def _observe(self, capture: Capture, previous: Capture | None, **details) -> str:
+        is_new = self.index.observe_version(capture.url, capture.text_hash, capture.fetched_at,
+                                            capture.id, **details)
+        if previous is not None and previous.id != capture.id \
+                and previous.text_hash != capture.text_hash:
+            self.index.note_change(capture.url, capture.fetched_at)
+            return NEW_VERSION if is_new else RETURNED
+        return NEW_VERSION if is_new else UNCHANGED
+
+    def _text(self, info: RecordInfo) -> None:
+        capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None
+        if capture is None or not capture.text_hash:
+            logger.warning("text record %s has no extracted capture to belong to; skipped",
+                           info.record_id)
+            return
+        self.index.set_version_text(capture.url, capture.text_hash, info.filename,
+                                    info.offset, info.length)

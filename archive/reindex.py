@@ -1,0 +1,101 @@
+"""Build the index from the WARC files: in full (`palimpsest reindex`) or just what is new.
+
+The crawl indexes each record as it writes it; this reads the same records back through the
+same `Ingestor`, so both routes give the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.index import SqliteIndex, open_index
+from archive.ingest import Ingestor, RecordInfo
+from archive.layout import DataLayout
+from archive.recovery import recover_directory
+
+logger = logging.getLogger(__name__)
+
+COMMIT_EVERY = 2000
+
+
+def iter_record_infos(path: Path, start: int = 0) -> Iterator[RecordInfo]:
+    """RecordInfo for every record of a WARC file from byte `start` on."""
+    with path.open("rb") as stream:
+        stream.seek(start)
+        records = ArchiveIterator(stream, no_record_parse=False, check_digests=False)
+        for record in records:
+            offset = records.get_record_offset()
+            info = RecordInfo.from_record(record, path.name, offset, 0)
+            records.read_to_end(record)
+            info.length = records.get_record_length()
+            yield info
+
+
+def index_file(index: SqliteIndex, path: Path, collection: str, start: int = 0) -> int:
+    """Index the records of one file from `start`; return how many were applied."""
+    ingestor = Ingestor(index, collection)
+    count = 0
+    index.begin()
+    for info in iter_record_infos(path, start):
+        ingestor.apply(info)
+        index.set_indexed_to(path.name, collection, info.offset + info.length)
+        count += 1
+        if count % COMMIT_EVERY == 0:
+            index.commit()
+            index.begin()
+    index.commit()
+    return count
+
+
+def catch_up(data_dir: str | Path, index: SqliteIndex | None = None) -> int:
+    """Recover `.open` files and index whatever the index has not seen yet.
+
+    Run at the start of every crawl, so a crash between writing a record and committing its
+    row costs nothing: the row is made now, from the file.
+    """
+    layout = DataLayout(data_dir)
+    own = index is None
+    index = index or open_index(layout.root)
+    applied = 0
+    try:
+        for collection in layout.collections():
+            recover_directory(layout.archive_dir(collection))
+            known = index.warc_files()
+            for path in layout.warc_files(collection):
+                start = known.get(path.name, 0)
+                if path.stat().st_size > start:
+                    applied += index_file(index, path, collection, start)
+    finally:
+        if own:
+            index.close()
+    if applied:
+        logger.info("indexed %d records the index had not seen", applied)
+    return applied
+
+
+def rebuild(data_dir: str | Path) -> dict[str, int]:
+    """Rebuild the index from scratch, from the WARCs alone. The old index is replaced whole
+    only once the new one is complete, so an interrupted rebuild loses nothing."""
+    layout = DataLayout(data_dir)
+    scratch = layout.root / "index.sqlite.rebuild"
+    for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+        leftover.unlink(missing_ok=True)
+    index = SqliteIndex(scratch)
+    try:
+        for collection in layout.collections():
+            recover_directory(layout.archive_dir(collection))
+            for path in layout.warc_files(collection):
+                index_file(index, path, collection)
+        counts = index.counts()
+        index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        index.close()
+    for stale in (Path(f"{layout.index_path}-wal"), Path(f"{layout.index_path}-shm")):
+        stale.unlink(missing_ok=True)
+    os.replace(scratch, layout.index_path)
+    return counts
