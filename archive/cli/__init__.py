@@ -1,0 +1,32 @@
+"""`palimpsest`: the command line. A thin shell over `archive` (and `crawler`, imported lazily)."""
+
+from __future__ import annotations
+
+import click
+
+from archive import __version__
+from archive.cli.common import configure_logging
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="palimpsest")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
+    """Archive news articles and the sources they cite; keep every version; show the edits."""
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    configure_logging(verbose)
+
+
+def _register() -> None:
+    from archive.cli.crawl import crawl
+    from archive.cli.extract import extract
+    from archive.cli.maintenance import reindex
+    from archive.cli.query import history, show
+
+    for command in (crawl, history, show, reindex, extract):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,86 @@
+"""What every subcommand shares: the --data option, exit codes, errors and output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from archive.exceptions import (ConfigError, CorruptArchiveError, LockHeldError, NotFoundError,
+                                PalimpsestError)
+from archive.layout import default_data_dir
+
+EXIT_OK = 0
+EXIT_FAILED = 1       # the run failed, or its errors passed the threshold
+EXIT_USAGE = 2        # bad usage or configuration; nothing was done
+EXIT_LOCKED = 75      # another crawl holds the data folder's lock (EX_TEMPFAIL: try later)
+
+
+class Failure(click.ClickException):
+    """Ends a command with a message on stderr and a chosen exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def data_option(function: Callable) -> Callable:
+    """`--data DIR`, defaulting to $PALIMPSEST_DATA, else ./data."""
+    return click.option(
+        "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, show_default="$PALIMPSEST_DATA or ./data",
+        help="The data folder (WARCs, index).",
+    )(function)
+
+
+def resolve_data(data_dir: Path | None) -> Path:
+    return data_dir if data_dir is not None else default_data_dir()
+
+
+def domain_errors(function: Callable) -> Callable:
+    """Turn the project's exceptions into messages and exit codes at the CLI edge."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except LockHeldError as exc:
+            raise Failure(str(exc), EXIT_LOCKED) from None
+        except ConfigError as exc:
+            raise Failure(str(exc), EXIT_USAGE) from None
+        except (NotFoundError, CorruptArchiveError) as exc:
+            raise Failure(str(exc), EXIT_FAILED) from None
+        except PalimpsestError as exc:
+            raise Failure(str(exc), EXIT_FAILED) from None
+
+    return wrapper
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=None, sort_keys=False))
+
+
+def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None = None) -> None:
+    """The only place logging is configured: stderr at a level set by -v/-q, plus a file."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
+        min(verbosity, 2)]
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(console)
+    root.setLevel(min(level, logging.INFO) if logfile else level)
+    if logfile is not None:
+        logfile.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(logfile, encoding="utf-8")
+        to_file.setLevel(logging.INFO)
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(to_file)

@@ -1,0 +1,84 @@
+"""`palimpsest history URL` and `palimpsest show URL [--at WHEN]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from archive.cli.common import (EXIT_USAGE, Failure, data_option, domain_errors, print_json,
+                                resolve_data)
+from archive.history import history as history_of
+from archive.history import version_at
+from archive.index import open_index
+from archive.layout import DataLayout
+from archive.timeutil import parse_when
+
+
+def _open(data_dir: Path | None):
+    layout = DataLayout(resolve_data(data_dir))
+    if not layout.index_path.exists():
+        raise Failure(f"no index at {layout.index_path}: nothing archived yet "
+                      "(run `palimpsest crawl` or `palimpsest reindex`)")
+    return layout, open_index(layout.root, readonly=True)
+
+
+@click.command("history")
+@click.argument("url")
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@domain_errors
+def history(url: str, data_dir: Path | None, as_json: bool) -> None:
+    """Captures and versions of URL, oldest first."""
+    layout, index = _open(data_dir)
+    try:
+        result = history_of(index, url)
+    finally:
+        index.close()
+    if as_json:
+        print_json(result)
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]{result['url']}[/bold]", markup=True, soft_wrap=True)
+    versions = Table(title="Versions", title_justify="left")
+    for column in ("#", "first seen", "last seen", "title", "text hash"):
+        versions.add_column(column)
+    for version in result["versions"]:
+        versions.add_row(str(version["version"]), version["first_seen"], version["last_seen"],
+                         version["title"] or "", version["text_hash"][:19])
+    console.print(versions)
+    captures = Table(title="Captures", title_justify="left")
+    for column in ("fetched at", "status", "kind", "version"):
+        captures.add_column(column)
+    for capture in result["captures"]:
+        captures.add_row(capture["fetched_at"], str(capture["status"] or ""), capture["kind"],
+                         str(capture["version"] or capture["extraction"] or ""))
+    console.print(captures)
+
+
+@click.command("show")
+@click.argument("url")
+@data_option
+@click.option("--at", "when", metavar="WHEN", help="ISO 8601 time, or a duration ago (2h).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@domain_errors
+def show(url: str, data_dir: Path | None, when: str | None, as_json: bool) -> None:
+    """The text of the version of URL current at WHEN (default: the latest)."""
+    try:
+        moment = parse_when(when) if when else None
+    except ValueError as exc:
+        raise Failure(f"--at: {exc}", EXIT_USAGE) from None
+    layout, index = _open(data_dir)
+    try:
+        snapshot = version_at(index, layout, url, moment)
+    finally:
+        index.close()
+    if as_json:
+        print_json(snapshot.to_json())
+        return
+    click.echo(snapshot.version.title or "(no headline)")
+    click.echo(f"{snapshot.url}\nversion {snapshot.version.text_hash}, "
+               f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}\n")
+    click.echo(snapshot.text)

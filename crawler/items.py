@@ -1,0 +1,32 @@
+"""What the spider hands the pipeline: pages to extract and discovery pages to describe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archive.archiver import CaptureResult
+
+
+@dataclass
+class PageItem:
+    """An article or a cited source, captured and ready for extraction."""
+
+    url: str
+    role: str  # article | source
+    capture: CaptureResult
+    body: bytes  # decoded from content-encoding, as Scrapy gives it to callbacks
+    content_type: str | None
+    ignore: tuple[str, ...] = ()
+    links: list[str] = field(default_factory=list)  # cited links found in the article region
+    cited_by: list[dict] = field(default_factory=list)  # [{"url", "record_id"}]
+
+
+@dataclass
+class DiscoveryItem:
+    """A listing, feed or sitemap: archived, and noted with the links it led to."""
+
+    url: str
+    role: str  # listing | feed | sitemap
+    capture: CaptureResult
+    discovered: list[str] = field(default_factory=list)
+    error: str | None = None

@@ -1,0 +1,122 @@
+"""Extract each captured page's text, hash it, and write its metadata and text records.
+
+Extraction is the expensive step, so it runs in a process pool off the reactor thread; the
+reactor keeps downloading meanwhile, and Scrapy's scraper slot bounds how many responses wait.
+A revisit skips extraction: the payload is byte-identical, so the text is already known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import lru_cache
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.archiver import Archiver, pageinfo
+from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
+from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
+from archive.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
+from crawler.items import DiscoveryItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+_OUTCOME_STATS = {
+    NEW_VERSION: "palimpsest/new_versions",
+    RETURNED: "palimpsest/returned",
+    UNCHANGED: "palimpsest/unchanged",
+    FIRST_FAILED: "palimpsest/extraction_failed",
+    NOT_ARTICLE: "palimpsest/not_article",
+}
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]):
+    return compile_ignore(patterns)
+
+
+def describe_extraction(extraction: Extraction, ignore: tuple[str, ...]) -> tuple[str | None, dict]:
+    """The text hash (None unless extraction succeeded) and the metadata fields it comes with."""
+    digest = None
+    if extraction.status == "ok":
+        digest = text_hash(extraction.title, extraction.text, _compiled(ignore))
+    fields = {
+        "extractor": EXTRACTOR,
+        "extractor_version": EXTRACTOR_VERSION,
+        "normalization_version": NORMALIZATION_VERSION,
+        "encoding": extraction.encoding,
+        "encoding_source": extraction.encoding_source,
+        "title": extraction.title,
+        "byline": extraction.byline,
+        "published": extraction.published,
+        "modified": extraction.modified,
+        "reason": extraction.reason,
+        "text_length": len(extraction.text),
+    }
+    return digest, {key: value for key, value in fields.items() if value is not None}
+
+
+class ExtractPipeline:
+    """Extraction, hashing and version decisions for every captured page."""
+
+    def __init__(self, crawler: Crawler, archiver: Archiver, processes: int) -> None:
+        self.crawler = crawler
+        self.archiver = archiver
+        self.stats = crawler.stats
+        self.processes = processes
+        self.pool: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
+        archiver = getattr(crawler, "palimpsest_archiver", None)
+        if archiver is None:
+            raise NotConfigured("the WARC capture extension is not enabled")
+        processes = crawler.settings.get("PALIMPSEST_EXTRACT_PROCESSES")
+        processes = (os.cpu_count() or 1) if processes is None else int(processes)
+        return cls(crawler, archiver, processes)
+
+    def open_spider(self) -> None:
+        if self.processes > 0:
+            # forkserver: never fork the reactor's threads and sockets into the workers.
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=context)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item):
+        if isinstance(item, DiscoveryItem):
+            data = pageinfo(role=item.role, status="not-article", discovered=item.discovered,
+                            extraction={"reason": item.error} if item.error else None)
+            self.archiver.describe(item.capture, data)
+            return item
+        if not isinstance(item, PageItem):
+            return item
+        self.stats.inc_value(f"palimpsest/pages/{item.role}")
+        if item.capture.is_revisit:
+            outcome = item.capture.outcome or UNCHANGED
+            self.stats.inc_value(_OUTCOME_STATS.get(outcome, "palimpsest/unchanged"))
+            return item
+        extraction = await self._extract(item)
+        digest, fields = describe_extraction(extraction, item.ignore)
+        data = pageinfo(role=item.role, status=extraction.status, text_hash=digest,
+                        extraction=fields, links=item.links, cited_by=item.cited_by,
+                        ignore=item.ignore)
+        outcome = self.archiver.describe(item.capture, data, text=extraction.text)
+        if outcome in _OUTCOME_STATS:
+            self.stats.inc_value(_OUTCOME_STATS[outcome])
+        if extraction.status == "failed":
+            logger.warning("extraction failed for %s: %s", item.url, extraction.reason)
+        return item
+
+    async def _extract(self, item: PageItem) -> Extraction:
+        if self.pool is None:
+            return extract_page(item.body, item.url, item.content_type)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, extract_page, item.body, item.url,
+                                          item.content_type)

@@ -1,0 +1,112 @@
+"""Launch one crawl of a seed file in this process and report what happened.
+
+The CLI imports this lazily, so commands that do not crawl never import Scrapy. Twisted's reactor
+starts once per process: one call to `run_crawl` per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.settings import Settings
+
+from archive import __version__
+from archive.reindex import catch_up
+from archive.seeds import SeedFile
+from crawler.spiders.snapshot import SnapshotSpider
+
+logger = logging.getLogger(__name__)
+
+_SUMMARY_STATS = {
+    "fetched": "palimpsest/fetched",
+    "new_versions": "palimpsest/new_versions",
+    "returned": "palimpsest/returned",
+    "unchanged": "palimpsest/unchanged",
+    "failed": "palimpsest/failed",
+    "extraction_failed": "palimpsest/extraction_failed",
+    "not_article": "palimpsest/not_article",
+    "refused": "palimpsest/refused",
+    "seeds": "palimpsest/seeds",
+    "failed_seeds": "palimpsest/failed_seeds",
+}
+
+
+@dataclass
+class CrawlReport:
+    """The outcome of one crawl: the summary users see and the exit code cron sees."""
+
+    summary: dict[str, Any]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.summary.get("problems"))
+
+
+def crawl_settings(seedfile: SeedFile, data_dir: Path, *, allow_private: bool = False,
+                   overrides: dict[str, Any] | None = None) -> Settings:
+    """The project settings, plus this run's data folder, collection and options."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("PALIMPSEST_DATA", str(data_dir), priority="cmdline")
+    settings.set("PALIMPSEST_COLLECTION", seedfile.collection, priority="cmdline")
+    if allow_private:
+        settings.set("PALIMPSEST_ALLOW_PRIVATE", True, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    contact = settings.get("PALIMPSEST_CONTACT_URL")
+    if contact and settings.getpriority("USER_AGENT") <= settings.getpriority(
+            "PALIMPSEST_CONTACT_URL"):
+        settings.set("USER_AGENT", f"Palimpsest/{__version__} (news archive; +{contact})",
+                     priority="cmdline")
+    return settings
+
+
+def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool = False,
+              urls: Iterable[str] | None = None,
+              overrides: dict[str, Any] | None = None) -> CrawlReport:
+    """Crawl `seedfile` into `data_dir` (the caller holds the data lock)."""
+    data_dir = Path(data_dir)
+    started = time.monotonic()
+    # Anything a crashed run wrote but did not index is indexed first, from the files.
+    catch_up(data_dir)
+    settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
+                              overrides=overrides)
+    process = AsyncCrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(SnapshotSpider)
+    process.crawl(crawler, seedfile=seedfile, urls=urls)
+    process.start()
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    summary = summarize(stats, settings.getfloat("PALIMPSEST_FAIL_RATIO"))
+    summary["collection"] = seedfile.collection
+    summary["seconds"] = round(time.monotonic() - started, 2)
+    return CrawlReport(summary, stats)
+
+
+def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
+    """Counts users read, and the problems that make the run count as failed."""
+    summary: dict[str, Any] = {key: int(stats.get(stat, 0)) for key, stat in _SUMMARY_STATS.items()}
+    summary["records"] = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
+                          if key.startswith("palimpsest/records/")}
+    reason = stats.get("finish_reason", "unknown")
+    summary["finish_reason"] = reason
+    problems = []
+    if stats.get("palimpsest/archive_error"):
+        problems.append(f"archive error: {stats['palimpsest/archive_error']}")
+    if reason != "finished":
+        problems.append(f"crawl ended early: {reason}")
+    if summary["seeds"] and summary["failed_seeds"] >= summary["seeds"]:
+        problems.append("every seed failed")
+    attempted = summary["fetched"] + summary["failed"]
+    if attempted and summary["failed"] / attempted > fail_ratio:
+        problems.append(f"{summary['failed']} of {attempted} fetches failed")
+    errors = int(stats.get("log_count/ERROR", 0))
+    if errors:
+        problems.append(f"{errors} errors logged")
+    summary["problems"] = problems
+    return summary

@@ -1,0 +1,60 @@
+"""Scrapy settings for Palimpsest: every PALIMPSEST_* setting lives here with its default.
+
+Polite by default: robots.txt obeyed, AutoThrottle on, two requests at a time per host, a user
+agent that names the project. Anything that reaches local files or other schemes is off.
+"""
+
+from archive import __version__
+
+BOT_NAME = "palimpsest"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- Palimpsest -------------------------------------------------------------------------------
+PALIMPSEST_DATA = "data"                 # the data folder (the CLI sets it from --data)
+PALIMPSEST_CONTACT_URL = ""               # how site owners reach you; goes in the user agent
+PALIMPSEST_WARC_MAX_BYTES = 1024**3      # roll over to a new WARC file past this size
+PALIMPSEST_WARC_GZIP_LEVEL = 6           # per-record gzip level (see bench/RESULTS.md)
+PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker name)
+PALIMPSEST_EXTRACT_PROCESSES = None      # extraction worker processes; None = one per core, 0 = inline
+PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
+PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
+
+# -- Politeness -------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+USER_AGENT = f"Palimpsest/{__version__} (news archive)"  # run.py appends the contact URL
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    # Brotli and zstd bodies are stored as received, and many WARC tools cannot read them.
+    "Accept-Encoding": "gzip, deflate",
+}
+
+# -- Limits -----------------------------------------------------------------------------------
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024      # news pages are far smaller; also caps decompression
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+METAREFRESH_ENABLED = False              # a meta refresh is archived as a page, not followed
+
+# -- Safety -----------------------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
+# -- Components -------------------------------------------------------------------------------
+EXTENSIONS = {
+    "crawler.extensions.warc.WarcCaptureExtension": 0,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.extract.ExtractPipeline": 300,
+}
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,190 @@
+"""The snapshot spider: seeds to articles, articles to the sources they cite.
+
+Every response is archived by the WARC extension before it gets here; the spider only decides
+what to fetch next and hands pages to the extraction pipeline. Request meta carries plain
+values (seed position, role, hop), so requests stay serialisable for a shared frontier.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, AsyncIterator, Iterable
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.exceptions import IgnoreRequest
+from twisted.python.failure import Failure
+
+from archive.discover import parse_feed, parse_sitemap
+from archive.links import cited_links, listing_links
+from archive.seeds import Seed, SeedFile, SeedPolicy
+from archive.urls import UnsafeURLError, canonical_url, host_of
+from crawler.extensions.warc import CAPTURE_META
+from crawler.items import DiscoveryItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+META = "palimpsest"
+MAX_SITEMAP_DEPTH = 3
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class SnapshotSpider(scrapy.Spider):
+    """Crawls one seed file: pages, listings, feeds and sitemaps, then cited sources."""
+
+    name = "snapshot"
+
+    def __init__(self, seedfile: SeedFile, urls: Iterable[str] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.seedfile = seedfile
+        self.seeds = {seed.position: seed for seed in seedfile.seeds}
+        # When given, only these seed URLs are fetched this run (the rest are not due).
+        self.only = set(urls) if urls is not None else None
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for seed in self.seedfile.seeds:
+            if self.only is None or seed.url in self.only:
+                yield self._seed_request(seed)
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def _seed_request(self, seed: Seed) -> scrapy.Request:
+        callbacks = {"page": self.parse_page, "listing": self.parse_listing,
+                     "feed": self.parse_feed, "sitemap": self.parse_sitemap}
+        role = "article" if seed.type == "page" else seed.type
+        self.crawler.stats.inc_value("palimpsest/seeds")
+        return self._request(seed.url, callbacks[seed.type], seed, role=role, hop=0,
+                             is_seed=True)
+
+    def _request(self, url: str, callback, seed: Seed, **info: Any) -> scrapy.Request:
+        meta: dict[str, Any] = {META: {"seed": seed.position, **info}}
+        if seed.policy.robots == "ignore":
+            meta["dont_obey_robotstxt"] = True
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def _follow(self, urls: Iterable[str], callback, seed: Seed, **info: Any):
+        for url in urls:
+            try:
+                url = canonical_url(url)
+            except UnsafeURLError as exc:
+                self.crawler.stats.inc_value("palimpsest/refused/url")
+                logger.info("not following %s: %s", url, exc)
+                continue
+            yield self._request(url, callback, seed, **info)
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def parse_page(self, response: Response):
+        info, seed, capture = self._context(response)
+        if capture is None:
+            return
+        html = _is_html(response)
+        links = cited_links(response.text, response.url) if html else []
+        yield PageItem(
+            url=response.url, role=info["role"], capture=capture, body=response.body,
+            content_type=_content_type(response), ignore=seed.policy.ignore, links=links,
+            cited_by=info.get("cited_by", []),
+        )
+        if info["hop"] < seed.policy.sources:
+            sources = [link for link in links if _followable_source(link, response.url, seed.policy)]
+            cited_by = [{"url": response.url, "record_id": capture.record_id}]
+            yield from self._follow(sources, self.parse_page, seed, role="source",
+                                    hop=info["hop"] + 1, cited_by=cited_by)
+
+    def parse_listing(self, response: Response):
+        info, seed, capture = self._context(response)
+        if capture is None:
+            return
+        links = listing_links(response.text, response.url) if _is_html(response) else []
+        links = _matching(links, seed.articles)
+        yield DiscoveryItem(response.url, "listing", capture, links)
+        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+
+    def parse_feed(self, response: Response):
+        info, seed, capture = self._context(response)
+        if capture is None:
+            return
+        try:
+            entries = parse_feed(response.body, response.url)
+        except ValueError as exc:
+            yield self._unreadable(response, capture, "feed", exc)
+            return
+        links = _matching([entry.url for entry in entries], seed.articles)
+        yield DiscoveryItem(response.url, "feed", capture, links)
+        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+
+    def parse_sitemap(self, response: Response):
+        info, seed, capture = self._context(response)
+        if capture is None:
+            return
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except ValueError as exc:
+            yield self._unreadable(response, capture, "sitemap", exc)
+            return
+        links = [entry.url for entry in sitemap.entries]
+        if sitemap.kind == "sitemapindex":
+            yield DiscoveryItem(response.url, "sitemap", capture, links)
+            depth = info.get("depth", 0) + 1
+            if depth <= MAX_SITEMAP_DEPTH:
+                yield from self._follow(links, self.parse_sitemap, seed, role="sitemap", hop=0,
+                                        depth=depth)
+            return
+        links = _matching(links, seed.articles)
+        yield DiscoveryItem(response.url, "sitemap", capture, links)
+        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.crawler.stats.inc_value("palimpsest/refused")
+            logger.info("not fetched %s: %s", request.url, failure.getErrorMessage())
+            return
+        self.crawler.stats.inc_value("palimpsest/failed")
+        if request.meta.get(META, {}).get("is_seed"):
+            self.crawler.stats.inc_value("palimpsest/failed_seeds")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            logger.warning("HTTP %s for %s", status, request.url)
+        else:
+            logger.warning("failed %s: %s", request.url, failure.getErrorMessage())
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _context(self, response: Response):
+        info = response.meta[META]
+        seed = self.seeds[info["seed"]]
+        capture = response.meta.get(CAPTURE_META)
+        if capture is None or capture.url != response.url:
+            logger.error("no archived capture for %s; not processed", response.url)
+            return info, seed, None
+        self.crawler.stats.inc_value("palimpsest/fetched")
+        return info, seed, capture
+
+    def _unreadable(self, response: Response, capture, role: str, exc: Exception):
+        self.crawler.stats.inc_value("palimpsest/failed")
+        logger.warning("could not read %s %s: %s", role, response.url, exc)
+        return DiscoveryItem(response.url, role, capture, [], error=str(exc))
+
+
+def _is_html(response: Response) -> bool:
+    return isinstance(response, TextResponse) and any(
+        kind in (_content_type(response) or "text/html") for kind in _HTML_TYPES)
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
+
+
+def _matching(links: list[str], pattern: str | None) -> list[str]:
+    if not pattern:
+        return links
+    regex = re.compile(pattern)
+    return [link for link in links if regex.search(link)]
+
+
+def _followable_source(link: str, page_url: str, policy: SeedPolicy) -> bool:
+    return link != page_url and policy.allows_source_host(host_of(link))
