@@ -29,9 +29,9 @@ def iter_record_infos(path: Path, start: int = 0) -> Iterator[RecordInfo]:
         stream.seek(start)
         records = ArchiveIterator(stream, no_record_parse=False, check_digests=False)
         for record in records:
-            offset = records.get_record_offset()
-            info = RecordInfo.from_record(record, path.name, offset, 0)
-            records.read_to_end(record)
+            # Read what indexing needs first: asking warcio for the offset reads to the end.
+            info = RecordInfo.from_record(record, path.name, 0, 0)
+            info.offset = records.get_record_offset()
             info.length = records.get_record_length()
             yield info
 
