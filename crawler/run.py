@@ -77,7 +77,8 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     catch_up(data_dir)
     settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
                               overrides=overrides)
-    process = AsyncCrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI owns logging
+    process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(SnapshotSpider)
     process.crawl(crawler, seedfile=seedfile, urls=urls)
     process.start()
