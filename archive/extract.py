@@ -1,0 +1,226 @@
+"""Extract an article's headline, metadata, body text and cited links from an HTML page.
+
+trafilatura finds the body text; ``archive.links`` finds the cited links in the HTML itself.
+A page with no usable body is ``failed`` and a non-HTML response ``not-article``, each with a
+reason: an extraction failure must never read as "the article was deleted", so there is no
+empty ``ok``. Hostile input (binary junk, absurd nesting, pages over the size cap) fails the
+same way instead of raising.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from archive.decode import decode_html
+from archive.links import cited_links, parse_html
+from archive.normalize import normalize_text
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR = "trafilatura"
+EXTRACTOR_VERSION: str = trafilatura.__version__
+
+# Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
+# as an edit. Real articles are far below this; what exceeds it is a dump, a feed or an attack.
+MAX_EXTRACT_BYTES = 5 * 1024 * 1024
+
+# Below this a "body" is a consent wall, an error message or a "please enable JavaScript" note,
+# not an article. Characters of scripts written without spaces (CJK, Thai) count one word each.
+MIN_BODY_WORDS = 25
+_NO_SPACE_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Thai, kana, CJK
+_WORD = re.compile(f"[{_NO_SPACE_SCRIPTS}]|[^\\W{_NO_SPACE_SCRIPTS}]+")
+
+# Chosen by measurement on trafilatura's own evaluation corpus: see bench/EXTRACTION.md.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "fast": False,
+    "favor_precision": True,
+    "include_tables": True,
+}
+# Fixed by what an archive needs, not by measurement: metadata for the WARC record; no reader
+# comments (they churn); no cross-document deduplication (its cache would make the second
+# capture of a page extract differently from the first); plain text, no markup.
+TRAFILATURA_FIXED_OPTIONS: dict[str, Any] = {
+    "with_metadata": True,
+    "include_comments": False,
+    "deduplicate": False,
+    "include_formatting": False,
+    "include_links": False,
+    "include_images": False,
+}
+
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What was extracted from one page, and whether it can stand for a version of the article."""
+
+    status: str  # "ok" | "failed" | "not-article"
+    title: str | None
+    byline: str | None
+    published: str | None  # YYYY-MM-DD, as trafilatura (htmldate) gives it
+    modified: str | None  # YYYY-MM-DD, from the page's dateModified markup if it declares one
+    text: str  # body without the headline; "" unless status == "ok"
+    links: tuple[str, ...]  # cited links; also filled for failed pages whose HTML parses
+    encoding: str  # codec used; "unicode" for text the caller decoded, "" if nothing was decoded
+    encoding_source: str  # archive.decode's source, or "caller", or "none" (nothing decoded)
+    reason: str | None  # why failed or not-article
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields as a JSON-ready dict, with the extractor's name and version."""
+        return {
+            **asdict(self),
+            "links": list(self.links),
+            "extractor": EXTRACTOR,
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+
+
+def extract_page(
+    body: bytes, url: str | None = None, content_type: str | None = None
+) -> Extraction:
+    """Decode an HTTP body with ``archive.decode`` and extract it.
+
+    Args:
+        body: the response body, content-encoding already removed.
+        url: the page URL, used to resolve relative links and for metadata.
+        content_type: the ``Content-Type`` header; non-HTML types are ``not-article``.
+    """
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type and media_type not in _HTML_TYPES:
+        return _unsuccessful("not-article", f"content type {media_type} is not HTML", "", "none")
+    if len(body) > MAX_EXTRACT_BYTES:
+        return _unsuccessful("failed", _too_big(len(body)), "", "none")
+    decoded = decode_html(body, content_type)
+    return _extract(decoded.text, url, decoded.encoding, decoded.source)
+
+
+def extract_html(html: str, url: str | None = None) -> Extraction:
+    """Extract already-decoded HTML; the encoding is reported as the caller's ("caller")."""
+    return _extract(html, url, "unicode", "caller")
+
+
+def _extract(html: str, url: str | None, encoding: str, encoding_source: str) -> Extraction:
+    # A character takes at most 4 bytes in UTF-8: only encode when the size could pass the cap.
+    size = len(html.encode("utf-8", "replace")) if len(html) * 4 > MAX_EXTRACT_BYTES else 0
+    if size > MAX_EXTRACT_BYTES:
+        return _unsuccessful("failed", _too_big(size), encoding, encoding_source)
+    tree = parse_html(html)
+    if tree is None:
+        return _unsuccessful("failed", "no HTML document to parse", encoding, encoding_source)
+    links = _cited_links(tree, url)
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, **TRAFILATURA_FIXED_OPTIONS, **TRAFILATURA_OPTIONS
+        )
+    except Exception as err:  # trafilatura and lxml raise many types on hostile input
+        logger.warning("trafilatura failed on %s", url or "a page", exc_info=True)
+        reason = f"trafilatura raised {type(err).__name__}: {err}"
+        return _unsuccessful("failed", reason, encoding, encoding_source, links)
+    if document is None:
+        return _unsuccessful(
+            "failed", "trafilatura found no main text", encoding, encoding_source, links
+        )
+    text = _without_headline(document.text or "", document.title)
+    words = word_count(text)
+    status, reason = (
+        ("ok", None)
+        if words >= MIN_BODY_WORDS
+        else ("failed", f"body too short to be an article ({words} words)")
+    )
+    return Extraction(
+        status=status,
+        title=document.title or None,
+        byline=document.author or None,
+        published=document.date or None,
+        modified=_declared_modified(tree),
+        text=text if status == "ok" else "",
+        links=links,
+        encoding=encoding,
+        encoding_source=encoding_source,
+        reason=reason,
+    )
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, counting each CJK or Thai character as a word.
+
+    >>> word_count("The dam held.  Mostly.")
+    4
+    >>> word_count("水库今年夏天关闭")
+    8
+    """
+    return len(_WORD.findall(text))
+
+
+def _unsuccessful(
+    status: str, reason: str, encoding: str, source: str, links: tuple[str, ...] = ()
+) -> Extraction:
+    return Extraction(status, None, None, None, None, "", links, encoding, source, reason)
+
+
+def _too_big(size: int) -> str:
+    return f"page of {size} bytes is over the {MAX_EXTRACT_BYTES}-byte extraction cap"
+
+
+def _cited_links(tree: HtmlElement, url: str | None) -> tuple[str, ...]:
+    """Cited links, or none if the link finder trips over hostile markup (logged)."""
+    try:
+        return tuple(cited_links(tree, url or ""))
+    except Exception:  # links are a by-product; losing them must not lose the text
+        logger.warning("link extraction failed on %s", url or "a page", exc_info=True)
+        return ()
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    """The body without a leading copy of the headline, which trafilatura sometimes keeps.
+
+    >>> _without_headline("Dam opens\\nThe dam opened.", "Dam  opens")
+    'The dam opened.'
+    """
+    first, _, rest = text.strip().partition("\n")
+    if title and normalize_text(first).casefold() == normalize_text(title).casefold():
+        return rest.strip()
+    return text.strip()
+
+
+_MODIFIED_XPATH = (
+    "//meta[@property='article:modified_time' or @property='og:updated_time'"
+    " or @itemprop='dateModified' or @name='last-modified']/@content"
+    " | //*[@itemprop='dateModified']/@datetime"
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _declared_modified(tree: HtmlElement) -> str | None:
+    """The date the page's markup says it was last modified (meta tags, microdata, JSON-LD)."""
+    values = [str(value) for value in tree.xpath(_MODIFIED_XPATH)]
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        values.extend(_json_ld_values(script, "dateModified"))
+    dates = [match.group() for value in values if (match := _ISO_DATE.match(value.strip()))]
+    return max(dates, default=None)
+
+
+def _json_ld_values(script: str, key: str) -> list[str]:
+    """Every string value of ``key`` anywhere in a JSON-LD block; none if it does not parse."""
+    try:
+        data = json.loads(script)
+    except ValueError:
+        return []
+    found, stack = [], [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get(key), str):
+                found.append(node[key])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
