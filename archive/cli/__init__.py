@@ -21,11 +21,12 @@ def main(ctx: click.Context, verbose: int) -> None:
 
 def _register() -> None:
     from archive.cli.crawl import crawl
+    from archive.cli.demo import demo
     from archive.cli.extract import extract
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
 
-    for command in (crawl, history, show, reindex, extract):
+    for command in (crawl, history, show, reindex, extract, demo):
         main.add_command(command)
 
 

@@ -1,0 +1,80 @@
+"""`palimpsest demo`: the whole job, offline, against the bundled demo site.
+
+The site is served from this process; each crawl runs in a child process (Twisted's reactor
+starts once per process), exactly as cron would run it. Between crawls the site moves to its
+next state: edits, a takedown, a restore, with its furniture rotating on every request.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from archive.demo.site import DEFAULT_PORT, DemoSite
+from archive.exceptions import PalimpsestError
+
+# The demo site is ours and on loopback: no need to wait between requests.
+FAST_LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0"]
+
+STATES = (
+    (1, "as first published"),
+    (2, "after the edits: a figure revised, a paragraph added, a headline rewritten, "
+        "article D taken down, the ministry's statement revised"),
+    (3, "article D restored"),
+)
+
+
+@dataclass
+class DemoRun:
+    """What the demo did, for the closing summary and for later steps (diffs, report)."""
+
+    data_dir: Path
+    site: DemoSite
+    summaries: list[dict]
+
+
+def start_site(port: int) -> DemoSite:
+    """The demo site on `port`, or on a free port when that one is taken."""
+    try:
+        return DemoSite(port=port).start()
+    except OSError:
+        if port == 0:
+            raise
+        return DemoSite(port=0).start()
+
+
+def crawl_once(seeds: Path, data_dir: Path) -> dict:
+    """One crawl in a child process, as cron would run it; returns its JSON summary."""
+    command = [sys.executable, "-m", "archive.cli", "crawl", str(seeds), "--data", str(data_dir),
+               "--allow-private", "--json", *FAST_LOCAL]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0 or not result.stdout.strip():
+        raise PalimpsestError(f"demo crawl failed (exit {result.returncode}):\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
+             say: Callable[[str], None] = print) -> DemoRun:
+    """Serve the demo site, crawl it in each of its states, and say what happened."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    site = start_site(port)
+    try:
+        seeds = data_dir / "demo-seeds.toml"
+        seeds.write_text(site.seeds_toml(), encoding="utf-8")
+        say(f"Demo site: newspaper {site.newspaper_url}/  ministry {site.ministry_url}/en/news/")
+        say(f"Seed list: {seeds}\n")
+        summaries = []
+        for state, label in STATES:
+            site.set_state(state)
+            summary = crawl_once(seeds, data_dir)
+            summaries.append(summary)
+            say(f"Crawl {state} ({label}):\n  fetched {summary['fetched']}, new versions "
+                f"{summary['new_versions']}, unchanged {summary['unchanged']}, "
+                f"returned {summary['returned']}, failed {summary['failed']}")
+        return DemoRun(data_dir, site, summaries)
+    finally:
+        site.stop()

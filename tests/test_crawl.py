@@ -1,0 +1,219 @@
+"""End-to-end crawls of the loopback mock site: faithful capture, discovery, citations, versions."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+from crawling import (crawl, palimpsest, raw_http_head, responses_for, warc_records,
+                      write_seeds)
+
+IGNORED_BY_TWISTED = {b"transfer-encoding", b"connection", b"keep-alive"}
+
+
+def sha1_b32(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+FIDELITY = ["/plain", "/chunked", "/gzip", "/gzip-chunked", "/app-gzip", "/app-gzip-chunked",
+            "/app-gzip-encoded", "/app-gzip-encoded-chunked", "/cookies", "/utf8-header"]
+
+
+@pytest.fixture(scope="module")
+def fidelity_crawl(tmp_path_factory, mocksite):
+    mocksite.reset()
+    base = tmp_path_factory.mktemp("fidelity")
+    seeds = write_seeds(base / "seeds.toml", [(mocksite.a.url + path, "page")
+                                             for path in FIDELITY], sources=0)
+    summary = crawl(seeds, base / "data")
+    sent = {path: mocksite.a.sent_for(path) for path in FIDELITY}
+    return summary, warc_records(base / "data"), sent, base / "data"
+
+
+@pytest.mark.parametrize("path", FIDELITY)
+def test_response_record_is_the_response_as_received(fidelity_crawl, mocksite, path):
+    _, records, sent, data = fidelity_crawl
+    [exchange] = sent[path]
+    [(warc, http, body)] = responses_for(records, mocksite.a.url + path)
+    assert warc.get_header("WARC-Type") == "response"
+    # The body exactly as sent: content-encoding kept, chunk framing removed.
+    assert body == exchange.body
+    assert warc.get_header("WARC-Payload-Digest") == sha1_b32(exchange.body)
+    expected = [(name.lower(), value) for name, value in exchange.headers
+                if name.lower() not in IGNORED_BY_TWISTED]
+    status_line, *lines = raw_http_head(data, mocksite.a.url + path).split(b"\r\n")
+    assert status_line == exchange.status_line.strip()
+    stored = [(name.lower(), value) for name, _, value in
+              (line.partition(b": ") for line in lines)]
+    # Scrapy groups repeated headers under their first appearance; values keep their order.
+    assert sorted(stored) == sorted(expected)
+    for name in {name for name, _ in expected}:
+        assert [v for n, v in stored if n == name] == [v for n, v in expected if n == name]
+
+
+def test_chunked_and_plain_variants_have_the_same_payload_digest(fidelity_crawl, mocksite):
+    _, records, _, _ = fidelity_crawl
+
+    def digest(path):
+        [(warc, _, _)] = responses_for(records, mocksite.a.url + path)
+        return warc.get_header("WARC-Payload-Digest")
+
+    assert digest("/plain") == digest("/chunked")
+    assert digest("/gzip") == digest("/gzip-chunked")
+    assert digest("/app-gzip-encoded") == digest("/app-gzip-encoded-chunked")
+    assert digest("/plain") != digest("/gzip")
+
+
+def test_chunked_body_is_not_labelled_chunked(fidelity_crawl, mocksite):
+    _, records, _, _ = fidelity_crawl
+    [(_, http, _)] = responses_for(records, mocksite.a.url + "/gzip-chunked")
+    assert http.get_header("Transfer-Encoding") is None
+    assert http.get_header("Content-Encoding") == "gzip"
+
+
+def test_every_response_has_a_request_and_every_file_a_warcinfo(fidelity_crawl):
+    _, records, _, _ = fidelity_crawl
+    assert records[0][0].get_header("WARC-Type") == "warcinfo"
+    assert all(r[0].protocol == "WARC/1.1" for r in records)
+    responses = {r[0].get_header("WARC-Record-ID") for r in records
+                 if r[0].get_header("WARC-Type") == "response"}
+    concurrent = {r[0].get_header("WARC-Concurrent-To") for r in records
+                  if r[0].get_header("WARC-Type") == "request"}
+    assert responses and responses == concurrent
+    warcinfo = records[0][2].decode()
+    assert "robots: obey" in warcinfo and "palimpsest/" in warcinfo
+
+
+def test_crawl_summary_counts(fidelity_crawl):
+    summary, _, _, _ = fidelity_crawl
+    assert summary["fetched"] == len(FIDELITY)
+    assert summary["failed"] == 0 and summary["problems"] == []
+
+
+def test_listing_follows_article_links_and_their_cited_sources(tmp_path, mocksite):
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/listing", "listing")],
+                        sources=1, source_hosts=["127.0.0.2"])
+    summary = crawl(seeds, tmp_path / "data")
+    fetched_a = {e.path for e in mocksite.a.sent if e.path != "/robots.txt"}
+    assert fetched_a == {"/listing", "/articles/flood-count", "/articles/dam-review",
+                         "/articles/winter-warning"}
+    fetched_b = {e.path for e in mocksite.b.sent if e.path != "/robots.txt"}
+    assert fetched_b and all(path.startswith("/statements/") for path in fetched_b)
+    assert summary["new_versions"] == 3 + len(fetched_b)
+    records = warc_records(tmp_path / "data")
+    pageinfo = [json.loads(r[2]) for r in records
+                if r[0].get_header("WARC-Target-URI", "").startswith("urn:pageinfo:")]
+    sources = [info for info in pageinfo if info["role"] == "source"]
+    assert sources and all(info["cited_by"][0]["record_id"].startswith("<urn:uuid:")
+                           for info in sources)
+
+
+@pytest.mark.parametrize("path, kind", [("/feed.xml", "feed"), ("/atom.xml", "feed"),
+                                        ("/sitemap.xml", "sitemap"),
+                                        ("/sitemap-index.xml", "sitemap")])
+def test_feeds_and_sitemaps_lead_to_the_articles(tmp_path, mocksite, path, kind):
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + path, kind)], sources=0)
+    crawl(seeds, tmp_path / "data")
+    articles = {e.path for e in mocksite.a.sent if e.path.startswith("/articles/")}
+    assert articles == {"/articles/flood-count", "/articles/dam-review",
+                        "/articles/winter-warning"}
+
+
+def test_robots_disallowed_page_is_not_fetched(tmp_path, mocksite):
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/private/page", "page"),
+                                              (mocksite.a.url + "/plain", "page")])
+    summary = crawl(seeds, tmp_path / "data")
+    assert not mocksite.a.sent_for("/private/page")
+    assert summary["refused"] == 1
+
+
+def test_redirect_hops_are_each_archived_once(tmp_path, mocksite):
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/redirect-chain/3", "page")])
+    crawl(seeds, tmp_path / "data")
+    records = warc_records(tmp_path / "data")
+    statuses = [(r[0].get_header("WARC-Target-URI").rsplit("/", 2)[-2:], r[1].get_statuscode())
+                for r in records if r[0].get_header("WARC-Type") == "response"
+                and "robots" not in r[0].get_header("WARC-Target-URI")]
+    assert [code for _, code in statuses] == ["302", "302", "302", "200"]
+
+
+def test_every_seed_failing_fails_the_run(tmp_path, mocksite):
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/status/404", "page"),
+                                              (mocksite.a.url + "/status/500", "page")])
+    result = palimpsest("crawl", str(seeds), "--data", str(tmp_path / "data"),
+                        "--allow-private", "-s", "RETRY_TIMES=0", check=False)
+    assert result.returncode == 1
+    assert "every seed failed" in result.stderr
+    records = warc_records(tmp_path / "data")
+    codes = sorted(r[1].get_statuscode() for r in records
+                   if r[0].get_header("WARC-Type") == "response"
+                   and "/status/" in r[0].get_header("WARC-Target-URI"))
+    assert codes == ["404", "500"]  # failures are archived too
+
+
+def test_bad_seed_file_exits_2_and_touches_nothing(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[seed]]\nurl = "gopher://x"\n', encoding="utf-8")
+    result = palimpsest("crawl", str(bad), "--data", str(tmp_path / "data"), check=False)
+    assert result.returncode == 2
+    assert "bad.toml: seed #1 (gopher://x): scheme 'gopher'" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_boilerplate_churn_is_no_version_and_an_edit_is_one(tmp_path, mocksite):
+    """The issue's done-when: article, its churned twin, its edit -> exactly two versions."""
+    url = mocksite.a.url + "/articles/flood-count"
+    seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
+    data = tmp_path / "data"
+    first = crawl(seeds, data)
+    again = crawl(seeds, data)  # byte-identical: a revisit, no extraction
+    mocksite.a.set_variant("flood-count", "twin")
+    twin = crawl(seeds, data)
+    mocksite.a.set_variant("flood-count", "edit")
+    edited = crawl(seeds, data)
+    assert (first["new_versions"], again["unchanged"], twin["unchanged"],
+            edited["new_versions"]) == (1, 1, 1, 1)
+    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    assert len(history["versions"]) == 2
+    assert [c["kind"] for c in history["captures"]] == ["response", "revisit", "response",
+                                                        "response"]
+    kinds = {r[0].get_header("WARC-Type") for r in warc_records(data)}
+    assert {"response", "revisit", "metadata", "conversion", "request", "warcinfo"} <= kinds
+    (data / "index.sqlite").unlink()
+    palimpsest("reindex", "--data", str(data))
+    rebuilt = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    assert rebuilt == history
+
+
+def test_a_second_crawl_while_one_runs_exits_75_and_touches_nothing(tmp_path, mocksite):
+    from archive.lock import DataLock
+
+    data = tmp_path / "data"
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/plain", "page")])
+    with DataLock(data / "crawl.lock"):  # stands in for a crawl that is still running
+        result = palimpsest("crawl", str(seeds), "--data", str(data), "--allow-private",
+                            check=False, timeout=30)
+    assert result.returncode == 75
+    assert "another crawl is running" in result.stderr
+    assert sorted(p.name for p in data.iterdir()) == ["crawl.lock"]
+    assert not mocksite.a.sent
+
+
+def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
+    url = mocksite.a.url + "/articles/dam-review"
+    seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
+    data = tmp_path / "data"
+    crawl(seeds, data)
+    middle = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    mocksite.a.set_variant("dam-review", "edit")
+    crawl(seeds, data)
+    first_time = middle["captures"][0]["fetched_at"]
+    old = json.loads(palimpsest("show", url, "--at", first_time, "--data", str(data),
+                                "--json").stdout)
+    new = json.loads(palimpsest("show", url, "--data", str(data), "--json").stdout)
+    assert old["text_hash"] != new["text_hash"]
+    assert old["text"] != new["text"] and old["title"] == new["title"]
+    missing = palimpsest("show", url + "-nope", "--data", str(data), check=False)
+    assert missing.returncode == 1 and "nothing archived" in missing.stderr
