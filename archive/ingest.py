@@ -135,6 +135,7 @@ class Ingestor:
             capture.title = original.title
             capture.mime = capture.mime or original.mime
         capture.id = self.index.add_capture(capture)
+        self.index.link_pending_citations(capture.url, capture.id, capture.fetched_at)
         ok = info.status is not None and (200 <= info.status < 300 or info.status == 304)
         self.index.touch_page(
             capture.url, self.collection, info.date, info.status, page_state(info.status),
@@ -167,10 +168,6 @@ class Ingestor:
         self.index.set_capture_text(capture.id, text_hash, status or "failed", data.get("title"))
         if data.get("role"):
             self.index.set_page_role(capture.url, data["role"])
-        for cited in data.get("cited_by") or []:
-            article = self.index.capture_by_record(cited.get("record_id") or "")
-            if article is not None:
-                self.index.link_citation(article.id, capture.url, capture.id)
         if status != "ok" or not text_hash:
             return NOT_ARTICLE if status == "not-article" else FIRST_FAILED
         for link in data.get("links") or []:

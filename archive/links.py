@@ -1,4 +1,4 @@
-"""Find the article on a page and the links it cites; find the article links of a listing page.
+"""Find the article on a page and the links it cites.
 
 Links are read from the HTML, not from trafilatura's output, which can drop a standfirst that
 carries the only link to the source. The page is first pruned of boilerplate: furniture tags,
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import posixpath
 import re
 from collections.abc import Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -35,7 +34,8 @@ _FURNITURE_TOKENS = frozenset({
     "promoted", "sponsored", "sponsor", "outbrain", "taboola", "share", "sharing", "social",
     "newsletter", "subscribe", "signup", "comment", "comments", "disqus", "related", "recommended",
     "recirculation", "recirc", "tags", "topics", "bio", "byline", "author", "trending", "popular",
-    "mostread", "paywall", "cookie", "consent", "modal", "popup",
+    "mostread", "paywall", "cookie", "consent", "modal", "popup", "kicker", "eyebrow",
+    "overline",
 })
 # fmt: on
 # Adjacent token pairs that name furniture although neither word does alone.
@@ -69,7 +69,7 @@ def article_region(doc: HtmlElement) -> HtmlElement | None:
     The element belongs to a pruned copy of ``doc``, which is left unchanged. None when the page
     has no paragraph text at all, e.g. a JavaScript shell.
     """
-    pruned = _pruned_copy(doc)
+    pruned = pruned_copy(doc)
     region = _best_candidate(pruned)
     if region is None:
         region = _densest_paragraph_parent(pruned)
@@ -85,26 +85,25 @@ def cited_links(html: str | HtmlElement, base_url: str) -> list[str]:
     """
     doc = parse_html(html) if isinstance(html, str) else html
     region = None if doc is None else article_region(doc)
-    return [] if region is None else _absolute_links(region.iter("a"), doc, base_url)
-
-
-def listing_links(html: str | HtmlElement, base_url: str) -> list[str]:
-    """Links to articles in the main content of a section front or listing page.
-
-    Heuristics: only ``<main>`` or ``[role=main]`` if the page has one, else the pruned body;
-    only the listing's own host (``www.`` ignored); no tag, topic, category, section, author,
-    search, account or sponsored pages, pagination, feeds, non-page files, the site root or the
-    listing itself; and only article-like paths: a slug of three or more words in the last path
-    segment, a slug of two words right under a folder such as ``articles/``, ``story/`` or
-    ``news/``, or a number of four or more digits in the path (a date or an article id).
-    """
-    doc = parse_html(html) if isinstance(html, str) else html
-    if doc is None:
+    if region is None:
         return []
-    pruned = _pruned_copy(doc, by_heading=False)
-    scope = next(iter(pruned.xpath("//main | //*[@role='main']")), pruned)
-    links = _absolute_links(scope.iter("a"), doc, base_url)
-    return [url for url in links if _is_article_url(url, base_url)]
+    links = absolute_links(region.iter("a"), doc, base_url)
+    return [url for url in links if not _is_own_front_page(url, base_url)]
+
+
+def _is_own_front_page(url: str, page_url: str) -> bool:
+    """A link to the site's home or a section front (``/world/``): navigation, not a source.
+
+    >>> _is_own_front_page("https://news.example/world/", "https://news.example/a/b-c-d")
+    True
+    >>> _is_own_front_page("https://ministry.example/en/", "https://news.example/a/b-c-d")
+    False
+    """
+    parts = urlsplit(url)
+    if parts.hostname != urlsplit(page_url).hostname or parts.query:
+        return False
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return not segments or (len(segments) == 1 and parts.path.endswith("/"))
 
 
 def parse_html(html: str) -> HtmlElement | None:
@@ -120,7 +119,7 @@ def parse_html(html: str) -> HtmlElement | None:
         return None
 
 
-def _pruned_copy(doc: HtmlElement, by_heading: bool = True) -> HtmlElement:
+def pruned_copy(doc: HtmlElement, by_heading: bool = True) -> HtmlElement:
     """A copy of the page without its boilerplate subtrees.
 
     ``by_heading`` also drops blocks under headings like "Related" or "Top stories": furniture on
@@ -248,7 +247,7 @@ def _widen_to_headline(region: HtmlElement) -> HtmlElement:
     return region
 
 
-def _absolute_links(anchors: Iterable[HtmlElement], doc: HtmlElement, base_url: str) -> list[str]:
+def absolute_links(anchors: Iterable[HtmlElement], doc: HtmlElement, base_url: str) -> list[str]:
     """Resolve, filter and de-duplicate the ``href`` of each anchor, keeping document order."""
     base = next(
         (urljoin(base_url, h.strip()) for h in doc.xpath("//base/@href") if h.strip()), base_url
@@ -283,61 +282,3 @@ def _canonical(url: str) -> str:
     'https://src.example/caf%C3%A9%20menu?q=1'
     """
     return safe_url_string(urldefrag(url.strip())[0])
-
-
-# Path segments that mark a page as listing furniture rather than an article.
-# fmt: off
-_NON_ARTICLE_SEGMENTS = frozenset({
-    "tag", "tags", "topic", "topics", "category", "categories", "section", "sections", "author",
-    "authors", "people", "contributors", "search", "page", "feed", "feeds", "rss", "atom", "login",
-    "subscribe", "account", "newsletter", "newsletters", "about", "contact", "privacy", "terms",
-    "promoted", "sponsored", "partner", "advertorial",
-})
-# fmt: on
-# fmt: off
-_NON_PAGE_SUFFIXES = frozenset({
-    ".xml", ".rss", ".atom", ".json", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf",
-    ".mp3", ".mp4", ".zip", ".css", ".js",
-})
-# fmt: on
-# Folders whose two-word children are articles (/articles/flood-count), not sub-sections.
-# fmt: off
-_ARTICLE_FOLDERS = frozenset({
-    "article", "articles", "story", "stories", "news", "post", "posts", "blog", "p", "a",
-})
-# fmt: on
-_PAGINATION_QUERY = re.compile(r"(^|&)(page|p|offset|start)=\d+", re.IGNORECASE)
-
-
-def _is_article_url(url: str, listing_url: str) -> bool:
-    """Whether ``url`` looks like an article on the listing's host (see ``listing_links``).
-
-    >>> listing = "https://www.news.example/world/"
-    >>> [_is_article_url(url, listing) for url in (
-    ...     "https://news.example/world/2024/05/14/dam",  # a date in the path
-    ...     "https://www.news.example/world/dam-holds-after-storm",  # a three-word slug
-    ...     "https://www.news.example/story/dam-holds",  # a two-word slug in an article folder
-    ...     "https://www.news.example/world/dam-holds",  # a two-word slug in a section
-    ...     "https://www.news.example/world/europe/",  # a sub-section
-    ...     "https://www.news.example/tag/dam-holds-after-storm",  # a tag page
-    ...     "https://www.news.example/world/?page=2",  # pagination
-    ...     "https://other.example/world/dam-holds-after-storm",  # another host
-    ... )]
-    [True, True, True, False, False, False, False, False]
-    """
-    parts, listing = urlsplit(url), urlsplit(listing_url)
-    if len({(p.hostname or "").removeprefix("www.") for p in (parts, listing)}) != 1:
-        return False
-    if parts.path.rstrip("/") == listing.path.rstrip("/") or _PAGINATION_QUERY.search(parts.query):
-        return False
-    segments = [segment for segment in parts.path.lower().split("/") if segment]
-    if not segments or _NON_ARTICLE_SEGMENTS.intersection(segments):
-        return False
-    stem, suffix = posixpath.splitext(segments[-1])
-    if suffix in _NON_PAGE_SUFFIXES:
-        return False
-    words = len([word for word in re.split(r"[-_]+", stem) if word])
-    in_article_folder = len(segments) >= 2 and segments[-2] in _ARTICLE_FOLDERS
-    return (
-        words >= 3 or (words == 2 and in_article_folder) or bool(re.search(r"\d{4,}", parts.path))
-    )

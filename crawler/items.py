@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.archiver import CaptureResult
+from archive.extract import Extraction
 
 
 @dataclass
@@ -14,8 +15,7 @@ class PageItem:
     url: str
     role: str  # article | source
     capture: CaptureResult
-    body: bytes  # decoded from content-encoding, as Scrapy gives it to callbacks
-    content_type: str | None
+    extraction: Extraction | None  # None for a revisit: its text is the original's
     ignore: tuple[str, ...] = ()
     links: list[str] = field(default_factory=list)  # cited links found in the article region
     cited_by: list[dict] = field(default_factory=list)  # [{"url", "record_id"}]

@@ -16,7 +16,7 @@ PALIMPSEST_CONTACT_URL = ""               # how site owners reach you; goes in t
 PALIMPSEST_WARC_MAX_BYTES = 1024**3      # roll over to a new WARC file past this size
 PALIMPSEST_WARC_GZIP_LEVEL = 6           # per-record gzip level (see bench/RESULTS.md)
 PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker name)
-PALIMPSEST_EXTRACT_PROCESSES = None      # extraction worker processes; None = one per core, 0 = inline
+PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per core, 0: inline
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
 
@@ -52,6 +52,7 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 # -- Components -------------------------------------------------------------------------------
 EXTENSIONS = {
     "crawler.extensions.warc.WarcCaptureExtension": 0,
+    "crawler.extensions.extraction.ExtractionPool": 10,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 300,

@@ -7,8 +7,7 @@ import hashlib
 import json
 
 import pytest
-from crawling import (crawl, palimpsest, raw_http_head, responses_for, warc_records,
-                      write_seeds)
+from crawling import crawl, palimpsest, raw_http_head, responses_for, warc_records, write_seeds
 
 IGNORED_BY_TWISTED = {b"transfer-encoding", b"connection", b"keep-alive"}
 

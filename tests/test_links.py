@@ -7,7 +7,8 @@ import lxml.html
 import pytest
 
 import archive.links
-from archive.links import article_region, cited_links, listing_links
+from archive.links import article_region, cited_links
+from archive.listing import listing_links
 
 PAGES = Path(__file__).parent / "data" / "pages"
 URL = "https://www.harrowgate-ledger.example/news/2024/05/14/millbrook-reservoir-stays-shut"

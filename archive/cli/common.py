@@ -11,8 +11,13 @@ from typing import Any, Callable
 
 import click
 
-from archive.exceptions import (ConfigError, CorruptArchiveError, LockHeldError, NotFoundError,
-                                PalimpsestError)
+from archive.exceptions import (
+    ConfigError,
+    CorruptArchiveError,
+    LockHeldError,
+    NotFoundError,
+    PalimpsestError,
+)
 from archive.layout import default_data_dir
 
 EXIT_OK = 0

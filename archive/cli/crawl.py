@@ -7,8 +7,16 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import (EXIT_FAILED, EXIT_USAGE, Failure, configure_logging, data_option,
-                                domain_errors, print_json, resolve_data)
+from archive.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    Failure,
+    configure_logging,
+    data_option,
+    domain_errors,
+    print_json,
+    resolve_data,
+)
 from archive.layout import DataLayout
 from archive.lock import DataLock
 from archive.seeds import load_seeds

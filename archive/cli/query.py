@@ -8,8 +8,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archive.cli.common import (EXIT_USAGE, Failure, data_option, domain_errors, print_json,
-                                resolve_data)
+from archive.cli.common import (
+    EXIT_USAGE,
+    Failure,
+    data_option,
+    domain_errors,
+    print_json,
+    resolve_data,
+)
 from archive.history import history as history_of
 from archive.history import version_at
 from archive.index import open_index

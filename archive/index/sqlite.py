@@ -251,11 +251,17 @@ class SqliteIndex:
                 "article_text_hash, source_url, cited_at) VALUES (?, ?, ?, ?, ?)",
                 (article_url, article_capture, text_hash, source_url, cited_at))
 
-    def link_citation(self, article_capture: int, source_url: str, source_capture: int) -> None:
-        """Point a citation at the capture of the source that was made because of it."""
-        self._x("UPDATE citations SET source_capture = ? WHERE article_capture = ? "
-                "AND source_url = ? AND source_capture IS NULL",
-                (source_capture, article_capture, source_url))
+    def link_pending_citations(self, source_url: str, source_capture: int, at: str) -> None:
+        """Point citations of `source_url` made at or before `at`, and not yet linked, at this
+        capture of the source: the first capture after a citation is the one it caused."""
+        self._x("UPDATE citations SET source_capture = ? WHERE source_url = ? "
+                "AND source_capture IS NULL AND cited_at <= ?", (source_capture, source_url, at))
+
+    def cited_links(self, record_id: str) -> list[str]:
+        """The sources the capture with this record ID cited, in the order it cited them."""
+        return [row[0] for row in self._x(
+            "SELECT c.source_url FROM citations c JOIN captures k ON k.id = c.article_capture "
+            "WHERE k.record_id = ? ORDER BY c.id", (record_id,))]
 
     def citations_from(self, article_url: str) -> list[Citation]:
         return _rows(self._x("SELECT * FROM citations WHERE article_url = ? "

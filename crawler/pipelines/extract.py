@@ -1,24 +1,20 @@
-"""Extract each captured page's text, hash it, and write its metadata and text records.
+"""Hash each page's extracted text and write its metadata and text records.
 
-Extraction is the expensive step, so it runs in a process pool off the reactor thread; the
-reactor keeps downloading meanwhile, and Scrapy's scraper slot bounds how many responses wait.
-A revisit skips extraction: the payload is byte-identical, so the text is already known.
+The spider has already extracted the text (in the worker pool) and the WARC extension has
+already written the response; this step decides what the capture means (a new version, the
+same text, a return to an earlier text, a failure) and writes that down.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
-import os
-from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import lru_cache
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.archiver import Archiver, pageinfo
-from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
+from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction
 from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
 from archive.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
 from crawler.items import DiscoveryItem, PageItem
@@ -61,35 +57,20 @@ def describe_extraction(extraction: Extraction, ignore: tuple[str, ...]) -> tupl
 
 
 class ExtractPipeline:
-    """Extraction, hashing and version decisions for every captured page."""
+    """Version decisions for every captured page."""
 
-    def __init__(self, crawler: Crawler, archiver: Archiver, processes: int) -> None:
-        self.crawler = crawler
+    def __init__(self, crawler: Crawler, archiver: Archiver) -> None:
         self.archiver = archiver
         self.stats = crawler.stats
-        self.processes = processes
-        self.pool: Executor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
         archiver = getattr(crawler, "palimpsest_archiver", None)
         if archiver is None:
             raise NotConfigured("the WARC capture extension is not enabled")
-        processes = crawler.settings.get("PALIMPSEST_EXTRACT_PROCESSES")
-        processes = (os.cpu_count() or 1) if processes is None else int(processes)
-        return cls(crawler, archiver, processes)
+        return cls(crawler, archiver)
 
-    def open_spider(self) -> None:
-        if self.processes > 0:
-            # forkserver: never fork the reactor's threads and sockets into the workers.
-            context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=context)
-
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    async def process_item(self, item):
+    def process_item(self, item):
         if isinstance(item, DiscoveryItem):
             data = pageinfo(role=item.role, status="not-article", discovered=item.discovered,
                             extraction={"reason": item.error} if item.error else None)
@@ -98,11 +79,11 @@ class ExtractPipeline:
         if not isinstance(item, PageItem):
             return item
         self.stats.inc_value(f"palimpsest/pages/{item.role}")
-        if item.capture.is_revisit:
+        if item.extraction is None:  # a revisit: the payload, hence the text, is known
             outcome = item.capture.outcome or UNCHANGED
             self.stats.inc_value(_OUTCOME_STATS.get(outcome, "palimpsest/unchanged"))
             return item
-        extraction = await self._extract(item)
+        extraction = item.extraction
         digest, fields = describe_extraction(extraction, item.ignore)
         data = pageinfo(role=item.role, status=extraction.status, text_hash=digest,
                         extraction=fields, links=item.links, cited_by=item.cited_by,
@@ -113,10 +94,3 @@ class ExtractPipeline:
         if extraction.status == "failed":
             logger.warning("extraction failed for %s: %s", item.url, extraction.reason)
         return item
-
-    async def _extract(self, item: PageItem) -> Extraction:
-        if self.pool is None:
-            return extract_page(item.body, item.url, item.content_type)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, extract_page, item.body, item.url,
-                                          item.content_type)

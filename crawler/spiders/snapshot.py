@@ -12,13 +12,14 @@ import re
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
+from archive.decode import decode_html
 from archive.discover import parse_feed, parse_sitemap
-from archive.links import cited_links, listing_links
+from archive.listing import listing_links
 from archive.seeds import Seed, SeedFile, SeedPolicy
 from archive.urls import UnsafeURLError, canonical_url, host_of
 from crawler.extensions.warc import CAPTURE_META
@@ -76,28 +77,37 @@ class SnapshotSpider(scrapy.Spider):
 
     # -- callbacks ----------------------------------------------------------------------------
 
-    def parse_page(self, response: Response):
+    async def parse_page(self, response: Response):
         info, seed, capture = self._context(response)
         if capture is None:
             return
-        html = _is_html(response)
-        links = cited_links(response.text, response.url) if html else []
+        if capture.is_revisit:
+            # Same payload as an earlier capture: its extraction, and so its links, stand.
+            extraction = None
+            links = self._archiver.index.cited_links(capture.refers_to.record_id) \
+                if capture.refers_to else []
+        else:
+            extraction = await self._extractor.extract(response.body, response.url,
+                                                       _content_type(response))
+            links = list(extraction.links)
         yield PageItem(
-            url=response.url, role=info["role"], capture=capture, body=response.body,
-            content_type=_content_type(response), ignore=seed.policy.ignore, links=links,
-            cited_by=info.get("cited_by", []),
+            url=response.url, role=info["role"], capture=capture, extraction=extraction,
+            ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
         )
         if info["hop"] < seed.policy.sources:
-            sources = [link for link in links if _followable_source(link, response.url, seed.policy)]
+            sources = [link for link in links
+                       if _followable_source(link, response.url, seed.policy)]
             cited_by = [{"url": response.url, "record_id": capture.record_id}]
-            yield from self._follow(sources, self.parse_page, seed, role="source",
-                                    hop=info["hop"] + 1, cited_by=cited_by)
+            for request in self._follow(sources, self.parse_page, seed, role="source",
+                                        hop=info["hop"] + 1, cited_by=cited_by):
+                yield request
 
     def parse_listing(self, response: Response):
         info, seed, capture = self._context(response)
         if capture is None:
             return
-        links = listing_links(response.text, response.url) if _is_html(response) else []
+        links = listing_links(decode_html(response.body, _content_type(response)).text,
+                              response.url) if _is_html(response) else []
         links = _matching(links, seed.articles)
         yield DiscoveryItem(response.url, "listing", capture, links)
         yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
@@ -152,6 +162,14 @@ class SnapshotSpider(scrapy.Spider):
             logger.warning("failed %s: %s", request.url, failure.getErrorMessage())
 
     # -- helpers ------------------------------------------------------------------------------
+
+    @property
+    def _archiver(self):
+        return self.crawler.palimpsest_archiver
+
+    @property
+    def _extractor(self):
+        return self.crawler.palimpsest_extractor
 
     def _context(self, response: Response):
         info = response.meta[META]

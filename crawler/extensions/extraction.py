@@ -1,0 +1,51 @@
+"""The crawl's extraction workers: trafilatura off the reactor thread, in a process pool.
+
+Extraction is the one expensive step of archiving an article, so it runs in worker processes
+sized to the machine's cores while the reactor keeps downloading. Scrapy's scraper slot bounds
+how many downloaded responses can wait for a worker, which keeps memory flat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from archive.extract import Extraction, extract_page
+
+
+class ExtractionPool:
+    """Runs `archive.extract.extract_page` in worker processes (or inline when sized 0)."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        if processes > 0:
+            # forkserver: never fork the reactor's threads and sockets into the workers.
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(processes, mp_context=context)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ExtractionPool":
+        setting = crawler.settings.get("PALIMPSEST_EXTRACT_PROCESSES")
+        processes = (os.cpu_count() or 1) if setting is None else int(setting)
+        pool = cls(processes)
+        crawler.signals.connect(pool.close, signals.spider_closed)
+        # The spider awaits extraction through the crawler, like the archiver.
+        crawler.palimpsest_extractor = pool
+        return pool
+
+    async def extract(self, body: bytes, url: str, content_type: str | None) -> Extraction:
+        if self._pool is None:
+            return extract_page(body, url, content_type)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, extract_page, body, url, content_type)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
