@@ -216,3 +216,21 @@ def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
     assert old["text"] != new["text"] and old["title"] == new["title"]
     missing = palimpsest("show", url + "-nope", "--data", str(data), check=False)
     assert missing.returncode == 1 and "nothing archived" in missing.stderr
+
+
+def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, mocksite):
+    url = mocksite.a.url + "/articles/winter-warning"
+    seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
+    data = tmp_path / "data"
+    crawl(seeds, data)
+    mocksite.a.set_variant("winter-warning", "headline")
+    headline = crawl(seeds, data)
+    mocksite.a.set_variant("winter-warning", "broken")
+    broken = crawl(seeds, data)
+    assert headline["new_versions"] == 1
+    assert broken["new_versions"] == 0 and broken["extraction_failed"] == 1
+    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    titles = [version["title"] for version in history["versions"]]
+    assert len(titles) == 2 and titles[0] != titles[1]
+    assert history["captures"][-1]["extraction"] == "failed"
+    assert history["captures"][-1]["text_hash"] is None
