@@ -1,0 +1,355 @@
+"""Edit diffs between two versions of an article: pure, texts in and a result out.
+
+The body is compared paragraph by paragraph first (one paragraph per line, as extraction
+stores it), then word by word inside the paragraphs that changed (`archive.wordiff`):
+
+- paragraphs equal after typography folding are equal;
+- a paragraph that reappears elsewhere is *moved* (and word-diffed if it was also edited),
+  never a deletion plus an insertion of the same text;
+- within a run of changed paragraphs, similar ones are paired and word-diffed; the rest are
+  whole insertions or deletions.
+
+The headline and byline are compared separately; changed figures come from `archive.figures`.
+Inputs are capped (`DiffLimits`) so a pathological page cannot stall a run; every cap that was
+hit is named in `TextDiff.capped`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from archive.figures import FigureChange, figure_changes, merge_figure_changes
+from archive.normalize import normalize_text
+from archive.wordiff import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    Op,
+    changed_words,
+    coalesce,
+    ops_for_tokens,
+    token_key,
+    tokenize,
+    word_ops,
+)
+
+# Paragraph kinds in TextDiff.paragraphs.
+SAME, CHANGED, INSERTED, DELETED, MOVED, MOVED_AWAY = (
+    "equal", "changed", "inserted", "deleted", "moved", "moved-away")
+
+# Two paragraphs in the same run of changes are the same paragraph edited when at least this
+# share of their words line up; a paragraph found elsewhere must be closer still to be "moved".
+PAIR_SIMILARITY = 0.5
+MOVE_SIMILARITY = 0.75
+# How far ahead, among the inserted paragraphs of a run, a deleted paragraph looks for its pair.
+PAIR_WINDOW = 8
+
+
+@dataclass(frozen=True)
+class DiffLimits:
+    """Input caps. Beyond them the diff is still made, more coarsely, and says so."""
+
+    max_chars: int = 400_000           # per text; the rest is not compared
+    max_paragraphs: int = 4_000        # per text; the rest is not compared
+    max_paragraph_tokens: int = 12_000  # a changed paragraph pair above this is replaced whole
+    max_move_comparisons: int = 20_000  # fuzzy comparisons to find moved-and-edited paragraphs
+
+
+DEFAULT_LIMITS = DiffLimits()
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of the diff, in reading order of the newer text.
+
+    `old_index`/`new_index` count paragraphs from 0 in each text. A moved paragraph appears
+    twice: as MOVED where it is now (with its ops) and as MOVED_AWAY where it was (no ops).
+    """
+
+    kind: str
+    old_index: int | None
+    new_index: int | None
+    ops: list[Op] = field(default_factory=list)
+    old: str = ""
+    new: str = ""
+
+    @property
+    def edited(self) -> bool:
+        return any(op != EQUAL for op, _ in self.ops)
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "from_index": self.old_index, "to_index": self.new_index,
+                "edited": self.edited, "ops": [list(op) for op in self.ops]}
+
+
+@dataclass
+class TextDiff:
+    """The body diff: paragraphs in reading order, and the caps that were hit."""
+
+    paragraphs: list[Paragraph]
+    capped: list[str] = field(default_factory=list)
+
+    @property
+    def ops(self) -> list[Op]:
+        """One flat op list; each paragraph's text ends with a newline.
+
+        Equal and insert texts, joined, give the newer text one paragraph per line. Equal and
+        delete texts give the older one, except that moved paragraphs stand where they are now.
+        """
+        flat: list[Op] = []
+        for paragraph in self.paragraphs:
+            if paragraph.kind == MOVED_AWAY:
+                continue
+            if paragraph.kind == INSERTED:
+                flat.append((INSERT, paragraph.new + "\n"))
+            elif paragraph.kind == DELETED:
+                flat.append((DELETE, paragraph.old + "\n"))
+            else:
+                flat += paragraph.ops
+                flat.append((EQUAL, "\n"))
+        return coalesce(flat)
+
+    @property
+    def changed(self) -> bool:
+        """True when anything differs, a paragraph moved included."""
+        return any(p.kind != SAME for p in self.paragraphs)
+
+    def word_counts(self) -> tuple[int, int]:
+        """(words inserted, words deleted) in the body."""
+        return changed_words(self.ops)
+
+
+@dataclass(frozen=True)
+class VersionText:
+    """What is compared of one version: headline, byline and body text."""
+
+    title: str | None
+    byline: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A headline or byline that changed."""
+
+    old: str | None
+    new: str | None
+    ops: list[Op]
+
+    def to_json(self) -> dict:
+        return {"from": self.old, "to": self.new, "ops": [list(op) for op in self.ops]}
+
+
+@dataclass
+class EditDiff:
+    """Everything that changed between two versions."""
+
+    title: FieldChange | None
+    byline: FieldChange | None
+    body: TextDiff
+    figures: list[FigureChange]
+
+    @property
+    def changed(self) -> bool:
+        return self.title is not None or self.byline is not None or self.body.changed
+
+    def words_changed(self) -> tuple[int, int]:
+        """(words inserted, words deleted), headline included."""
+        inserted, deleted = self.body.word_counts()
+        if self.title is not None:
+            title_inserted, title_deleted = changed_words(self.title.ops)
+            inserted, deleted = inserted + title_inserted, deleted + title_deleted
+        return inserted, deleted
+
+
+def diff_versions(old: VersionText, new: VersionText,
+                  limits: DiffLimits = DEFAULT_LIMITS) -> EditDiff:
+    """Compare two versions: headline, byline, body and the figures that were revised."""
+    title = field_change(old.title, new.title)
+    byline = field_change(old.byline, new.byline)
+    body = diff_texts(old.text, new.text, limits)
+    figures = []
+    if title is not None and title.old and title.new:
+        figures += figure_changes(title.old, title.new, title.ops, where="title")
+    for paragraph in body.paragraphs:
+        if paragraph.kind in (CHANGED, MOVED) and paragraph.edited:
+            figures += figure_changes(paragraph.old, paragraph.new, paragraph.ops,
+                                      where="body", paragraph=paragraph.new_index)
+    return EditDiff(title, byline, body, merge_figure_changes(figures))
+
+
+def field_change(old: str | None, new: str | None) -> FieldChange | None:
+    """A headline or byline change, or None when the two read the same.
+
+    >>> field_change("Flood count", "Flood  count") is None
+    True
+    >>> field_change("Old head", "New head").ops
+    [('delete', 'Old'), ('insert', 'New'), ('equal', ' head')]
+    """
+    if normalize_text(old or "") == normalize_text(new or ""):
+        return None
+    return FieldChange(old, new, word_ops(old or "", new or ""))
+
+
+def diff_texts(old: str, new: str, limits: DiffLimits = DEFAULT_LIMITS) -> TextDiff:
+    """Paragraph-aware word diff of two texts with one paragraph per line."""
+    capped: list[str] = []
+    old_paragraphs = _paragraphs(old, "older", limits, capped)
+    new_paragraphs = _paragraphs(new, "newer", limits, capped)
+    return _Aligner(old_paragraphs, new_paragraphs, limits, capped).run()
+
+
+def _paragraphs(text: str, side: str, limits: DiffLimits, capped: list[str]) -> list[str]:
+    """The non-blank lines of a text, cut to the limits (with a note when cut)."""
+    if len(text) > limits.max_chars:
+        capped.append(f"the {side} text has {len(text):,} characters; only the first "
+                      f"{limits.max_chars:,} were compared")
+        cut = text[:limits.max_chars]
+        text = cut[:cut.rfind("\n")] if "\n" in cut else cut
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(paragraphs) > limits.max_paragraphs:
+        capped.append(f"the {side} text has {len(paragraphs):,} paragraphs; only the first "
+                      f"{limits.max_paragraphs:,} were compared")
+        paragraphs = paragraphs[:limits.max_paragraphs]
+    return paragraphs
+
+
+class _Aligner:
+    """Lines up the paragraphs of two texts: equal, paired (edited), moved, inserted, deleted."""
+
+    def __init__(self, old: list[str], new: list[str], limits: DiffLimits,
+                 capped: list[str]) -> None:
+        self.old, self.new = old, new
+        self.limits = limits
+        self.capped = capped
+        self.old_keys = [normalize_text(p) for p in old]
+        self.new_keys = [normalize_text(p) for p in new]
+        self._words: dict[tuple[str, int], list[str]] = {}
+
+    def run(self) -> TextDiff:
+        opcodes = SequenceMatcher(None, self.old_keys, self.new_keys,
+                                  autojunk=False).get_opcodes()
+        hunks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
+        moves = self._moves(hunks)  # old index -> new index
+        moved_to = {new: old for old, new in moves.items()}
+        result: list[Paragraph] = []
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "equal":
+                result += [Paragraph(SAME, i, j, [(EQUAL, self.new[j])], self.old[i], self.new[j])
+                           for i, j in zip(range(i1, i2), range(j1, j2))]
+            else:
+                result += self._hunk(i1, i2, j1, j2, moves, moved_to)
+        return TextDiff(result, self.capped)
+
+    # -- moves --------------------------------------------------------------------------------
+
+    def _moves(self, hunks: list[tuple[int, int, int, int]]) -> dict[int, int]:
+        """Paragraphs deleted in one run of changes and inserted, the same or nearly, in another."""
+        deleted = [(i, h) for h, (i1, i2, _, _) in enumerate(hunks) for i in range(i1, i2)]
+        inserted = [(j, h) for h, (_, _, j1, j2) in enumerate(hunks) for j in range(j1, j2)]
+        moves: dict[int, int] = {}
+        by_key: dict[str, list[tuple[int, int]]] = {}
+        for j, hunk in inserted:
+            by_key.setdefault(self.new_keys[j], []).append((j, hunk))
+        taken: set[int] = set()
+        for i, hunk in deleted:
+            for j, other in by_key.get(self.old_keys[i], ()):
+                if other != hunk and j not in taken:
+                    moves[i] = j
+                    taken.add(j)
+                    break
+        left_old = [(i, h) for i, h in deleted if i not in moves]
+        left_new = [(j, h) for j, h in inserted if j not in taken]
+        if len(left_old) * len(left_new) > self.limits.max_move_comparisons:
+            self.capped.append(
+                f"{len(left_old)} removed and {len(left_new)} added paragraphs were too many to "
+                "search for moved-and-edited ones; only unchanged moved paragraphs were found")
+            return moves
+        for i, hunk in left_old:
+            best, best_j = MOVE_SIMILARITY, None
+            for j, other in left_new:
+                if other == hunk or j in taken:
+                    continue
+                score = self._similarity(i, j, best)
+                if score >= best:
+                    best, best_j = score, j
+            if best_j is not None:
+                moves[i] = best_j
+                taken.add(best_j)
+        return moves
+
+    # -- one run of changed paragraphs --------------------------------------------------------
+
+    def _hunk(self, i1: int, i2: int, j1: int, j2: int, moves: dict[int, int],
+              moved_to: dict[int, int]) -> list[Paragraph]:
+        stay_old = [i for i in range(i1, i2) if i not in moves]
+        stay_new = [j for j in range(j1, j2) if j not in moved_to]
+        pairs = self._pairs(stay_old, stay_new)
+        out: list[Paragraph] = []
+        i, j = i1, j1
+        for pair_old, pair_new in [*pairs, (i2, j2)]:
+            for old_index in range(i, pair_old):
+                if old_index in moves:
+                    out.append(Paragraph(MOVED_AWAY, old_index, moves[old_index],
+                                         old=self.old[old_index]))
+                else:
+                    out.append(Paragraph(DELETED, old_index, None,
+                                         [(DELETE, self.old[old_index])], old=self.old[old_index]))
+            for new_index in range(j, pair_new):
+                if new_index in moved_to:
+                    out.append(self._edited(MOVED, moved_to[new_index], new_index))
+                else:
+                    out.append(Paragraph(INSERTED, None, new_index,
+                                         [(INSERT, self.new[new_index])], new=self.new[new_index]))
+            if pair_old < i2:
+                out.append(self._edited(CHANGED, pair_old, pair_new))
+            i, j = pair_old + 1, pair_new + 1
+        return out
+
+    def _pairs(self, old: list[int], new: list[int]) -> list[tuple[int, int]]:
+        """Similar paragraphs of one run, paired in order (a pair never crosses another)."""
+        pairs = []
+        start = 0
+        for i in old:
+            best, best_at = PAIR_SIMILARITY, None
+            for at in range(start, min(start + PAIR_WINDOW, len(new))):
+                score = self._similarity(i, new[at], best)
+                if score >= best:
+                    best, best_at = score, at
+            if best_at is not None:
+                pairs.append((i, new[best_at]))
+                start = best_at + 1
+        return pairs
+
+    def _edited(self, kind: str, i: int, j: int) -> Paragraph:
+        """A paragraph present in both texts, word-diffed (or replaced whole past the cap)."""
+        old_tokens, new_tokens = tokenize(self.old[i]), tokenize(self.new[j])
+        if len(old_tokens) + len(new_tokens) > self.limits.max_paragraph_tokens:
+            self.capped.append(
+                f"paragraph {j + 1} has {len(old_tokens) + len(new_tokens):,} tokens in the two "
+                f"versions (limit {self.limits.max_paragraph_tokens:,}); shown replaced whole")
+            ops = [(DELETE, self.old[i]), (INSERT, self.new[j])]
+        else:
+            ops = ops_for_tokens(old_tokens, new_tokens)
+        return Paragraph(kind, i, j, ops, self.old[i], self.new[j])
+
+    # -- similarity ---------------------------------------------------------------------------
+
+    def _similarity(self, i: int, j: int, floor: float) -> float:
+        """Share of words two paragraphs have in common, in order (0 when surely below floor)."""
+        a, b = self._word_keys("old", i), self._word_keys("new", j)
+        if not a or not b:
+            return 0.0
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            return 0.0
+        return matcher.ratio()
+
+    def _word_keys(self, side: str, index: int) -> list[str]:
+        key = (side, index)
+        if key not in self._words:
+            text = self.old[index] if side == "old" else self.new[index]
+            tokens = tokenize(text)[: self.limits.max_paragraph_tokens]
+            self._words[key] = [token_key(t) for t in tokens if not t.isspace()]
+        return self._words[key]
