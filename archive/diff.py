@@ -44,6 +44,7 @@ PAIR_SIMILARITY = 0.5
 MOVE_SIMILARITY = 0.75
 # How far ahead, among the inserted paragraphs of a run, a deleted paragraph looks for its pair.
 PAIR_WINDOW = 8
+SIMILARITY_CHARS = 5_000
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class DiffLimits:
     max_chars: int = 400_000           # per text; the rest is not compared
     max_paragraphs: int = 4_000        # per text; the rest is not compared
     max_paragraph_tokens: int = 12_000  # a changed paragraph pair above this is replaced whole
+    max_total_tokens: int = 300_000     # word-diffed tokens in all; later pairs replaced whole
     max_move_comparisons: int = 20_000  # fuzzy comparisons to find moved-and-edited paragraphs
 
 
@@ -226,6 +228,7 @@ class _Aligner:
         self.old_keys = [normalize_text(p) for p in old]
         self.new_keys = [normalize_text(p) for p in new]
         self._words: dict[tuple[str, int], list[str]] = {}
+        self._tokens_left = limits.max_total_tokens
 
     def run(self) -> TextDiff:
         opcodes = SequenceMatcher(None, self.old_keys, self.new_keys,
@@ -325,12 +328,21 @@ class _Aligner:
     def _edited(self, kind: str, i: int, j: int) -> Paragraph:
         """A paragraph present in both texts, word-diffed (or replaced whole past the cap)."""
         old_tokens, new_tokens = tokenize(self.old[i]), tokenize(self.new[j])
-        if len(old_tokens) + len(new_tokens) > self.limits.max_paragraph_tokens:
+        size = len(old_tokens) + len(new_tokens)
+        if size > self.limits.max_paragraph_tokens:
             self.capped.append(
-                f"paragraph {j + 1} has {len(old_tokens) + len(new_tokens):,} tokens in the two "
-                f"versions (limit {self.limits.max_paragraph_tokens:,}); shown replaced whole")
+                f"paragraph {j + 1} has {size:,} tokens in the two versions (limit "
+                f"{self.limits.max_paragraph_tokens:,}); shown replaced whole")
+            ops = [(DELETE, self.old[i]), (INSERT, self.new[j])]
+        elif size > self._tokens_left:
+            if self._tokens_left >= 0:
+                self.capped.append(
+                    f"the edited paragraphs have over {self.limits.max_total_tokens:,} tokens "
+                    f"in all; from paragraph {j + 1} on they are shown replaced whole")
+                self._tokens_left = -1
             ops = [(DELETE, self.old[i]), (INSERT, self.new[j])]
         else:
+            self._tokens_left -= size
             ops = ops_for_tokens(old_tokens, new_tokens)
         return Paragraph(kind, i, j, ops, self.old[i], self.new[j])
 
@@ -341,7 +353,7 @@ class _Aligner:
         a, b = self._word_keys("old", i), self._word_keys("new", j)
         if not a or not b:
             return 0.0
-        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        matcher = SequenceMatcher(None, a, b)
         if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
             return 0.0
         return matcher.ratio()
@@ -350,6 +362,7 @@ class _Aligner:
         key = (side, index)
         if key not in self._words:
             text = self.old[index] if side == "old" else self.new[index]
-            tokens = tokenize(text)[: self.limits.max_paragraph_tokens]
+            # The first words are enough to judge likeness, and keep the cost bounded.
+            tokens = tokenize(text[:SIMILARITY_CHARS])
             self._words[key] = [token_key(t) for t in tokens if not t.isspace()]
         return self._words[key]

@@ -73,8 +73,10 @@ def word_ops(old: str, new: str) -> list[Op]:
 
 def ops_for_tokens(old: list[str], new: list[str]) -> list[Op]:
     """`word_ops` on texts that are already tokenized."""
-    matcher = SequenceMatcher(None, [token_key(t) for t in old], [token_key(t) for t in new],
-                              autojunk=False)
+    # autojunk stays on: from 200 tokens up, tokens making up over 1% of the newer text (spaces,
+    # "the") cannot anchor a match, though matches still extend across them. That keeps long
+    # paragraphs near-linear, and a page of one phrase repeated cheap.
+    matcher = SequenceMatcher(None, [token_key(t) for t in old], [token_key(t) for t in new])
     ops: list[Op] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
