@@ -234,7 +234,15 @@ class _Aligner:
         opcodes = SequenceMatcher(None, self.old_keys, self.new_keys,
                                   autojunk=False).get_opcodes()
         hunks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
-        moves = self._moves(hunks)  # old index -> new index
+        # Order matters: unchanged moves first (certain), then edits in place (a paragraph
+        # edited where it stands is not "moved" because a similar one exists elsewhere), then
+        # moved-and-edited paragraphs among what is left.
+        moves = self._exact_moves(hunks)
+        pairs = {hunk: self._pairs([i for i in range(hunk[0], hunk[1]) if i not in moves],
+                                   [j for j in range(hunk[2], hunk[3])
+                                    if j not in moves.values()])
+                 for hunk in hunks}
+        moves.update(self._edited_moves(hunks, moves, pairs))
         moved_to = {new: old for old, new in moves.items()}
         result: list[Paragraph] = []
         for tag, i1, i2, j1, j2 in opcodes:
@@ -242,33 +250,46 @@ class _Aligner:
                 result += [Paragraph(SAME, i, j, [(EQUAL, self.new[j])], self.old[i], self.new[j])
                            for i, j in zip(range(i1, i2), range(j1, j2))]
             else:
-                result += self._hunk(i1, i2, j1, j2, moves, moved_to)
+                result += self._hunk((i1, i2, j1, j2), pairs[(i1, i2, j1, j2)], moves,
+                                     moved_to)
         return TextDiff(result, self.capped)
 
     # -- moves --------------------------------------------------------------------------------
 
-    def _moves(self, hunks: list[tuple[int, int, int, int]]) -> dict[int, int]:
-        """Paragraphs deleted in one run of changes and inserted, the same or nearly, in another."""
-        deleted = [(i, h) for h, (i1, i2, _, _) in enumerate(hunks) for i in range(i1, i2)]
-        inserted = [(j, h) for h, (_, _, j1, j2) in enumerate(hunks) for j in range(j1, j2)]
-        moves: dict[int, int] = {}
+    def _exact_moves(self, hunks: list[tuple[int, int, int, int]]) -> dict[int, int]:
+        """Paragraphs deleted in one run of changes and inserted unchanged in another."""
         by_key: dict[str, list[tuple[int, int]]] = {}
-        for j, hunk in inserted:
-            by_key.setdefault(self.new_keys[j], []).append((j, hunk))
+        for number, (_, _, j1, j2) in enumerate(hunks):
+            for j in range(j1, j2):
+                by_key.setdefault(self.new_keys[j], []).append((j, number))
+        moves: dict[int, int] = {}
         taken: set[int] = set()
-        for i, hunk in deleted:
-            for j, other in by_key.get(self.old_keys[i], ()):
-                if other != hunk and j not in taken:
-                    moves[i] = j
-                    taken.add(j)
-                    break
-        left_old = [(i, h) for i, h in deleted if i not in moves]
-        left_new = [(j, h) for j, h in inserted if j not in taken]
+        for number, (i1, i2, _, _) in enumerate(hunks):
+            for i in range(i1, i2):
+                for j, other in by_key.get(self.old_keys[i], ()):
+                    if other != number and j not in taken:
+                        moves[i] = j
+                        taken.add(j)
+                        break
+        return moves
+
+    def _edited_moves(self, hunks: list[tuple[int, int, int, int]], moves: dict[int, int],
+                      pairs: dict[tuple[int, int, int, int], list[tuple[int, int]]]
+                      ) -> dict[int, int]:
+        """Paragraphs left unpaired in one run of changes that reappear, edited, in another."""
+        paired_old = {i for found in pairs.values() for i, _ in found}
+        paired_new = {j for found in pairs.values() for _, j in found}
+        taken = set(moves.values()) | paired_new
+        left_old = [(i, number) for number, (i1, i2, _, _) in enumerate(hunks)
+                    for i in range(i1, i2) if i not in moves and i not in paired_old]
+        left_new = [(j, number) for number, (_, _, j1, j2) in enumerate(hunks)
+                    for j in range(j1, j2) if j not in taken]
         if len(left_old) * len(left_new) > self.limits.max_move_comparisons:
             self.capped.append(
                 f"{len(left_old)} removed and {len(left_new)} added paragraphs were too many to "
                 "search for moved-and-edited ones; only unchanged moved paragraphs were found")
-            return moves
+            return {}
+        found: dict[int, int] = {}
         for i, hunk in left_old:
             best, best_j = MOVE_SIMILARITY, None
             for j, other in left_new:
@@ -278,17 +299,15 @@ class _Aligner:
                 if score >= best:
                     best, best_j = score, j
             if best_j is not None:
-                moves[i] = best_j
+                found[i] = best_j
                 taken.add(best_j)
-        return moves
+        return found
 
     # -- one run of changed paragraphs --------------------------------------------------------
 
-    def _hunk(self, i1: int, i2: int, j1: int, j2: int, moves: dict[int, int],
-              moved_to: dict[int, int]) -> list[Paragraph]:
-        stay_old = [i for i in range(i1, i2) if i not in moves]
-        stay_new = [j for j in range(j1, j2) if j not in moved_to]
-        pairs = self._pairs(stay_old, stay_new)
+    def _hunk(self, hunk: tuple[int, int, int, int], pairs: list[tuple[int, int]],
+              moves: dict[int, int], moved_to: dict[int, int]) -> list[Paragraph]:
+        i1, i2, j1, j2 = hunk
         out: list[Paragraph] = []
         i, j = i1, j1
         for pair_old, pair_new in [*pairs, (i2, j2)]:

@@ -118,25 +118,27 @@ def figures_table(figures: list[FigureChange]) -> Table:
 
 def changes_table(changes: list[Change]) -> Table:
     """`palimpsest changes`: one row per edit, removal or restoration, newest first."""
-    table = Table(show_edge=False)
-    for column in ("when", "what", "page", "words", "figures"):
-        table.add_column(column, overflow="fold")
+    table = Table(show_edge=False, show_lines=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("what", min_width=14)
+    table.add_column("page", ratio=1, overflow="fold")
     for change in changes:
-        words = figures = ""
         what = Text(change.event.kind, _KIND_STYLE.get(change.event.kind, ""))
         if change.diff is not None:
             inserted, deleted = change.diff.diff.words_changed()
-            words = f"+{inserted} −{deleted}"
-            figures = ", ".join(f"{f.old} → {f.new}" for f in change.diff.diff.figures)
+            what.append(f"\n+{inserted} −{deleted} words")
             if change.diff.diff.title is not None:
-                what.append(" (headline)", "bold")
+                what.append("\nheadline", "bold")
+            for figure in change.diff.diff.figures:
+                what.append(f"\n{figure.old} → {figure.new}")
         elif change.event.capture.status:
             what.append(f" ({change.event.capture.status})", "dim")
         page = Text(change.title or "(no headline)")
         page.append(f"\n{change.url}", "dim")
         if change.role != "article":
             page.append(f" [{change.role}]", "dim")
-        table.add_row(_when(change.event.at), what, page, words, figures)
+        when = _when(change.event.at)
+        table.add_row(f"{when[:10]}\n{when[11:]}", what, page)
     return table
 
 

@@ -80,6 +80,16 @@ def test_a_rewritten_paragraph_next_to_an_unrelated_new_one_is_paired_with_its_o
     assert edits(result.paragraphs[2].ops) == [("delete", "twice"), ("insert", "three times")]
 
 
+def test_an_edit_in_place_is_not_taken_for_a_move_of_a_similar_paragraph():
+    twin = P1.replace("eleven districts", "eleven districts of the valley")
+    old = [P1, P2, P3, P4, twin]
+    new = [P1.replace("1,412", "1,438"), P2, "Something else entirely, about bridges.", P4,
+           twin.replace("1,412", "1,440")]
+    result = diff_texts("\n".join(old), "\n".join(new))
+    assert kinds(result) == [(CHANGED, 0, 0), (SAME, 1, 1), (DELETED, 2, None),
+                             (INSERTED, None, 2), (SAME, 3, 3), (CHANGED, 4, 4)]
+
+
 def test_unrelated_paragraphs_are_not_paired():
     result = diff_texts("\n".join([P1, P2]), "\n".join([P1, P4]))
     assert kinds(result) == [(SAME, 0, 0), (DELETED, 1, None), (INSERTED, None, 1)]
