@@ -110,27 +110,27 @@ class EditReader:
                                self.limits)
         return UrlDiff(url, old, new, result)
 
-    def diff(self, url: str, since: datetime | None = None,
-             until: datetime | None = None) -> UrlDiff:
-        """`palimpsest diff`: the versions current at `since` and `until`.
+    def diff(self, url: str, old_at: datetime | None = None,
+             new_at: datetime | None = None) -> UrlDiff:
+        """`palimpsest diff`: the versions the page showed at `old_at` and at `new_at`.
 
-        Without times: the last two texts. With only `until`: the text current then and the
-        one before it. With only `since`: the text current then and the latest.
+        Without times: the last two texts. With only `new_at`: the text current then and the
+        one before it. With only `old_at`: the text current then and the latest.
         """
         url = lookup_url(self.index, url)
         runs = self.runs(url)
         if not runs:
             raise NotFoundError(f"no extracted version of {url}")
-        new_at = _current(runs, until, url) if until else len(runs) - 1
-        if since is not None:
-            old_at = _current(runs, since, url)
-        elif new_at == 0:
+        new = _current(runs, new_at, url) if new_at else len(runs) - 1
+        if old_at is not None:
+            old = _current(runs, old_at, url)
+        elif new == 0:
             raise NotFoundError(
                 f"{url} has one version only (first seen {runs[0].version.first_seen}); "
                 "nothing to compare it with")
         else:
-            old_at = new_at - 1
-        return self.compare(url, runs[old_at], runs[new_at])
+            old = new - 1
+        return self.compare(url, runs[old], runs[new])
 
     def history(self, url: str) -> list[UrlDiff]:
         """Every edit of `url` in order: each text against the one before it (cached)."""

@@ -12,7 +12,7 @@ from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, 
 from archive.cli.query import _open
 from archive.edits import EditReader
 from archive.termdiff import changes_table, render_diff
-from archive.timeutil import parse_when
+from archive.timeutil import parse_when, to_iso
 
 
 def when_option(value: str | None, option: str):
@@ -28,9 +28,9 @@ def when_option(value: str | None, option: str):
 @click.command("diff")
 @click.argument("url")
 @data_option
-@click.option("--from", "since", metavar="WHEN",
+@click.option("--from", "old_at", metavar="WHEN",
               help="Compare the version current at WHEN (ISO 8601, or a duration ago: 2h).")
-@click.option("--to", "until", metavar="WHEN",
+@click.option("--to", "new_at", metavar="WHEN",
               help="...with the version current at WHEN (default: the latest).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True, help="Coloured text for people, JSON for programs, or HTML.")
@@ -38,10 +38,10 @@ def when_option(value: str | None, option: str):
               help="Where `palimpsest replay` is served, for HTML links "
                    "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
 @domain_errors
-def diff(url: str, data_dir: Path | None, since: str | None, until: str | None, fmt: str,
+def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None, fmt: str,
          replay_base: str | None) -> None:
     """The edits of URL between two versions (default: its last two texts)."""
-    moment_from, moment_to = when_option(since, "--from"), when_option(until, "--to")
+    moment_from, moment_to = when_option(old_at, "--from"), when_option(new_at, "--to")
     layout, index = _open(data_dir)
     try:
         result = EditReader(index, layout).diff(url, moment_from, moment_to)
@@ -73,7 +73,7 @@ def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
     finally:
         index.close()
     if as_json:
-        print_json({"since": moment.isoformat().replace("+00:00", "Z") if moment else None,
+        print_json({"since": to_iso(moment) if moment else None,
                     "changes": [change.to_json() for change in found]})
         return
     console = Console(highlight=False)

@@ -91,7 +91,10 @@ def entry_id(change) -> str:
 
 
 def _finalize(value: object) -> object:
-    """Drop characters XML cannot carry from every value, keeping escaped markup escaped."""
+    """Drop characters XML cannot carry from every value, keeping escaped markup escaped;
+    print nothing for None."""
+    if value is None:
+        return ""
     if isinstance(value, Markup):
         return Markup(_NOT_XML.sub("", str(value)))
     if isinstance(value, str):
