@@ -30,7 +30,7 @@ def show_edits(data_dir: Path, console: Console) -> Path:
     try:
         changes = list(reversed(list_changes(EditReader(index, layout))))  # oldest first
         edits = [c for c in changes if c.event.kind == EDITED and c.diff is not None]
-        for change in sorted(edits, key=lambda c: (c.role != "article", c.event.at)):
+        for change in sorted(edits, key=lambda c: (c.role != "article", c.url)):
             console.print(Rule(f"palimpsest diff · {change.role}", style="dim"))
             console.print(render_diff(change.diff))
         console.print(Rule(style="dim"))
