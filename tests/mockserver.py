@@ -189,7 +189,7 @@ class MockSite:
 # /articles/<name> serves the text of a demo article; /statements/<n> a demo ministry statement.
 ARTICLES = {"flood-count": "A", "dam-review": "B", "winter-warning": "E"}
 STATEMENTS = {"1": "S1", "2": "S2", "3": "S3"}
-VARIANTS = ("v1", "twin", "edit", "headline", "broken")
+VARIANTS = ("v1", "twin", "edit", "headline", "broken", "gone")
 # The "edit" variant changes exactly one word of the body; "headline" changes only the h1.
 ONE_WORD_EDITS = {
     "flood-count": ("double", "triple"),
@@ -463,6 +463,8 @@ def _article(server: MockServer, request: Request, name: str) -> Reply:
     variant = server.variant(name)
     if variant == "broken":
         return _reply(200, js_shell(name))
+    if variant == "gone":  # taken down: 404, until a later variant brings it back
+        return _not_found("article")
     url = f"{server.url}/articles/{name}"
     # Every variant but the twin wears request 0's furniture; the twin wears request 1's.
     chrome = chrome_for(1 if variant == "twin" else 0, _teasers(server), url)

@@ -22,11 +22,13 @@ def main(ctx: click.Context, verbose: int) -> None:
 def _register() -> None:
     from archive.cli.crawl import crawl
     from archive.cli.demo import demo
+    from archive.cli.edits import changes, diff
     from archive.cli.extract import extract
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
+    from archive.cli.report import report
 
-    for command in (crawl, history, show, reindex, extract, demo):
+    for command in (crawl, history, show, reindex, extract, demo, diff, changes, report):
         main.add_command(command)
 
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from archive.cli.common import data_option, domain_errors, resolve_data
+from archive.demo.finale import show_edits
 from archive.demo.site import DEFAULT_PORT
 from archive.demo.tour import run_tour
 from archive.index import open_index
@@ -37,4 +38,5 @@ def demo(data_dir: Path | None, port: int) -> None:
     finally:
         index.close()
     console.print(f"\nData folder: {data}  (WARCs in {data}/collections/demo/archive)")
-    console.print(f"Try: palimpsest history {run.site.article_urls['A']} --data {data}")
+    console.print(f"Try: palimpsest history {run.site.article_urls['A']} --data {data}\n")
+    show_edits(data, console)

@@ -1,0 +1,84 @@
+"""`palimpsest diff URL` and `palimpsest changes`: what changed, for people and for programs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from archive.changes import list_changes
+from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, print_json
+from archive.cli.query import _open
+from archive.edits import EditReader
+from archive.termdiff import changes_table, render_diff
+from archive.timeutil import parse_when, to_iso
+
+
+def when_option(value: str | None, option: str):
+    """Parse a --from/--to/--since value, or fail with exit code 2 naming the option."""
+    if value is None:
+        return None
+    try:
+        return parse_when(value)
+    except ValueError as exc:
+        raise Failure(f"{option}: {exc}", EXIT_USAGE) from None
+
+
+@click.command("diff")
+@click.argument("url")
+@data_option
+@click.option("--from", "old_at", metavar="WHEN",
+              help="Compare the version current at WHEN (ISO 8601, or a duration ago: 2h).")
+@click.option("--to", "new_at", metavar="WHEN",
+              help="...with the version current at WHEN (default: the latest).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Coloured text for people, JSON for programs, or HTML.")
+@click.option("--replay-base", metavar="URL",
+              help="Where `palimpsest replay` is served, for HTML links "
+                   "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
+@domain_errors
+def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None, fmt: str,
+         replay_base: str | None) -> None:
+    """The edits of URL between two versions (default: its last two texts)."""
+    moment_from, moment_to = when_option(old_at, "--from"), when_option(new_at, "--to")
+    layout, index = _open(data_dir)
+    try:
+        result = EditReader(index, layout).diff(url, moment_from, moment_to)
+    finally:
+        index.close()
+    if fmt == "json":
+        print_json(result.to_json())
+    elif fmt == "html":
+        from archive.report import diff_page
+
+        click.echo(diff_page(result, replay_base), nl=False)
+    else:
+        Console(highlight=False).print(render_diff(result))
+
+
+@click.command("changes")
+@data_option
+@click.option("--since", metavar="DURATION",
+              help="Only changes in this last period (1h, 2d, 1w) or since this time (ISO 8601); "
+                   "default: all.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@domain_errors
+def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
+    """Pages edited, taken down (404/410) or restored, newest first."""
+    moment = when_option(since, "--since")
+    layout, index = _open(data_dir)
+    try:
+        found = list_changes(EditReader(index, layout), moment)
+    finally:
+        index.close()
+    if as_json:
+        print_json({"since": to_iso(moment) if moment else None,
+                    "changes": [change.to_json() for change in found]})
+        return
+    console = Console(highlight=False)
+    if not found:
+        console.print("No edits, removals or restorations" + (f" since {since}." if since
+                                                               else "."))
+        return
+    console.print(changes_table(found))

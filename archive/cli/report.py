@@ -1,0 +1,44 @@
+"""`palimpsest report`: the static HTML site of edits and its Atom feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors
+from archive.cli.edits import when_option
+from archive.cli.query import _open
+from archive.report.render import safe_href
+from archive.report.site import build_report, default_out
+
+
+@click.command("report")
+@data_option
+@click.option("--since", metavar="DURATION",
+              help="Report changes in this last period (1h, 2d, 1w) or since this time "
+                   "(ISO 8601); default: all.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site into (default: DATA/report).")
+@click.option("--replay-base", metavar="URL",
+              help="Where `palimpsest replay` is served, for the replay links "
+                   "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
+@click.option("--site-url", metavar="URL",
+              help="The public URL the report will be published at, for absolute links in "
+                   "the Atom feed (default: relative links).")
+@domain_errors
+def report(data_dir: Path | None, since: str | None, out_dir: Path | None,
+           replay_base: str | None, site_url: str | None) -> None:
+    """Write a static HTML report of edits, with an Atom feed, for publishing as it is."""
+    moment = when_option(since, "--since")
+    if replay_base is not None and safe_href(replay_base) is None:
+        raise Failure(f"--replay-base {replay_base!r}: must be an absolute http(s) URL",
+                      EXIT_USAGE)
+    layout, index = _open(data_dir)
+    try:
+        result = build_report(index, layout, out_dir or default_out(layout), moment,
+                              replay_base, site_url)
+    finally:
+        index.close()
+    click.echo(f"Report: {result.index}  ({result.pages} pages, {result.edits} edits, "
+               f"{result.removed} taken down, {result.restored} restored; feed {result.feed})")

@@ -1,0 +1,18 @@
+"""The report people read: a static HTML site of edits, with an Atom feed beside it."""
+
+from __future__ import annotations
+
+from archive.edits import UrlDiff
+from archive.replayurl import replay_url
+from archive.report.render import page_context, render
+from archive.timeutil import to_iso, utcnow
+
+
+def diff_page(result: UrlDiff, replay_base: str | None = None) -> str:
+    """One diff as a standalone HTML page (`palimpsest diff --format html`)."""
+
+    def replay(capture) -> str:
+        return replay_url(capture.collection, capture.fetched_at, capture.url, replay_base)
+
+    return render("diff.html.j2", result=result, replay=replay,
+                  **page_context("", to_iso(utcnow()), None, None))

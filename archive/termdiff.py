@@ -1,0 +1,150 @@
+"""Edit diffs for the terminal, with rich.
+
+Deletions are struck through in red and insertions underlined in green, and they are also
+bracketed (``[-old-]``, ``{+new+}``, as wdiff writes them) so the diff reads the same without
+colour: piped into a file, under NO_COLOR, or for a reader who cannot tell red from green.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from archive.changes import Change
+from archive.diff import MOVED_AWAY, FieldChange
+from archive.diffview import Gap, label, note, view
+from archive.edits import UrlDiff
+from archive.figures import FigureChange
+from archive.wordiff import DELETE, INSERT, Op
+
+DELETED_STYLE = "red strike"
+INSERTED_STYLE = "green underline"
+
+
+def ops_text(ops: list[Op]) -> Text:
+    """Word ops as one rich Text: bracketed, coloured deletions and insertions."""
+    text = Text()
+    for op, chunk in ops:
+        if op == DELETE:
+            text.append("[-", "red")
+            text.append(chunk, DELETED_STYLE)
+            text.append("-]", "red")
+        elif op == INSERT:
+            text.append("{+", "green")
+            text.append(chunk, INSERTED_STYLE)
+            text.append("+}", "green")
+        else:
+            text.append(chunk)
+    return text
+
+
+def render_diff(result: UrlDiff) -> RenderableType:
+    """A whole diff: header, headline and byline changes, body, figures, caps."""
+    parts: list[RenderableType] = [_header(result)]
+    diff = result.diff
+    for name, change in (("Headline", diff.title), ("Byline", diff.byline)):
+        if change is not None:
+            parts.append(_field(name, change))
+    if diff.body.changed:
+        parts.append(_body(result))
+    elif diff.title is None and diff.byline is None:
+        parts.append(Text("No change between these versions.", "dim"))
+    if diff.figures:
+        parts.append(figures_table(diff.figures))
+    for cap in diff.body.capped:
+        parts.append(Text(f"Note: {cap}.", "yellow"))
+    return Group(*parts)
+
+
+def _header(result: UrlDiff) -> Text:
+    inserted, deleted = result.diff.words_changed()
+    header = Text()
+    header.append(result.url, "bold")
+    header.append(f"\nfrom {_when(result.old.capture.fetched_at)} "
+                  f"({result.old.version.text_hash[:19]}…)\n"
+                  f"  to {_when(result.new.capture.fetched_at)} "
+                  f"({result.new.version.text_hash[:19]}…)\n", "dim")
+    header.append(f"{inserted} words added, {deleted} removed", "bold")
+    if result.diff.figures:
+        count = len(result.diff.figures)
+        header.append(f"; {count} figure{'s' if count != 1 else ''} revised", "bold")
+    header.append("\n")
+    return header
+
+
+def _field(name: str, change: FieldChange) -> Text:
+    text = Text(f"{name}: ", "bold")
+    text.append_text(ops_text(change.ops))
+    return text
+
+
+def _body(result: UrlDiff) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="dim", no_wrap=True)
+    table.add_column(ratio=1)
+    for item in view(result.diff.body):
+        if isinstance(item, Gap):
+            plural = "s" if item.count != 1 else ""
+            table.add_row("", Text(f"… {item.count} unchanged paragraph{plural} …", "dim"))
+            continue
+        words = note(item)
+        if item.kind == MOVED_AWAY:
+            table.add_row(label(item), Text(f"({words})", "dim italic"))
+            continue
+        body = ops_text(item.ops)
+        if words:
+            body = Text.assemble((f"({words}) ", "dim italic"), body)
+        table.add_row(label(item), body)
+        table.add_row("", "")
+    return table
+
+
+def figures_table(figures: list[FigureChange]) -> Table:
+    """The revised figures: from, to, the difference, and the sentence they are in."""
+    table = Table(title="Figures revised", title_justify="left", show_edge=False)
+    for column in ("from", "to", "change", "in"):
+        table.add_column(column, overflow="fold")
+    for figure in figures:
+        delta = "" if figure.delta is None else f"{figure.delta:+,}"
+        if figure.kind == "percent" and delta:
+            delta += " points"
+        where = "headline" if figure.where == "title" else figure.context
+        if figure.count > 1:
+            where += f" (×{figure.count})"
+        table.add_row(Text(figure.old, "red"), Text(figure.new, "green"), delta, where)
+    return table
+
+
+def changes_table(changes: list[Change]) -> Table:
+    """`palimpsest changes`: one row per edit, removal or restoration, newest first."""
+    table = Table(show_edge=False, show_lines=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("what", min_width=14)
+    table.add_column("page", ratio=1, overflow="fold")
+    for change in changes:
+        what = Text(change.event.kind, _KIND_STYLE.get(change.event.kind, ""))
+        if change.diff is not None:
+            inserted, deleted = change.diff.diff.words_changed()
+            what.append(f"\n+{inserted} −{deleted} words")
+            if change.diff.diff.title is not None:
+                what.append("\nheadline", "bold")
+            for figure in change.diff.diff.figures:
+                what.append(f"\n{figure.old} → {figure.new}")
+        elif change.event.capture.status:
+            what.append(f" ({change.event.capture.status})", "dim")
+        page = Text(change.title or "(no headline)")
+        page.append(f"\n{change.url}", "dim")
+        if change.role != "article":
+            page.append(f" [{change.role}]", "dim")
+        when = _when(change.event.at)
+        table.add_row(f"{when[:10]}\n{when[11:]}", what, page)
+    return table
+
+
+_KIND_STYLE = {"edited": "yellow", "removed": "red", "restored": "green"}
+
+
+def _when(iso: str) -> str:
+    """`2026-11-25T04:01:58.942989Z` as `2026-11-25 04:01:58 UTC`."""
+    return iso[:19].replace("T", " ") + " UTC"

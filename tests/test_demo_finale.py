@@ -1,0 +1,37 @@
+"""`palimpsest demo` end to end: three crawls of the demo site, then its edits as a reader sees
+them. The issue's done-when: only the real edits are shown, every one of them."""
+
+import re
+from urllib.parse import urlsplit
+
+from crawling import palimpsest
+from htmlcheck import assert_inert
+
+from archive.demo import content
+
+
+def test_demo_prints_the_real_edits_figures_takedown_and_report(tmp_path):
+    data = tmp_path / "demo-data"
+    out = palimpsest("demo", "--port", "0", "--data", str(data), timeout=600,
+                     env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+    # One diff per real edit: articles A, B and C and statement S1; never D (taken down and
+    # restored unchanged), E (unchanged) or any page whose furniture rotated.
+    assert out.count("palimpsest diff · article") == 3
+    assert out.count("palimpsest diff · source") == 1
+    articles = content.articles(2)
+    for key in ("A", "B", "C"):
+        assert articles[key].path in out
+    for key in ("D", "E"):
+        assert f"{content.article_paths()[key]}\nfrom" not in out
+    assert "[-1,412-]{+1,438+}" in out and "[-63-]{+71+} per cent" in out
+    assert "{+On Thursday Kessel & Varn" in out
+    assert f"Headline: [-{content.articles(1)['C'].headline}-]" in out
+    assert re.search(r"63 per cent\s*│\s*71 per cent", out)
+    assert re.search(r"taken down \(HTTP 404\)\s*│\s*Velsk sends army engineers", out)
+    assert re.search(r"restored \(HTTP 200\)\s*│\s*Velsk sends army engineers", out)
+    report = data / "report" / "index.html"
+    assert f"Report: {report}" in out
+    tree = assert_inert(report.read_text("utf-8"))
+    edited = tree.xpath("//table[@class='edited']//span[@class='url']/text()")
+    assert sorted(urlsplit(url).path for url in edited) == sorted(
+        articles[key].path for key in ("A", "B", "C"))
