@@ -148,3 +148,23 @@ def test_catch_up_indexes_records_whose_rows_were_never_committed(tmp_path):
     assert catch_up(tmp_path, index) > 0
     assert [v.text_hash for v in index.versions(URL)] == [HASH_A, HASH_B]
     index.close()
+
+
+def test_a_citation_links_the_source_capture_made_after_it_whatever_the_order(tmp_path):
+    archiver = Archiver(tmp_path, "test")
+    article = fetch(archiver, b"article", 0)
+    source_url = "http://127.0.0.2:9/statement"
+    # The source is fetched (and indexed) before the article's extraction is written down.
+    source = archiver.capture(HttpExchange(url=source_url, status=200, body=b"statement",
+                                           fetched_at=T0 + timedelta(seconds=1),
+                                           response_headers=[]))
+    describe(archiver, article, HASH_A)
+    later = archiver.capture(HttpExchange(url=source_url, status=200, body=b"statement 2",
+                                          fetched_at=T0 + timedelta(hours=1),
+                                          response_headers=[]))
+    archiver.close()
+    index = open_index(tmp_path)
+    [citation] = index.citations_from(URL)
+    assert citation.source_capture == index.capture_by_record(source.record_id).id
+    assert citation.source_capture != index.capture_by_record(later.record_id).id
+    index.close()

@@ -247,9 +247,14 @@ class SqliteIndex:
 
     def add_citation(self, article_url: str, article_capture: int, text_hash: str | None,
                      source_url: str, cited_at: str) -> None:
+        # The source may already have been captured after the citation was made (extraction
+        # runs in parallel with the fetch it causes): link the earliest such capture now.
         self._x("INSERT OR IGNORE INTO citations (article_url, article_capture, "
-                "article_text_hash, source_url, cited_at) VALUES (?, ?, ?, ?, ?)",
-                (article_url, article_capture, text_hash, source_url, cited_at))
+                "article_text_hash, source_url, cited_at, source_capture) VALUES (?, ?, ?, ?, ?, "
+                "(SELECT id FROM captures WHERE url = ? AND fetched_at >= ? "
+                " ORDER BY fetched_at, id LIMIT 1))",
+                (article_url, article_capture, text_hash, source_url, cited_at, source_url,
+                 cited_at))
 
     def link_pending_citations(self, source_url: str, source_capture: int, at: str) -> None:
         """Point citations of `source_url` made at or before `at`, and not yet linked, at this
