@@ -65,7 +65,7 @@ class CrawlPlan:
     waiting: list[Due] = field(default_factory=list)    # known, not due yet (or never again)
     deferred: list[Due] = field(default_factory=list)   # due, but over a host's budget
     known: dict[str, Known] = field(default_factory=dict)
-    skipped_links: int = 0
+    skipped: set[str] = field(default_factory=set)  # links found but not followed
 
     @property
     def empty(self) -> bool:
@@ -84,7 +84,7 @@ class CrawlPlan:
         due = self.due_for(known, lastmod)
         if due.is_due(self.now):
             return True
-        self.skipped_links += 1
+        self.skipped.add(url)
         return False
 
     def due_for(self, known: Known, lastmod: str | None = None) -> Due:
@@ -113,7 +113,7 @@ class CrawlPlan:
     def counts(self) -> dict[str, int]:
         """Figures for the crawl summary."""
         return {"due_seeds": len(self.seeds), "due_pages": len(self.visits),
-                "not_due": len(self.waiting) + self.skipped_links,
+                "not_due": len({due.url for due in self.waiting} | self.skipped),
                 "over_budget": len(self.deferred)}
 
 

@@ -21,12 +21,14 @@ def main(ctx: click.Context, verbose: int) -> None:
 
 def _register() -> None:
     from archive.cli.crawl import crawl
+    from archive.cli.cron import cron
     from archive.cli.demo import demo
+    from archive.cli.due import due
     from archive.cli.extract import extract
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
 
-    for command in (crawl, history, show, reindex, extract, demo):
+    for command in (crawl, due, cron, history, show, reindex, extract, demo):
         main.add_command(command)
 
 

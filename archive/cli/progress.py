@@ -8,16 +8,6 @@ from __future__ import annotations
 
 import sys
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-
 
 def wants_progress(quiet: bool, as_json: bool, stream=None) -> bool:
     """A bar only for a person at a terminal: not under cron, not with --quiet or --json."""
@@ -30,6 +20,17 @@ class CrawlProgress:
     crawler.extensions.progress.ProgressReporter sends."""
 
     def __init__(self, collection: str) -> None:
+        # Imported here: the CLI must start fast, so a run that meets the lock exits at once.
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self.console = Console(stderr=True, highlight=False)
         self.progress = Progress(
             SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
