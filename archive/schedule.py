@@ -155,9 +155,10 @@ ARTICLE_POLICY = RevisitPolicy(
 )
 
 # Cited sources (a ministry's statement, a report) change rarely and slowly, but they do change:
-# an assumption, not a measurement; their own record soon takes over from it.
+# about 0.2 edits expected after a change, spread over days. An assumption, not a measurement;
+# each source's own record soon takes over from it. First checks come hours apart.
 SOURCE_POLICY = RevisitPolicy(
-    model=ChangeModel(rate_per_hour=0.05, scale=DAY, decay=1.5),
+    model=ChangeModel(rate_per_hour=0.002, scale=2 * DAY, decay=1.5),
     pending_edits=0.01,
     cost_minutes=3.0,
     prior_strength=0.5,

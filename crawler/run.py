@@ -20,7 +20,7 @@ from archive.index import open_index
 from archive.plan import CrawlPlan, make_plan
 from archive.reindex import catch_up
 from archive.seeds import SeedFile
-from archive.timeutil import utcnow
+from archive.timeutil import parse_when, utcnow
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,10 @@ def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
         rows = index.schedule_rows(seedfile.collection)
     finally:
         index.close()
-    return make_plan(rows, seedfile, utcnow(), everything=everything,
+    # PALIMPSEST_NOW plans as if it were another time (tests, what-if runs); fetches are real.
+    now = parse_when(settings.get("PALIMPSEST_NOW")) if settings.get("PALIMPSEST_NOW") \
+        else utcnow()
+    return make_plan(rows, seedfile, now, everything=everything,
                      effort=settings.getfloat("PALIMPSEST_EFFORT"),
                      host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
 

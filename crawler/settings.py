@@ -21,6 +21,7 @@ PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
 PALIMPSEST_EFFORT = 1.0                  # revisit effort (archive/schedule.py); 2: ~2x the fetches
 PALIMPSEST_HOST_BUDGET = 200             # most revisits of known pages per host per run (0: no cap)
+PALIMPSEST_NOW = ""                      # plan as if it were this ISO time (tests); empty: now
 
 # -- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -114,6 +114,8 @@ class SnapshotSpider(scrapy.Spider):
             extraction = await self._extractor.extract(response.body, response.url,
                                                        _content_type(response))
             links = list(extraction.links)
+        # Decided before the item goes to the pipeline, which indexes this capture's text.
+        changed = extraction is not None and self._text_changed(response.url, extraction, seed)
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
@@ -124,8 +126,6 @@ class SnapshotSpider(scrapy.Spider):
                        if _followable_source(link, response.url, seed.policy)]
             cited_by = [{"url": response.url, "record_id": capture.record_id}]
             # A text we had not just seen cites its sources now: capture them with it.
-            changed = extraction is not None and self._text_changed(response.url, extraction,
-                                                                    seed)
             for request in self._follow(sources, self.parse_page, seed, role="source",
                                         hop=info["hop"] + 1, cited_by=cited_by,
                                         force=changed):
