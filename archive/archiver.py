@@ -191,6 +191,8 @@ def pageinfo(
     cited_by: Sequence[dict] = (),
     discovered: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    seed: str | None = None,
+    lastmod: dict[str, str] | None = None,
 ) -> dict:
     """The JSON of a pageinfo metadata record; keys are documented in README (Data layout)."""
     data: dict = {"role": role, "status": status}
@@ -206,4 +208,8 @@ def pageinfo(
         data["discovered"] = list(discovered)
     if ignore:
         data["ignore"] = list(ignore)
+    if seed:
+        data["seed"] = seed
+    if lastmod:
+        data["lastmod"] = dict(lastmod)
     return data

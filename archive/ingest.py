@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from warcio.recordloader import ArcWarcRecord
 
 from archive.index import Capture
 from archive.records import PAGEINFO_PREFIX, PROFILE_NOT_MODIFIED, TEXT_PREFIX
+from archive.timeutil import parse_when, to_iso
 
 logger = logging.getLogger(__name__)
 
 MAX_METADATA_BYTES = 4 * 1024 * 1024
+LASTMOD_SKEW = timedelta(minutes=10)  # publishers' clocks run a little fast, sometimes
 
 # What a pageinfo record tells the caller about the capture it describes.
 NEW_VERSION = "new"          # a text this URL never had
@@ -85,6 +88,20 @@ class RecordInfo:
                     logger.warning("pageinfo record %s holds no valid JSON; skipped",
                                    info.record_id)
         return info
+
+
+def usable_lastmod(stamp, listed_at: str) -> str | None:
+    """A publisher's date as an index time, or None if unreadable or in the future (a date
+    ahead of the listing's own fetch would pull its page forward on every run)."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        when = parse_when(stamp)
+    except ValueError:
+        return None
+    if when > parse_when(listed_at) + LASTMOD_SKEW:
+        return None
+    return to_iso(when)
 
 
 def page_state(status: int | None) -> str:
@@ -168,6 +185,7 @@ class Ingestor:
         self.index.set_capture_text(capture.id, text_hash, status or "failed", data.get("title"))
         if data.get("role"):
             self.index.set_page_role(capture.url, data["role"])
+        self._scheduling_inputs(capture, data)
         if status != "ok" or not text_hash:
             return NOT_ARTICLE if status == "not-article" else FIRST_FAILED
         for link in data.get("links") or []:
@@ -175,6 +193,18 @@ class Ingestor:
         capture.text_hash = text_hash
         return self._observe(capture, previous, title=data.get("title"),
                              byline=data.get("byline"), published=data.get("published"))
+
+    def _scheduling_inputs(self, capture: Capture, data: dict) -> None:
+        """The seed a page was captured under, and the dates a feed or sitemap gave for the
+        pages it lists (scheduling reads both; see archive/schedule.py)."""
+        if isinstance(data.get("seed"), str):
+            self.index.note_seed(capture.url, data["seed"], capture.fetched_at)
+        lastmods = data.get("lastmod")
+        if isinstance(lastmods, dict):
+            for url, stamp in lastmods.items():
+                when = usable_lastmod(stamp, capture.fetched_at)
+                if isinstance(url, str) and when is not None:
+                    self.index.note_lastmod(url, when, capture.fetched_at, capture.url)
 
     def _observe(self, capture: Capture, previous: Capture | None, **details) -> str:
         is_new = self.index.observe_version(capture.url, capture.text_hash, capture.fetched_at,

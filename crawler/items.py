@@ -19,6 +19,7 @@ class PageItem:
     ignore: tuple[str, ...] = ()
     links: list[str] = field(default_factory=list)  # cited links found in the article region
     cited_by: list[dict] = field(default_factory=list)  # [{"url", "record_id"}]
+    seed: str | None = None  # the seed URL this page was crawled under
 
 
 @dataclass
@@ -30,3 +31,5 @@ class DiscoveryItem:
     capture: CaptureResult
     discovered: list[str] = field(default_factory=list)
     error: str | None = None
+    seed: str | None = None
+    lastmods: dict[str, str] = field(default_factory=dict)  # publisher's date per listed URL

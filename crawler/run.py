@@ -10,17 +10,22 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
 from archive import __version__
+from archive.index import open_index
+from archive.plan import CrawlPlan, make_plan
 from archive.reindex import catch_up
 from archive.seeds import SeedFile
+from archive.timeutil import parse_when, utcnow
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)
+
+NOTHING_DUE = "nothing_due"  # our finish reason when no request was due: Scrapy never starts
 
 _SUMMARY_STATS = {
     "fetched": "palimpsest/fetched",
@@ -69,24 +74,52 @@ def crawl_settings(seedfile: SeedFile, data_dir: Path, *, allow_private: bool = 
 
 def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool = False,
               urls: Iterable[str] | None = None,
-              overrides: dict[str, Any] | None = None) -> CrawlReport:
-    """Crawl `seedfile` into `data_dir` (the caller holds the data lock)."""
+              overrides: dict[str, Any] | None = None, everything: bool = False,
+              progress: Callable[[dict], None] | None = None) -> CrawlReport:
+    """Crawl what is due in `seedfile` (everything with `everything`) into `data_dir`.
+
+    The caller holds the data lock. `progress`, if given, is called with live counts.
+    """
     data_dir = Path(data_dir)
     started = time.monotonic()
     # Anything a crashed run wrote but did not index is indexed first, from the files.
     catch_up(data_dir)
     settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
                               overrides=overrides)
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI owns logging
-    process = AsyncCrawlerProcess(settings)
-    crawler = process.create_crawler(SnapshotSpider)
-    process.crawl(crawler, seedfile=seedfile, urls=urls)
-    process.start()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    plan = plan_run(seedfile, data_dir, settings, everything) if urls is None else None
+    if plan is not None and plan.empty:
+        logger.info("nothing is due in %s", seedfile.path)
+        stats: dict[str, Any] = {"finish_reason": NOTHING_DUE}
+    else:
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI logs
+        process = AsyncCrawlerProcess(settings)
+        crawler = process.create_crawler(SnapshotSpider)
+        crawler.palimpsest_progress = progress
+        process.crawl(crawler, seedfile=seedfile, urls=urls, plan=plan)
+        process.start()
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     summary = summarize(stats, settings.getfloat("PALIMPSEST_FAIL_RATIO"))
+    if plan is not None:
+        summary.update(plan.counts())
     summary["collection"] = seedfile.collection
     summary["seconds"] = round(time.monotonic() - started, 2)
     return CrawlReport(summary, stats)
+
+
+def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
+             everything: bool) -> CrawlPlan:
+    """This run's plan, from the index as it stands after catch-up."""
+    index = open_index(data_dir)
+    try:
+        rows = index.schedule_rows(seedfile.collection)
+    finally:
+        index.close()
+    # PALIMPSEST_NOW plans as if it were another time (tests, what-if runs); fetches are real.
+    now = parse_when(settings.get("PALIMPSEST_NOW")) if settings.get("PALIMPSEST_NOW") \
+        else utcnow()
+    return make_plan(rows, seedfile, now, everything=everything,
+                     effort=settings.getfloat("PALIMPSEST_EFFORT"),
+                     host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
 
 
 def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
@@ -94,20 +127,28 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
     summary: dict[str, Any] = {key: int(stats.get(stat, 0)) for key, stat in _SUMMARY_STATS.items()}
     summary["records"] = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
                           if key.startswith("palimpsest/records/")}
-    reason = stats.get("finish_reason", "unknown")
+    # Scrapy versions differ in what they set (and some leave finish_reason out when a crawl
+    # dies early), so only a reason we know to be clean counts as clean.
+    reason = stats.get("finish_reason") or "unknown"
     summary["finish_reason"] = reason
+    summary["not_modified"] = int(stats.get("palimpsest/records/not-modified", 0))
+    summary["conditional"] = int(stats.get("palimpsest/conditional", 0))
     problems = []
     if stats.get("palimpsest/archive_error"):
         problems.append(f"archive error: {stats['palimpsest/archive_error']}")
-    if reason != "finished":
+    if reason not in ("finished", NOTHING_DUE):
         problems.append(f"crawl ended early: {reason}")
     if summary["seeds"] and summary["failed_seeds"] >= summary["seeds"]:
         problems.append("every seed failed")
     attempted = summary["fetched"] + summary["failed"]
     if attempted and summary["failed"] / attempted > fail_ratio:
         problems.append(f"{summary['failed']} of {attempted} fetches failed")
-    errors = int(stats.get("log_count/ERROR", 0))
+    errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0))
     if errors:
         problems.append(f"{errors} errors logged")
+    exceptions = int(stats.get("spider_exceptions/count", 0)) or sum(
+        int(value) for key, value in stats.items() if key.startswith("spider_exceptions/"))
+    if exceptions and not errors:  # normally logged as errors too; count them if not
+        problems.append(f"{exceptions} spider callbacks raised")
     summary["problems"] = problems
     return summary

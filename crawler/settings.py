@@ -19,6 +19,9 @@ PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker n
 PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per core, 0: inline
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
+PALIMPSEST_EFFORT = 1.0                  # revisit effort (archive/schedule.py); 2: ~2x the fetches
+PALIMPSEST_HOST_BUDGET = 200             # most revisits of known pages per host per run (0: no cap)
+PALIMPSEST_NOW = ""                      # plan as if it were this ISO time (tests); empty: now
 
 # -- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -53,6 +56,7 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 EXTENSIONS = {
     "crawler.extensions.warc.WarcCaptureExtension": 0,
     "crawler.extensions.extraction.ExtractionPool": 10,
+    "crawler.extensions.progress.ProgressReporter": 20,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 300,

@@ -167,11 +167,12 @@ def test_boilerplate_churn_is_no_version_and_an_edit_is_one(tmp_path, mocksite):
     seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
     data = tmp_path / "data"
     first = crawl(seeds, data)
-    again = crawl(seeds, data)  # byte-identical: a revisit, no extraction
+    # Each re-crawl comes seconds after the last, when nothing is due: --all fetches anyway.
+    again = crawl(seeds, data, "--all")  # byte-identical: a revisit, no extraction
     mocksite.a.set_variant("flood-count", "twin")
-    twin = crawl(seeds, data)
+    twin = crawl(seeds, data, "--all")
     mocksite.a.set_variant("flood-count", "edit")
-    edited = crawl(seeds, data)
+    edited = crawl(seeds, data, "--all")
     assert (first["new_versions"], again["unchanged"], twin["unchanged"],
             edited["new_versions"]) == (1, 1, 1, 1)
     history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
@@ -207,7 +208,7 @@ def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
     crawl(seeds, data)
     middle = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
     mocksite.a.set_variant("dam-review", "edit")
-    crawl(seeds, data)
+    crawl(seeds, data, "--all")
     first_time = middle["captures"][0]["fetched_at"]
     old = json.loads(palimpsest("show", url, "--at", first_time, "--data", str(data),
                                 "--json").stdout)
@@ -224,9 +225,9 @@ def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, moc
     data = tmp_path / "data"
     crawl(seeds, data)
     mocksite.a.set_variant("winter-warning", "headline")
-    headline = crawl(seeds, data)
+    headline = crawl(seeds, data, "--all")
     mocksite.a.set_variant("winter-warning", "broken")
-    broken = crawl(seeds, data)
+    broken = crawl(seeds, data, "--all")
     assert headline["new_versions"] == 1
     assert broken["new_versions"] == 0 and broken["extraction_failed"] == 1
     history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)

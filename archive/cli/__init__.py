@@ -21,14 +21,17 @@ def main(ctx: click.Context, verbose: int) -> None:
 
 def _register() -> None:
     from archive.cli.crawl import crawl
+    from archive.cli.cron import cron
     from archive.cli.demo import demo
+    from archive.cli.due import due
     from archive.cli.edits import changes, diff
     from archive.cli.extract import extract
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
     from archive.cli.report import report
 
-    for command in (crawl, history, show, reindex, extract, demo, diff, changes, report):
+    for command in (crawl, due, cron, history, show, diff, changes, report, reindex, extract,
+                    demo):
         main.add_command(command)
 
 

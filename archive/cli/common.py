@@ -71,14 +71,25 @@ def print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=None, sort_keys=False))
 
 
-def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None = None) -> None:
-    """The only place logging is configured: stderr at a level set by -v/-q, plus a file."""
+def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None = None,
+                      rich_console: Any = None) -> None:
+    """The only place logging is configured: stderr at a level set by -v/-q, plus a file.
+
+    With `rich_console` (a progress bar is showing on it), stderr lines go through rich so they
+    print above the bar instead of through it.
+    """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbosity, 2)]
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    console = logging.StreamHandler(sys.stderr)
+    if rich_console is not None:
+        from rich.logging import RichHandler
+
+        console: logging.Handler = RichHandler(console=rich_console, show_time=False,
+                                               show_path=False)
+    else:
+        console = logging.StreamHandler(sys.stderr)
     console.setLevel(level)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.progress import CrawlProgress, wants_progress
 from archive.layout import DataLayout
 from archive.lock import DataLock
 from archive.seeds import load_seeds
@@ -39,11 +41,14 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
 
 def summary_line(summary: dict) -> str:
     """One line a person can read at a glance."""
+    if summary.get("finish_reason") == "nothing_due":
+        return f"{summary['collection']}: nothing due ({summary.get('not_due', 0)} not due yet)"
     line = (f"{summary['collection']}: fetched {summary['fetched']}, "
             f"new versions {summary['new_versions']}, unchanged {summary['unchanged']}, "
             f"failed {summary['failed']}")
     extras = [f"{name.replace('_', ' ')} {summary[name]}"
-              for name in ("returned", "extraction_failed", "refused") if summary.get(name)]
+              for name in ("returned", "not_modified", "extraction_failed", "refused",
+                           "not_due", "over_budget") if summary.get(name)]
     if extras:
         line += " (" + ", ".join(extras) + ")"
     return line + f" in {summary['seconds']}s"
@@ -69,14 +74,15 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, everything: bo
     layout = DataLayout(resolve_data(data_dir))
     with DataLock(layout.lock_path):
         logfile = layout.logs_dir / f"crawl-{timestamp17(utcnow())}.log"
-        configure_logging(ctx.obj.get("verbose", 0) if ctx.obj else 0, quiet, logfile)
+        verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0
+        bar = CrawlProgress(seedfile.collection) if wants_progress(quiet, as_json) else None
+        configure_logging(verbosity, quiet, logfile, bar.console if bar else None)
         from crawler.run import run_crawl  # Scrapy is imported only by commands that crawl
 
-        # Every seed is due until scheduling (archive.schedule) decides otherwise; --all
-        # is accepted now so cron lines written today keep working.
-        del everything
-        report = run_crawl(seedfile, layout.root, allow_private=allow_private,
-                           overrides=overrides)
+        with bar or contextlib.nullcontext():
+            report = run_crawl(seedfile, layout.root, allow_private=allow_private,
+                               overrides=overrides, everything=everything,
+                               progress=bar.update if bar else None)
     summary = report.summary
     if as_json:
         print_json(summary)

@@ -49,8 +49,9 @@ def start_site(port: int) -> DemoSite:
 
 def crawl_once(seeds: Path, data_dir: Path) -> dict:
     """One crawl in a child process, as cron would run it; returns its JSON summary."""
+    # --all: the states follow each other within seconds, long before anything would be due.
     command = [sys.executable, "-m", "archive.cli", "crawl", str(seeds), "--data", str(data_dir),
-               "--allow-private", "--json", *FAST_LOCAL]
+               "--allow-private", "--json", "--all", *FAST_LOCAL]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if result.returncode != 0 or not result.stdout.strip():
         raise PalimpsestError(f"demo crawl failed (exit {result.returncode}):\n{result.stderr}")

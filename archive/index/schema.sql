@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS pages (
     etag          TEXT,
     last_modified TEXT,
     last_change   TEXT,                   -- when the text hash last changed
-    next_due      TEXT,
+    next_due      TEXT,                   -- unused: due times are computed from history per run
     fetches       INTEGER NOT NULL DEFAULT 0,
     changes       INTEGER NOT NULL DEFAULT 0
 );
@@ -84,4 +84,20 @@ CREATE TABLE IF NOT EXISTS warc_files (
     filename    TEXT PRIMARY KEY,
     collection  TEXT NOT NULL,
     indexed_to  INTEGER NOT NULL
+);
+
+-- The seed whose crawl last captured a page, so later runs revisit it under that seed's rules.
+CREATE TABLE IF NOT EXISTS page_seeds (
+    url      TEXT PRIMARY KEY,
+    seed     TEXT NOT NULL,
+    seen_at  TEXT NOT NULL
+);
+
+-- The newest date a feed or sitemap gave for a page (`updated`, `lastmod`): it pulls the page
+-- forward when it is later than the page's last fetch (archive/schedule.py).
+CREATE TABLE IF NOT EXISTS lastmods (
+    url        TEXT PRIMARY KEY,
+    lastmod    TEXT NOT NULL,
+    listed_at  TEXT NOT NULL,
+    listed_by  TEXT NOT NULL
 );

@@ -243,6 +243,29 @@ class SqliteIndex:
     def set_next_due(self, url: str, due: str | None) -> None:
         self._x("UPDATE pages SET next_due = ? WHERE url = ?", (due, url))
 
+    # -- scheduling inputs ------------------------------------------------------------------
+
+    def note_seed(self, url: str, seed: str, seen_at: str) -> None:
+        """Remember the seed under which `url` was captured (the latest capture wins)."""
+        self._x("INSERT INTO page_seeds (url, seed, seen_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET seed = excluded.seed, seen_at = excluded.seen_at "
+                "WHERE excluded.seen_at >= page_seeds.seen_at", (url, seed, seen_at))
+
+    def note_lastmod(self, url: str, lastmod: str, listed_at: str, listed_by: str) -> None:
+        """Remember the newest date a feed or sitemap gave for `url`."""
+        self._x("INSERT INTO lastmods (url, lastmod, listed_at, listed_by) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET lastmod = excluded.lastmod, "
+                "listed_at = excluded.listed_at, listed_by = excluded.listed_by "
+                "WHERE excluded.lastmod > lastmods.lastmod", (url, lastmod, listed_at, listed_by))
+
+    def schedule_rows(self, collection: str) -> list[dict]:
+        """Every page of a collection with what scheduling needs: its page row, the seed it
+        was captured under and the newest feed or sitemap date given for it."""
+        return [dict(row) for row in self._x(
+            "SELECT p.*, s.seed AS seed, m.lastmod AS lastmod FROM pages p "
+            "LEFT JOIN page_seeds s ON s.url = p.url LEFT JOIN lastmods m ON m.url = p.url "
+            "WHERE p.collection = ? ORDER BY p.url", (collection,))]
+
     # -- citations ----------------------------------------------------------------------------
 
     def add_citation(self, article_url: str, article_capture: int, text_hash: str | None,

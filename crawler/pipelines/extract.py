@@ -73,7 +73,8 @@ class ExtractPipeline:
     def process_item(self, item):
         if isinstance(item, DiscoveryItem):
             data = pageinfo(role=item.role, status="not-article", discovered=item.discovered,
-                            extraction={"reason": item.error} if item.error else None)
+                            extraction={"reason": item.error} if item.error else None,
+                            seed=item.seed, lastmod=item.lastmods)
             self.archiver.describe(item.capture, data)
             return item
         if not isinstance(item, PageItem):
@@ -87,7 +88,7 @@ class ExtractPipeline:
         digest, fields = describe_extraction(extraction, item.ignore)
         data = pageinfo(role=item.role, status=extraction.status, text_hash=digest,
                         extraction=fields, links=item.links, cited_by=item.cited_by,
-                        ignore=item.ignore)
+                        ignore=item.ignore, seed=item.seed)
         outcome = self.archiver.describe(item.capture, data, text=extraction.text)
         if outcome in _OUTCOME_STATS:
             self.stats.inc_value(_OUTCOME_STATS[outcome])

@@ -20,10 +20,12 @@ from twisted.python.failure import Failure
 from archive.decode import decode_html
 from archive.discover import parse_feed, parse_sitemap
 from archive.listing import listing_links
+from archive.plan import CrawlPlan
 from archive.seeds import Seed, SeedFile, SeedPolicy
 from archive.urls import UnsafeURLError, canonical_url, host_of
 from crawler.extensions.warc import CAPTURE_META
 from crawler.items import DiscoveryItem, PageItem
+from crawler.pipelines.extract import describe_extraction
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +38,28 @@ class SnapshotSpider(scrapy.Spider):
     """Crawls one seed file: pages, listings, feeds and sitemaps, then cited sources."""
 
     name = "snapshot"
+    # A 304 answers our conditional requests: archived as a server-not-modified revisit.
+    handle_httpstatus_list = [304]
 
-    def __init__(self, seedfile: SeedFile, urls: Iterable[str] | None = None, **kwargs: Any):
+    def __init__(self, seedfile: SeedFile, urls: Iterable[str] | None = None,
+                 plan: CrawlPlan | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.seedfile = seedfile
         self.seeds = {seed.position: seed for seed in seedfile.seeds}
         # When given, only these seed URLs are fetched this run (the rest are not due).
         self.only = set(urls) if urls is not None else None
+        # What is due this run and which links to follow (archive.plan); None: everything.
+        self.plan = plan
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.plan is not None:
+            for seed, _ in self.plan.seeds:
+                yield self._seed_request(seed)
+            for visit in self.plan.visits:
+                hop = 0 if visit.role == "article" else 1
+                yield self._request(visit.url, self.parse_page, visit.seed, role=visit.role,
+                                    hop=hop)
+            return
         for seed in self.seedfile.seeds:
             if self.only is None or seed.url in self.only:
                 yield self._seed_request(seed)
@@ -63,15 +78,24 @@ class SnapshotSpider(scrapy.Spider):
         meta: dict[str, Any] = {META: {"seed": seed.position, **info}}
         if seed.policy.robots == "ignore":
             meta["dont_obey_robotstxt"] = True
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        headers = self.plan.conditional_headers(url) if self.plan is not None else {}
+        if headers:
+            self.crawler.stats.inc_value("palimpsest/conditional")
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
+                              headers=headers)
 
-    def _follow(self, urls: Iterable[str], callback, seed: Seed, **info: Any):
+    def _follow(self, urls: Iterable[str], callback, seed: Seed, *,
+                lastmods: dict[str, str] | None = None, force: bool = False, **info: Any):
         for url in urls:
             try:
                 url = canonical_url(url)
             except UnsafeURLError as exc:
                 self.crawler.stats.inc_value("palimpsest/refused/url")
                 logger.info("not following %s: %s", url, exc)
+                continue
+            if self.plan is not None and not self.plan.follow(
+                    url, info.get("role", "article"), (lastmods or {}).get(url), force):
+                self.crawler.stats.inc_value("palimpsest/not_due")
                 continue
             yield self._request(url, callback, seed, **info)
 
@@ -90,31 +114,36 @@ class SnapshotSpider(scrapy.Spider):
             extraction = await self._extractor.extract(response.body, response.url,
                                                        _content_type(response))
             links = list(extraction.links)
+        # Decided before the item goes to the pipeline, which indexes this capture's text.
+        changed = extraction is not None and self._text_changed(response.url, extraction, seed)
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
+            seed=seed.url or None,
         )
         if info["hop"] < seed.policy.sources:
             sources = [link for link in links
                        if _followable_source(link, response.url, seed.policy)]
             cited_by = [{"url": response.url, "record_id": capture.record_id}]
+            # A text we had not just seen cites its sources now: capture them with it.
             for request in self._follow(sources, self.parse_page, seed, role="source",
-                                        hop=info["hop"] + 1, cited_by=cited_by):
+                                        hop=info["hop"] + 1, cited_by=cited_by,
+                                        force=changed):
                 yield request
 
     def parse_listing(self, response: Response):
         info, seed, capture = self._context(response)
-        if capture is None:
-            return
+        if capture is None or capture.kind == "not-modified":
+            return  # unchanged since the last fetch: nothing new to discover
         links = listing_links(decode_html(response.body, _content_type(response)).text,
                               response.url) if _is_html(response) else []
         links = _matching(links, seed.articles)
-        yield DiscoveryItem(response.url, "listing", capture, links)
+        yield DiscoveryItem(response.url, "listing", capture, links, seed=seed.url)
         yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
 
     def parse_feed(self, response: Response):
         info, seed, capture = self._context(response)
-        if capture is None:
+        if capture is None or capture.kind == "not-modified":
             return
         try:
             entries = parse_feed(response.body, response.url)
@@ -122,12 +151,15 @@ class SnapshotSpider(scrapy.Spider):
             yield self._unreadable(response, capture, "feed", exc)
             return
         links = _matching([entry.url for entry in entries], seed.articles)
-        yield DiscoveryItem(response.url, "feed", capture, links)
-        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+        lastmods = _lastmods(entries, links)
+        yield DiscoveryItem(response.url, "feed", capture, links, seed=seed.url,
+                            lastmods=lastmods)
+        yield from self._follow(links, self.parse_page, seed, role="article", hop=0,
+                                lastmods=lastmods)
 
     def parse_sitemap(self, response: Response):
         info, seed, capture = self._context(response)
-        if capture is None:
+        if capture is None or capture.kind == "not-modified":
             return
         try:
             sitemap = parse_sitemap(response.body, response.url)
@@ -136,15 +168,18 @@ class SnapshotSpider(scrapy.Spider):
             return
         links = [entry.url for entry in sitemap.entries]
         if sitemap.kind == "sitemapindex":
-            yield DiscoveryItem(response.url, "sitemap", capture, links)
+            yield DiscoveryItem(response.url, "sitemap", capture, links, seed=seed.url)
             depth = info.get("depth", 0) + 1
-            if depth <= MAX_SITEMAP_DEPTH:
+            if depth <= MAX_SITEMAP_DEPTH:  # the index is due: so are the sitemaps it lists
                 yield from self._follow(links, self.parse_sitemap, seed, role="sitemap", hop=0,
-                                        depth=depth)
+                                        depth=depth, force=True)
             return
         links = _matching(links, seed.articles)
-        yield DiscoveryItem(response.url, "sitemap", capture, links)
-        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+        lastmods = _lastmods(sitemap.entries, links)
+        yield DiscoveryItem(response.url, "sitemap", capture, links, seed=seed.url,
+                            lastmods=lastmods)
+        yield from self._follow(links, self.parse_page, seed, role="article", hop=0,
+                                lastmods=lastmods)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
@@ -186,6 +221,14 @@ class SnapshotSpider(scrapy.Spider):
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
+    def _text_changed(self, url: str, extraction, seed: Seed) -> bool:
+        """Whether this capture's text differs from the URL's previous text (or is its first)."""
+        digest, _ = describe_extraction(extraction, seed.policy.ignore)
+        if digest is None:
+            return False
+        previous = self._archiver.index.latest_text_capture(url)
+        return previous is None or previous.text_hash != digest
+
 
 def _is_html(response: Response) -> bool:
     return isinstance(response, TextResponse) and any(
@@ -195,6 +238,19 @@ def _is_html(response: Response) -> bool:
 def _content_type(response: Response) -> str | None:
     value = response.headers.get(b"Content-Type")
     return value.decode("latin-1") if value else None
+
+
+def _lastmods(entries, links: list[str]) -> dict[str, str]:
+    """The publisher's date of each followed entry, by canonical URL."""
+    wanted = set(links)
+    dates = {}
+    for entry in entries:
+        if entry.updated and entry.url in wanted:
+            try:
+                dates[canonical_url(entry.url)] = entry.updated
+            except UnsafeURLError:
+                continue
+    return dates
 
 
 def _matching(links: list[str], pattern: str | None) -> list[str]:
