@@ -188,7 +188,7 @@ def test_a_real_crawl_edit_failure_takedown_and_return(tmp_path, mocksite):
     data = tmp_path / "data"
     for variant in ("v1", "edit", "broken", "gone", "v1"):
         mocksite.a.set_variant("flood-count", variant)
-        crawl(seeds, data, check=variant != "gone")  # a run whose one seed is 404 exits 1
+        crawl(seeds, data, "--all", check=variant != "gone")  # a run whose one seed is 404 exits 1
     result = json.loads(palimpsest("changes", "--json", "--data", str(data)).stdout)
     # Newest first; the return is both a restoration and an edit (back with the v1 text).
     assert [c["kind"] for c in result["changes"]] == [RESTORED, EDITED, REMOVED, EDITED]
