@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 
 from archive import __version__
 from archive.reindex import catch_up
+from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile
 from crawler.spiders.snapshot import SnapshotSpider
 
@@ -84,6 +85,8 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     summary = summarize(stats, settings.getfloat("PALIMPSEST_FAIL_RATIO"))
+    # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
+    summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
     summary["collection"] = seedfile.collection
     summary["seconds"] = round(time.monotonic() - started, 2)
     return CrawlReport(summary, stats)
