@@ -23,11 +23,13 @@ def _register() -> None:
     from archive.cli.crawl import crawl
     from archive.cli.demo import demo
     from archive.cli.extract import extract
+    from archive.cli.interchange import export, import_command
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
     from archive.cli.replay import replay
 
-    for command in (crawl, history, show, reindex, extract, demo, replay):
+    for command in (crawl, history, show, reindex, extract, demo, replay, export,
+                    import_command):
         main.add_command(command)
 
 

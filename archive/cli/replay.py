@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -47,16 +48,22 @@ def replay(data_dir: Path | None, port: int, bind: str, collection: str | None) 
     if not is_loopback(bind):
         click.echo(PUBLIC_WARNING.format(bind=bind), err=True)
     server = ReplayServer(layout.root, host=bind, port=port, collection=collection)
-    server.start()
-    click.echo(f"Replay: {server.url}/  (collections: {', '.join(served)}; Ctrl-C stops it)")
-    click.echo(f"A capture: {server.url}/<collection>/<YYYYMMDDhhmmss>/<url>, as listed by "
-               "`palimpsest history`")
+    # A service manager stops us with SIGTERM: take pywb down too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
+        server.start()
+        click.echo(f"Replay: {server.url}/  (collections: {', '.join(served)}; Ctrl-C stops it)")
+        click.echo(f"A capture: {server.url}/<collection>/<YYYYMMDDhhmmss>/<url>, as listed by "
+                   "`palimpsest history`")
         server.wait()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _refresh_indexes(layout: DataLayout, collections: list[str]) -> None:

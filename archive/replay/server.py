@@ -55,14 +55,20 @@ def is_loopback(address: str) -> bool:
         return False  # a host name: assume it can be reached from elsewhere
 
 
-def pywb_config(layout: DataLayout, collection: str | None = None) -> dict:
-    """pywb's configuration for a data folder, or for one collection of it."""
+def pywb_config(layout: DataLayout, collection: str | None = None,
+                empty_root: Path | None = None) -> dict:
+    """pywb's configuration for a data folder, or for one collection of it.
+
+    With one collection, pywb's collection root is `empty_root`, an empty folder: pywb takes
+    every folder under its root for a collection, and must see only the one configured.
+    """
     config: dict = {
         "collections_root": str(layout.collections_dir.resolve()),
         "framed_replay": True,
         "enable_memento": True,
     }
     if collection is not None:
+        config["collections_root"] = str(empty_root)
         config["enable_auto_colls"] = False
         config["collections"] = {collection: {
             "index": str(layout.indexes_dir(collection).resolve()) + os.sep,
@@ -95,10 +101,10 @@ class ReplayServer:
                  port: int = DEFAULT_PORT, collection: str | None = None,
                  pywb: PywbInstall | None = None, log: IO | None = None) -> None:
         self.layout = DataLayout(data_dir)
+        self.pywb = pywb or find_pywb()
         self.host = host
         self.port = port or free_port(host)
         self.collection = collection
-        self.pywb = pywb or find_pywb()
         self.log = log  # where pywb's output goes; None: this process's stdout and stderr
         self.process: subprocess.Popen | None = None
         self._scratch: Path | None = None
@@ -120,8 +126,9 @@ class ReplayServer:
         shutil.copyfile(ERROR_TEMPLATE, self._scratch / "templates" / ERROR_TEMPLATE.name)
         config_file = self._scratch / "config.yaml"
         # JSON is YAML, and needs no YAML library on this side.
-        config_file.write_text(json.dumps(pywb_config(self.layout, self.collection), indent=2),
-                               encoding="utf-8")
+        (self._scratch / "collections").mkdir()
+        config = pywb_config(self.layout, self.collection, self._scratch / "collections")
+        config_file.write_text(json.dumps(config, indent=2), encoding="utf-8")
         env = {name: value for name, value in os.environ.items() if name != "PYWB_CONFIG_FILE"}
         command = [str(self.pywb.python), str(LAUNCHER), str(config_file), self.host,
                    str(self.port)]
