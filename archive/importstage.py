@@ -18,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from archive.exceptions import ConfigError
+from archive.recovery import member_ends
 from archive.waczread import extract_member, is_warc_name, open_wacz, warc_members
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -113,6 +114,7 @@ def _unused(folder: Path, name: str) -> Path:
 
 def check(staged: StagedWarc) -> StagedWarc:
     """Read every record of a staged WARC; raise ConfigError naming the first problem."""
+    end = 0
     try:
         with staged.path.open("rb") as stream:
             records = ArchiveIterator(stream, check_digests=False)
@@ -127,6 +129,11 @@ def check(staged: StagedWarc) -> StagedWarc:
                     record_id = record.rec_headers.get_header("WARC-Record-ID")
                     if record_id and uri.lower().startswith(("http://", "https://")):
                         staged.capture_ids.append(record_id)
+                while record.raw_stream.read(1 << 16):
+                    pass
+                if getattr(record.raw_stream, "limit", 0) > 0:  # EOF before Content-Length
+                    raise ConfigError(f"{staged.source}: truncated in record {staged.records}")
+                end = records.get_record_offset() + records.get_record_length()
     except ArchiveLoadFailed as exc:
         message = str(exc).strip()
         if "non-chunked gzip" in message:
@@ -141,4 +148,31 @@ def check(staged: StagedWarc) -> StagedWarc:
                           ) from None
     if staged.records == 0:
         raise ConfigError(f"{staged.source}: holds no WARC records")
+    _check_members(staged)
+    _check_tail(staged, end)
     return staged
+
+
+def _check_tail(staged: StagedWarc, end: int) -> None:
+    """After the last record only blank lines may follow (warcio skips a torn header block)."""
+    with staged.path.open("rb") as stream:
+        stream.seek(end)
+        tail = stream.read(1 << 16)
+    if tail.strip(b"\r\n"):
+        raise ConfigError(f"{staged.source}: truncated after record {staged.records}: "
+                          f"{staged.path.stat().st_size - end} bytes that are not a whole record")
+
+
+def _check_members(staged: StagedWarc) -> None:
+    """A gzipped WARC must be whole gzip members to its last byte (a torn tail reads short)."""
+    with staged.path.open("rb") as stream:
+        if stream.read(2) != b"\x1f\x8b":
+            return
+        stream.seek(0)
+        end = 0
+        for end in member_ends(stream):
+            pass
+    size = staged.path.stat().st_size
+    if end != size:
+        raise ConfigError(f"{staged.source}: truncated: its last {size - end} bytes are not a "
+                          "complete gzip member")

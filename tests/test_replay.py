@@ -132,7 +132,7 @@ def archive(tmp_path_factory, mocksite):
     cdxj_after_crawls = _cdxj(data)
     expected = base / "expected.cdxj"
     write_cdx_index(str(expected), sorted(str(p) for p in (data / "collections/test/archive")
-                                          .glob("*.warc.gz")), {"sort": True, "post_append": True})
+                                          .glob("*.warc.gz")), {"sort": True})
     sent, [gzip_sent, *_] = mocksite.a.sent_for(ARTICLE), mocksite.a.sent_for("/gzip")
     # Written straight to WARC, not through a crawl: `palimpsest replay` must index them.
     statement, statement_sent = _capture_not_modified(data, mocksite)

@@ -54,8 +54,9 @@ class _CollectingIndexer(CDXJIndexer):
     """cdxj-indexer over one file from a given offset, with 304 revisits resolved."""
 
     def __init__(self, output: io.StringIO, stream, filename: str, resolve: Resolver) -> None:
-        # post_append: POST and PUT captures get their request body in the key, as pywb expects.
-        super().__init__(output, [stream], post_append=True, filename=filename)
+        # No post_append: it would decode and spool every record's content (a decompression
+        # bomb's included) only to key POST captures by their body, and the crawler sends none.
+        super().__init__(output, [stream], filename=filename)
         self._resolve = resolve
 
     def _write_line(self, out, index, record, filename):
