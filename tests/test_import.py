@@ -201,3 +201,32 @@ def test_broken_input_is_refused_whole_with_a_clear_error(case, tmp_path, tmp_da
     assert archive_files(tmp_data) == []
     assert not [path for path in tmp_data.iterdir() if path.name.startswith(".import-")]
     assert not (tmp_path.parent / "evil.warc.gz").exists()
+
+
+def test_a_foreign_revisit_shares_the_version_of_its_original(tmp_path, tmp_data, mocksite):
+    with urllib.request.urlopen(mocksite.a.url + ARTICLE) as answer:
+        html = answer.read()
+    url = "http://news.example/2026/revisited"
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    original = writer.create_warc_record(
+        url, "response", payload=io.BytesIO(html), length=len(html),
+        http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": "2026-01-05T10:00:00Z"})
+    writer.write_record(original)
+    revisit = writer.create_revisit_record(
+        url, original.rec_headers.get_header("WARC-Payload-Digest"), url,
+        "2026-01-05T10:00:00Z", http_headers=StatusAndHeaders("200 OK", headers, "HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": "2026-01-06T10:00:00Z"})
+    revisit.rec_headers.add_header("WARC-Refers-To",
+                                   original.rec_headers.get_header("WARC-Record-ID"))
+    writer.write_record(revisit)
+    warc = tmp_path / "revisits.warc.gz"
+    warc.write_bytes(out.getvalue())
+    palimpsest("import", str(warc), "--data", str(tmp_data))
+    captures = history(tmp_data, url)["captures"]
+    assert [(c["kind"], c["version"]) for c in captures] == [("response", 1), ("revisit", 1)]
+    rows = index_rows(tmp_data)
+    palimpsest("reindex", "--data", str(tmp_data))
+    assert index_rows(tmp_data) == rows
