@@ -230,3 +230,23 @@ def test_a_foreign_revisit_shares_the_version_of_its_original(tmp_path, tmp_data
     rows = index_rows(tmp_data)
     palimpsest("reindex", "--data", str(tmp_data))
     assert index_rows(tmp_data) == rows
+
+
+def test_importing_again_completes_an_interrupted_import(foreign_warc, tmp_data, monkeypatch):
+    from archive import importer
+
+    url, warc = foreign_warc
+
+    def crash(*args):
+        raise RuntimeError("killed after the copy, before the metadata")
+
+    monkeypatch.setattr(importer, "_describe_file", crash)
+    with pytest.raises(RuntimeError):
+        importer.import_files(tmp_data, [warc])
+    monkeypatch.undo()
+    assert [c["version"] for c in history(tmp_data, url)["captures"]] == [None, None]
+    result = json.loads(palimpsest("import", str(warc), "--data", str(tmp_data),
+                                   "--json").stdout)
+    assert result["already"] == [str(warc)] and result["files"] == []
+    assert result["new_versions"] == 2
+    assert [c["version"] for c in history(tmp_data, url)["captures"]] == [1, 2]
