@@ -18,7 +18,6 @@ import random
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from archive.archiver import pageinfo
 from archive.layout import DataLayout

@@ -14,6 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
 START_TIMEOUT = 90.0  # pywb imports gevent and its templates: a few seconds on a slow machine
 
 
@@ -75,7 +76,7 @@ def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """Status, headers (lower-case names) and body of a GET, error statuses included."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with _DIRECT.open(request, timeout=30) as answer:
             return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()

@@ -35,6 +35,10 @@ DEFAULT_BIND = "127.0.0.1"
 START_TIMEOUT = 60.0
 
 
+# Readiness checks go straight to the server, whatever proxy the environment names.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 class ReplayError(PalimpsestError):
     """pywb could not be started."""
 
@@ -130,6 +134,9 @@ class ReplayServer:
         config = pywb_config(self.layout, self.collection, self._scratch / "collections")
         config_file.write_text(json.dumps(config, indent=2), encoding="utf-8")
         env = {name: value for name, value in os.environ.items() if name != "PYWB_CONFIG_FILE"}
+        # pywb's frontend calls its own archive server on localhost: never through a proxy.
+        for name in ("NO_PROXY", "no_proxy"):
+            env[name] = ",".join(filter(None, [env.get(name), "localhost", "127.0.0.1"]))
         command = [str(self.pywb.python), str(LAUNCHER), str(config_file), self.host,
                    str(self.port)]
         output = self.log if self.log is not None else None
@@ -148,7 +155,7 @@ class ReplayServer:
                 raise ReplayError(f"pywb ({self.pywb.python}) exited with code {code} before "
                                   f"it served {self.url}; its messages say why")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as answer:
+                with _DIRECT.open(self.url + "/", timeout=2) as answer:
                     if answer.status == 200:
                         return
             except (urllib.error.URLError, OSError):
