@@ -11,6 +11,9 @@ reader would take a neighbouring version for the one they asked for. Here the se
 the unreadable capture, so pywb answers 503 with its error page for that capture. Every other
 reason pywb has to move on to the next capture (a redirect to the same URL, a missing live
 resource) is left as it is.
+
+pywb also stops by itself within a second of its parent's end, so a `palimpsest replay` killed
+outright never leaves a server behind.
 """
 
 import sys
@@ -55,12 +58,28 @@ def _until_unreadable(cdx_iter, params):
             return
 
 
+def exit_with_parent(parent):
+    """Stop when the process that started us is gone, however it went (even `kill -9`)."""
+    import os
+
+    import gevent
+
+    while os.getppid() == parent:
+        gevent.sleep(1)
+    os._exit(0)
+
+
 def main(argv):
     config_file, host, port = argv[1], argv[2], int(argv[3])
     from gevent.monkey import patch_all
 
     patch_all()  # pywb expects it before anything else opens sockets
+    import os
+
+    import gevent
     import pywb.warcserver.warcserver as warcserver
+
+    gevent.spawn(exit_with_parent, os.getppid())
     from pywb.apps.frontendapp import FrontEndApp
     from pywb.utils.geventserver import GeventServer, RequestURIWSGIHandler
 
