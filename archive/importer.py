@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_COLLECTION = "imported"
 DEFAULT_MAX_BYTES = 20 * 1024**3  # per source file (a WACZ: its WARC files together)
 IMPORT_SUFFIX = "import"  # the file Palimpsest's own records of an import go to
+SCRATCH_PREFIX = ".import-"
 _HTML = ("text/html", "application/xhtml+xml")
 
 
@@ -68,8 +69,10 @@ def import_files(data_dir: str | Path, sources: list[Path],
     check_collection(collection)
     layout.root.mkdir(parents=True, exist_ok=True)
     result = ImportResult(collection)
+    for stale in layout.root.glob(f"{SCRATCH_PREFIX}*"):  # left by a killed import: we hold
+        shutil.rmtree(stale, ignore_errors=True)          # the lock, so no other is running
     # Staged inside the data folder: the same file system, so moving in is a rename.
-    scratch = Path(tempfile.mkdtemp(prefix=".import-", dir=layout.root))
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=layout.root))
     try:
         staged = [warc for source in sources for warc in stage(source, scratch, max_bytes)]
         index = open_index(layout.root)

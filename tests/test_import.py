@@ -245,8 +245,10 @@ def test_importing_again_completes_an_interrupted_import(foreign_warc, tmp_data,
         importer.import_files(tmp_data, [warc])
     monkeypatch.undo()
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [None, None]
+    (tmp_data / ".import-killed").mkdir()  # what a kill -9 would leave behind
     result = json.loads(palimpsest("import", str(warc), "--data", str(tmp_data),
                                    "--json").stdout)
     assert result["already"] == [str(warc)] and result["files"] == []
     assert result["new_versions"] == 2
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [1, 2]
+    assert not (tmp_data / ".import-killed").exists()
