@@ -82,6 +82,9 @@ def index_lines(path: Path, start: int, resolve: Resolver) -> tuple[list[str], s
             _CollectingIndexer(output, stream, path.name, resolve).process_all()
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
             problem = f"{path.name}: cannot index past byte {start}: {exc}"
+        except Exception as exc:  # a derived index must never take a finished crawl down
+            logger.debug("indexing %s failed", path, exc_info=True)
+            problem = f"{path.name}: cannot index past byte {start}: {exc!r}"
     lines = [line + "\n" for line in output.getvalue().splitlines() if line.strip()]
     return lines, problem
 
