@@ -3,10 +3,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pywb (palimpsest replay) needs an environment of its own: see requirements-pywb.txt.
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed
 
 .PHONY: install demo test bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(PYWB_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(PYWB_STAMP): requirements-pywb.txt
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/python -m pip install --quiet -r requirements-pywb.txt
+	touch $(PYWB_STAMP)
+
+demo: $(STAMP) $(PYWB_STAMP)
 	rm -rf demo-data
 	$(BIN)/palimpsest demo --data demo-data
 
-test: $(STAMP)
+test: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/python -m pytest
 
 # Benchmarks: each is its own script under bench/; add yours as another line.
@@ -31,4 +40,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/freshness.py
 
 clean:
-	rm -rf $(VENV) demo-data .pytest_cache
+	rm -rf $(VENV) $(PYWB_VENV) demo-data .pytest_cache

@@ -8,6 +8,7 @@ from datetime import datetime
 from archive.exceptions import NotFoundError
 from archive.index import Capture, SqliteIndex, Version
 from archive.layout import DataLayout
+from archive.replayurl import replay_url
 from archive.timeutil import to_iso
 from archive.urls import UnsafeURLError, canonical_url
 from archive.warcread import read_text
@@ -26,15 +27,18 @@ def lookup_url(index: SqliteIndex, url: str) -> str:
     return canonical
 
 
-def history(index: SqliteIndex, url: str) -> dict:
-    """`palimpsest history --json`: versions and captures, oldest first."""
+def history(index: SqliteIndex, url: str, replay_base: str | None = None) -> dict:
+    """`palimpsest history --json`: versions and captures, oldest first.
+
+    Each capture carries its `replay_url` under `replay_base` (see archive.replayurl).
+    """
     url = lookup_url(index, url)
     versions = index.versions(url)
     numbers = {version.text_hash: number for number, version in enumerate(versions, start=1)}
     return {
         "url": url,
         "versions": [version_json(version, numbers[version.text_hash]) for version in versions],
-        "captures": [capture_json(capture, numbers.get(capture.text_hash))
+        "captures": [capture_json(capture, numbers.get(capture.text_hash), replay_base)
                      for capture in index.captures(url)],
     }
 
@@ -50,7 +54,8 @@ def version_json(version: Version, number: int) -> dict:
     }
 
 
-def capture_json(capture: Capture, version_number: int | None) -> dict:
+def capture_json(capture: Capture, version_number: int | None,
+                 replay_base: str | None = None) -> dict:
     return {
         "fetched_at": capture.fetched_at,
         "status": capture.status,
@@ -62,6 +67,8 @@ def capture_json(capture: Capture, version_number: int | None) -> dict:
         "warc_file": capture.warc_file,
         "warc_offset": capture.warc_offset,
         "collection": capture.collection,
+        "replay_url": replay_url(capture.collection, capture.fetched_at, capture.url,
+                                 replay_base),
     }
 
 
@@ -74,7 +81,7 @@ class Snapshot:
     capture: Capture
     text: str
 
-    def to_json(self) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict:
         return {
             "url": self.url,
             "text_hash": self.version.text_hash,
@@ -83,6 +90,8 @@ class Snapshot:
             "first_seen": self.version.first_seen,
             "last_seen": self.version.last_seen,
             "captured_at": self.capture.fetched_at,
+            "replay_url": replay_url(self.capture.collection, self.capture.fetched_at,
+                                     self.capture.url, replay_base),
             "text": self.text,
         }
 

@@ -104,6 +104,10 @@ def usable_lastmod(stamp, listed_at: str) -> str | None:
     return to_iso(when)
 
 
+def _is_web(uri: str) -> bool:
+    return uri.lower().startswith(("http://", "https://"))
+
+
 def page_state(status: int | None) -> str:
     """live | redirected | gone | error, from an HTTP status."""
     if status is None:
@@ -127,6 +131,9 @@ class Ingestor:
     def apply(self, info: RecordInfo) -> str | None:
         """Index one record; for pageinfo and revisit records, return how the text relates to
         the URL's earlier captures (NEW_VERSION, RETURNED, UNCHANGED, …)."""
+        if info.warc_type in ("response", "revisit") and not _is_web(info.target_uri):
+            # dns:, whois: and the like, from other tools' WARCs: not pages of anything.
+            return None
         if info.warc_type == "response":
             self._capture(info, "response", None)
         elif info.warc_type == "revisit":

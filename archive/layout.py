@@ -73,8 +73,12 @@ class DataLayout:
                       if (p / "archive").is_dir() and _COLLECTION_RX.match(p.name))
 
     def warc_files(self, collection: str) -> list[Path]:
-        """Finished WARC files of a collection in name order (which is time order)."""
+        """Finished WARC files of a collection in name order (which is time order).
+
+        Palimpsest writes `.warc.gz`; an imported uncompressed `.warc` is kept as it came.
+        """
         directory = self.archive_dir(collection)
         if not directory.is_dir():
             return []
-        return sorted(directory.glob("*.warc.gz"))
+        return sorted(path for path in directory.iterdir()
+                      if path.name.endswith((".warc.gz", ".warc")) and path.is_file())

@@ -19,6 +19,7 @@ from archive import __version__
 from archive.index import open_index
 from archive.plan import CrawlPlan, make_plan
 from archive.reindex import catch_up
+from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile
 from archive.timeutil import parse_when, utcnow
 from crawler.spiders.snapshot import SnapshotSpider
@@ -101,6 +102,8 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     summary = summarize(stats, settings.getfloat("PALIMPSEST_FAIL_RATIO"))
     if plan is not None:
         summary.update(plan.counts())
+    # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
+    summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
     summary["collection"] = seedfile.collection
     summary["seconds"] = round(time.monotonic() - started, 2)
     return CrawlReport(summary, stats)

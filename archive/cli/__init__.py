@@ -26,12 +26,14 @@ def _register() -> None:
     from archive.cli.due import due
     from archive.cli.edits import changes, diff
     from archive.cli.extract import extract
+    from archive.cli.interchange import export, import_command
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
+    from archive.cli.replay import replay
     from archive.cli.report import report
 
-    for command in (crawl, due, cron, history, show, diff, changes, report, reindex, extract,
-                    demo):
+    for command in (crawl, due, cron, history, show, diff, changes, report, replay, export,
+                    import_command, reindex, extract, demo):
         main.add_command(command)
 
 

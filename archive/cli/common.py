@@ -43,6 +43,15 @@ def data_option(function: Callable) -> Callable:
     )(function)
 
 
+def replay_base_option(function: Callable) -> Callable:
+    """`--replay-base URL`: where replay links point (default $PALIMPSEST_REPLAY_BASE)."""
+    return click.option(
+        "--replay-base", "replay_base", metavar="URL", default=None,
+        show_default="$PALIMPSEST_REPLAY_BASE or http://localhost:8080",
+        help="Base URL of `palimpsest replay` (pywb) for replay links.",
+    )(function)
+
+
 def resolve_data(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else default_data_dir()
 

@@ -13,6 +13,7 @@ from archive.demo.finale import show_edits
 from archive.demo.site import DEFAULT_PORT
 from archive.demo.tour import run_tour
 from archive.index import open_index
+from archive.replayurl import replay_url
 
 
 @click.command("demo")
@@ -40,3 +41,17 @@ def demo(data_dir: Path | None, port: int) -> None:
     console.print(f"\nData folder: {data}  (WARCs in {data}/collections/demo/archive)")
     console.print(f"Try: palimpsest history {run.site.article_urls['A']} --data {data}\n")
     show_edits(data, console)
+    _say_how_to_replay(console, data, run.site.article_urls["A"])
+
+
+def _say_how_to_replay(console: Console, data: Path, url: str) -> None:
+    """The replay command, and the replay URL of the article's first capture."""
+    index = open_index(data, readonly=True)
+    try:
+        first = index.captures(url)[0]
+    finally:
+        index.close()
+    console.print(f"Replay every capture as it was served: palimpsest replay --data {data}",
+                  soft_wrap=True)
+    console.print(f"  then open {replay_url(first.collection, first.fetched_at, url)}",
+                  soft_wrap=True, markup=False)

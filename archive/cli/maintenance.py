@@ -6,18 +6,26 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import data_option, domain_errors, resolve_data
+from archive.cli.common import Failure, data_option, domain_errors, resolve_data
 from archive.layout import DataLayout
 from archive.lock import DataLock
 from archive.reindex import rebuild
+from archive.replay.cdxj import update_all
 
 
 @click.command("reindex")
 @data_option
 @domain_errors
 def reindex(data_dir: Path | None) -> None:
-    """Rebuild the index (and repair `.open` files) from the WARCs."""
+    """Rebuild the index and the replay CDXJ (and repair `.open` files) from the WARCs."""
     layout = DataLayout(resolve_data(data_dir))
     with DataLock(layout.lock_path):  # never rebuild under a running crawl
         counts = rebuild(layout.root)
+        updates = update_all(layout.root, rebuild=True)
     click.echo("reindexed: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
+    for update in updates:
+        click.echo(f"replay index of {update.collection}: {update.added} lines")
+        for problem in update.problems:
+            click.echo(f"problem: {problem}", err=True)
+    if any(update.problems for update in updates):
+        raise Failure("the replay index could not be rebuilt completely")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from archive.cli.common import (
     EXIT_USAGE,
@@ -14,6 +15,7 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     print_json,
+    replay_base_option,
     resolve_data,
 )
 from archive.history import history as history_of
@@ -35,12 +37,13 @@ def _open(data_dir: Path | None):
 @click.argument("url")
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@replay_base_option
 @domain_errors
-def history(url: str, data_dir: Path | None, as_json: bool) -> None:
-    """Captures and versions of URL, oldest first."""
+def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | None) -> None:
+    """Captures and versions of URL, oldest first, each capture with its replay link."""
     layout, index = _open(data_dir)
     try:
-        result = history_of(index, url)
+        result = history_of(index, url, replay_base)
     finally:
         index.close()
     if as_json:
@@ -56,12 +59,16 @@ def history(url: str, data_dir: Path | None, as_json: bool) -> None:
                          version["title"] or "", version["text_hash"][:19])
     console.print(versions)
     captures = Table(title="Captures", title_justify="left")
-    for column in ("fetched at", "status", "kind", "version"):
+    for column in ("#", "fetched at", "status", "kind", "version"):
         captures.add_column(column)
-    for capture in result["captures"]:
-        captures.add_row(capture["fetched_at"], str(capture["status"] or ""), capture["kind"],
-                         str(capture["version"] or capture["extraction"] or ""))
+    for number, capture in enumerate(result["captures"], start=1):
+        captures.add_row(str(number), capture["fetched_at"], str(capture["status"] or ""),
+                         capture["kind"], str(capture["version"] or capture["extraction"] or ""))
     console.print(captures)
+    # Whole lines, never folded inside a table, so each link can be copied or clicked.
+    console.print(Text("Replay (palimpsest replay):", style="bold"))
+    for number, capture in enumerate(result["captures"], start=1):
+        console.print(Text(f"{number:>3} {capture['replay_url']}"), soft_wrap=True)
 
 
 @click.command("show")
@@ -69,8 +76,10 @@ def history(url: str, data_dir: Path | None, as_json: bool) -> None:
 @data_option
 @click.option("--at", "when", metavar="WHEN", help="ISO 8601 time, or a duration ago (2h).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@replay_base_option
 @domain_errors
-def show(url: str, data_dir: Path | None, when: str | None, as_json: bool) -> None:
+def show(url: str, data_dir: Path | None, when: str | None, as_json: bool,
+         replay_base: str | None) -> None:
     """The text of the version of URL current at WHEN (default: the latest)."""
     try:
         moment = parse_when(when) if when else None
@@ -81,10 +90,12 @@ def show(url: str, data_dir: Path | None, when: str | None, as_json: bool) -> No
         snapshot = version_at(index, layout, url, moment)
     finally:
         index.close()
+    shown = snapshot.to_json(replay_base)
     if as_json:
-        print_json(snapshot.to_json())
+        print_json(shown)
         return
     click.echo(snapshot.version.title or "(no headline)")
     click.echo(f"{snapshot.url}\nversion {snapshot.version.text_hash}, "
-               f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}\n")
+               f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}\n"
+               f"replay {shown['replay_url']}\n")
     click.echo(snapshot.text)

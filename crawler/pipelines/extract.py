@@ -8,15 +8,13 @@ same text, a return to an earlier text, a failure) and writes that down.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.archiver import Archiver, pageinfo
-from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction
+from archive.describe import describe_extraction
 from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
-from archive.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
 from crawler.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
@@ -28,32 +26,6 @@ _OUTCOME_STATS = {
     FIRST_FAILED: "palimpsest/extraction_failed",
     NOT_ARTICLE: "palimpsest/not_article",
 }
-
-
-@lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]):
-    return compile_ignore(patterns)
-
-
-def describe_extraction(extraction: Extraction, ignore: tuple[str, ...]) -> tuple[str | None, dict]:
-    """The text hash (None unless extraction succeeded) and the metadata fields it comes with."""
-    digest = None
-    if extraction.status == "ok":
-        digest = text_hash(extraction.title, extraction.text, _compiled(ignore))
-    fields = {
-        "extractor": EXTRACTOR,
-        "extractor_version": EXTRACTOR_VERSION,
-        "normalization_version": NORMALIZATION_VERSION,
-        "encoding": extraction.encoding,
-        "encoding_source": extraction.encoding_source,
-        "title": extraction.title,
-        "byline": extraction.byline,
-        "published": extraction.published,
-        "modified": extraction.modified,
-        "reason": extraction.reason,
-        "text_length": len(extraction.text),
-    }
-    return digest, {key: value for key, value in fields.items() if value is not None}
 
 
 class ExtractPipeline:

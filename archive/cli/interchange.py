@@ -1,0 +1,84 @@
+"""`palimpsest export` (a collection as WACZ) and `palimpsest import` (WARC/WACZ made elsewhere)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    Failure,
+    data_option,
+    domain_errors,
+    print_json,
+    resolve_data,
+)
+from archive.layout import DataLayout
+from archive.lock import DataLock
+from archive.timeutil import parse_when
+
+
+@click.command("export")
+@click.argument("collection")
+@data_option
+@click.option("--wacz", "out", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path), help="The WACZ file to write.")
+@click.option("--since", metavar="WHEN",
+              help="Only captures since WHEN (ISO 8601, or a duration ago such as 7d).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@domain_errors
+def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
+           as_json: bool) -> None:
+    """Package COLLECTION as a WACZ file (for ReplayWeb.page, pywb, other archives)."""
+    from archive.export import export_wacz  # py-wacz is heavy; only this command needs it
+
+    try:
+        moment = parse_when(since) if since else None
+    except ValueError as exc:
+        raise Failure(f"--since: {exc}", EXIT_USAGE) from None
+    result = export_wacz(resolve_data(data_dir), collection, out, moment)
+    if as_json:
+        print_json({"file": str(result.path), "warc_files": result.warc_files,
+                    "pages": result.pages, "extra_pages": result.extra_pages,
+                    "bytes": result.size})
+        return
+    click.echo(f"{result.path}: {len(result.warc_files)} WARC files, {result.pages} article "
+               f"versions in pages.jsonl, {result.extra_pages} source versions in "
+               f"extraPages.jsonl, {result.size} bytes")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@data_option
+@click.option("--collection", default="imported", show_default=True, metavar="NAME",
+              help="The collection to add the captures to.")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, metavar="N",
+              help="Refuse a file (a WACZ: its WARC files together) bigger than this "
+                   "[default: 20 GiB].")
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+@domain_errors
+def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: str,
+                   max_bytes: int | None, as_json: bool) -> None:
+    """Add the captures in WARC or WACZ FILES, made by other tools, to a collection."""
+    from archive.importer import DEFAULT_MAX_BYTES, import_files
+
+    layout = DataLayout(resolve_data(data_dir))
+    with DataLock(layout.lock_path):
+        result = import_files(layout.root, list(files), collection,
+                              max_bytes or DEFAULT_MAX_BYTES)
+    if as_json:
+        print_json(result.to_json())
+    else:
+        click.echo(f"{collection}: {len(result.files)} WARC files added ({result.records} "
+                   f"records), {result.pages} pages described: {result.new_versions} new "
+                   f"versions, {result.extraction_failed} extraction failed, "
+                   f"{result.not_article} not articles")
+        for source in result.already:
+            click.echo(f"already archived: {source}")
+    for problem in result.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if result.problems:
+        raise click.exceptions.Exit(EXIT_FAILED)

@@ -1,0 +1,124 @@
+"""`palimpsest export`: a collection, or what it captured since a time, as one WACZ file.
+
+py-wacz (`wacz create`) indexes the WARC files and packs them with their page lists and a
+datapackage of hashes; this module chooses the files and writes the page lists. WARC files go in
+whole and untouched, so `--since` takes every file holding a capture made since then, plus the
+files holding the originals their revisits point to (a revisit alone replays nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from archive import __version__, warciocompat
+from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
+from archive.index import SqliteIndex, open_index
+from archive.layout import DataLayout, check_collection
+from archive.pagelist import page_lists, write_page_list
+from archive.timeutil import to_iso
+
+logger = logging.getLogger(__name__)
+
+PARTIAL_SUFFIX = ".partial"
+
+
+@dataclass
+class ExportResult:
+    """What went into a WACZ."""
+
+    path: Path
+    warc_files: list[str] = field(default_factory=list)
+    pages: int = 0
+    extra_pages: int = 0
+    size: int = 0
+
+
+def files_since(index: SqliteIndex, collection: str, since: str | None,
+                available: list[str]) -> list[str]:
+    """The WARC files of `collection` an export since `since` needs, in name (time) order."""
+    if since is None:
+        return list(available)
+    wanted: set[str] = set()
+    for capture in index.iter_captures(since):
+        if capture.collection != collection:
+            continue
+        wanted.add(capture.warc_file)
+        if capture.refers_to:
+            original = index.capture_by_record(capture.refers_to)
+            if original is not None and original.collection == collection:
+                wanted.add(original.warc_file)
+        if capture.text_hash:
+            version = index.version(capture.url, capture.text_hash)
+            if version is not None and version.text_file:
+                wanted.add(version.text_file)
+    return [name for name in available if name in wanted]
+
+
+def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
+                since: datetime | None = None) -> ExportResult:
+    """Write `collection` (captures since `since`, if given) to the WACZ file `out`."""
+    layout = DataLayout(data_dir)
+    check_collection(collection)
+    out = Path(out)
+    warcs = {path.name: path for path in layout.warc_files(collection)}
+    if not warcs:
+        raise NotFoundError(f"no WARC files in collection {collection!r} of {layout.root}")
+    if not layout.index_path.exists():
+        raise NotFoundError(f"no index at {layout.index_path} (run `palimpsest reindex`)")
+    if out.suffix.lower() != ".wacz":
+        raise ConfigError(f"{out}: a WACZ file name must end in .wacz")
+    since_iso = to_iso(since) if since else None
+    index = open_index(layout.root, readonly=True)
+    try:
+        names = files_since(index, collection, since_iso, list(warcs))
+        if not names:
+            raise NotFoundError(f"nothing captured in {collection!r} since {since_iso}")
+        articles, sources = page_lists(index, collection, since_iso, set(names))
+    finally:
+        index.close()
+    result = ExportResult(out, names, len(articles), len(sources))
+    with tempfile.TemporaryDirectory(prefix="palimpsest-wacz-") as scratch:
+        pages = write_page_list(Path(scratch) / "pages.jsonl", "pages", "Articles", articles)
+        extra = write_page_list(Path(scratch) / "extraPages.jsonl", "extra-pages",
+                                "Cited sources", sources) if sources else None
+        title = f"Palimpsest collection {collection}"
+        desc = (f"Captures of {collection}" + (f" since {since_iso}" if since_iso else "")
+                + f", exported by palimpsest {__version__}")
+        _create(out, [warcs[name] for name in names], pages, extra, title, desc)
+    result.size = out.stat().st_size
+    return result
+
+
+def _create(out: Path, warcs: list[Path], pages: Path, extra: Path | None, title: str,
+            desc: str) -> None:
+    """Run `wacz create` into a partial file, then give it its name (never half a WACZ)."""
+    from wacz.main import main as wacz_main  # py-wacz pulls in frictionless: load it on demand
+
+    warciocompat.install()  # py-wacz reads every record's content, br-encoded ones too
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + PARTIAL_SUFFIX)
+    args = ["create", "-o", str(partial), "--pages", str(pages), "--copy-pages",
+            "--title", title, "--desc", desc]
+    if extra is not None:
+        args += ["--extra-pages", str(extra)]
+    args += [str(path) for path in warcs]
+    chatter = io.StringIO()  # py-wacz prints its progress; keep it out of our output
+    try:
+        with contextlib.redirect_stdout(chatter):
+            code = wacz_main(args)
+    except Exception as exc:  # py-wacz raises bare exceptions on bad input
+        partial.unlink(missing_ok=True)
+        raise PalimpsestError(f"wacz create failed: {exc}") from exc
+    finally:
+        logger.debug("wacz create: %s", chatter.getvalue())
+    if code != 0:
+        partial.unlink(missing_ok=True)
+        raise PalimpsestError(f"wacz create failed: {chatter.getvalue().strip()}")
+    os.replace(partial, out)

@@ -1,0 +1,196 @@
+"""`palimpsest import`: WARC or WACZ files made by other tools, added to a collection.
+
+The WARC files are copied into the collection's archive folder untouched and indexed by the same
+Ingestor as a crawl. Other tools write none of Palimpsest's metadata, so each HTML response is
+then extracted and hashed as a crawl would do it, and its `urn:pageinfo:` (and, for a new text,
+`urn:text:`) records, referring to the foreign record IDs, go into a new WARC file of the
+collection. Names are chosen so that the copied files sort before that new file, so `reindex`,
+reading the files in name order, applies the records in the order the import did and gives the
+same index. Importing a file again adds nothing; after an interrupted import it finishes the
+metadata that is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.archiver import Archiver, CaptureResult, pageinfo
+from archive.describe import describe_extraction
+from archive.extract import MAX_EXTRACT_BYTES, extract_page
+from archive.importstage import StagedWarc, stage
+from archive.index import SqliteIndex, open_index
+from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
+from archive.layout import DataLayout, check_collection
+from archive.payload import decoded_body
+from archive.reindex import index_file
+from archive.replay.cdxj import update_cdxj
+from archive.timeutil import timestamp17, utcnow
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_COLLECTION = "imported"
+DEFAULT_MAX_BYTES = 20 * 1024**3  # per source file (a WACZ: its WARC files together)
+IMPORT_SUFFIX = "import"  # the file Palimpsest's own records of an import go to
+SCRATCH_PREFIX = ".import-"
+_HTML = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class ImportResult:
+    """What an import added."""
+
+    collection: str
+    files: list[str] = field(default_factory=list)  # WARC files added to the collection
+    already: list[str] = field(default_factory=list)  # sources whose records were all there
+    records: int = 0  # records in the files added
+    pages: int = 0  # HTML captures given metadata (responses extracted, and their revisits)
+    new_versions: int = 0
+    returned: int = 0
+    extraction_failed: int = 0
+    not_article: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def import_files(data_dir: str | Path, sources: list[Path],
+                 collection: str = DEFAULT_COLLECTION,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
+    """Import WARC and WACZ files into `collection` (the caller holds the data lock)."""
+    layout = DataLayout(data_dir)
+    check_collection(collection)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    result = ImportResult(collection)
+    for stale in layout.root.glob(f"{SCRATCH_PREFIX}*"):  # left by a killed import: we hold
+        shutil.rmtree(stale, ignore_errors=True)          # the lock, so no other is running
+    # Staged inside the data folder: the same file system, so moving in is a rename.
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=layout.root))
+    try:
+        staged = [warc for source in sources for warc in stage(source, scratch, max_bytes)]
+        index = open_index(layout.root)
+        archiver = Archiver(layout.root, collection, index=index, file_suffix=IMPORT_SUFFIX,
+                            warcinfo={"description": "Palimpsest's metadata and extracted "
+                                      "text for WARC files imported from other tools"})
+        try:
+            added, known = _move_in(layout, collection, staged, index, result)
+            for path in added:  # every new file is indexed before any metadata is written
+                result.records += index_file(index, path, collection)
+            for path in sorted(set(added) | set(known), key=lambda path: path.name):
+                _describe_file(archiver, path, result)
+        finally:
+            archiver.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result.problems += update_cdxj(layout.root, collection).problems
+    return result
+
+
+def _move_in(layout: DataLayout, collection: str, staged: list[StagedWarc],
+             index: SqliteIndex, result: ImportResult) -> tuple[list[Path], list[Path]]:
+    """Give each new staged file its place in the archive folder.
+
+    Returns the files added, in name order, and the files already archived that hold the
+    captures of sources imported before: those are not copied again, but their metadata is
+    still completed (an earlier import may have been interrupted).
+    """
+    archive_dir = layout.archive_dir(collection)
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    # One stamp for the run, and serial 00000: the files sort before the metadata file the
+    # archiver opens next (same or later stamp, serial 00001).
+    stamp = timestamp17(utcnow())
+    added: list[Path] = []
+    known_files: set[Path] = set()
+    for warc in staged:
+        known = [index.capture_by_record(record_id) for record_id in warc.capture_ids]
+        if known and all(capture is not None for capture in known):
+            result.already.append(warc.source)
+            known_files |= {archive_dir / capture.warc_file for capture in known
+                            if capture.collection == collection}
+            continue
+        target = archive_dir / f"{collection}-{stamp}-00000-{warc.name}"
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = archive_dir / f"{collection}-{stamp}-00000-{counter}-{warc.name}"
+        os.replace(warc.path, target)
+        added.append(target)
+        result.files.append(target.name)
+    return sorted(added, key=lambda path: path.name), \
+        sorted(path for path in known_files if path.is_file())
+
+
+def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None:
+    """Write the pageinfo (and text) records of the HTML captures of one imported file."""
+    index = archiver.index
+    described: dict[str, dict] = {}  # record ID -> the pageinfo written for it
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream, check_digests=False):
+            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+                continue
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            capture = index.capture_by_record(record_id) if record_id else None
+            if capture is None or capture.extraction is not None:
+                continue  # not a web capture, or described already (by its tool, or by us)
+            if record.rec_type == "response":
+                data, text = _extract(record, capture.url, index, path.name)
+                if data is None:
+                    continue
+            else:
+                data = described.get(capture.refers_to or "")
+                if data is None:
+                    continue  # the original is not an HTML page imported here
+                text = None  # the same payload: its text is the original's, already stored
+            outcome = archiver.describe(
+                CaptureResult(capture.url, capture.record_id, capture.fetched_at, capture.kind,
+                              capture.status or 0), data, text=text)
+            described[capture.record_id] = data
+            _count(result, outcome)
+
+
+def _extract(record, url: str, index: SqliteIndex, filename: str) -> tuple[dict | None, str]:
+    """Extract an HTML 2xx response; (None, "") for anything that is not one."""
+    status = record.http_headers.get_statuscode() or ""
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if not status.startswith("2") or record.rec_headers.get_header("WARC-Truncated"):
+        return None, ""
+    if content_type.split(";", 1)[0].strip().lower() not in _HTML:
+        return None, ""
+    body = decoded_body(record, MAX_EXTRACT_BYTES)
+    if body is None:
+        extraction_fields = {"reason": "the body does not decode (bad content-encoding)"}
+        return pageinfo(role=_role(index, url, False), status="failed",
+                        extraction=extraction_fields) | {"imported_from": filename}, ""
+    extraction = extract_page(body, url, content_type)
+    digest, fields = describe_extraction(extraction, ())
+    data = pageinfo(role=_role(index, url, extraction.status == "ok"), status=extraction.status,
+                    text_hash=digest, extraction=fields, links=extraction.links)
+    data["imported_from"] = filename
+    return data, extraction.text
+
+
+def _role(index: SqliteIndex, url: str, is_article: bool) -> str:
+    """The page's role: what the archive already calls it, else article if it reads as one."""
+    page = index.page(url)
+    if page is not None and page.role in ("article", "source"):
+        return page.role
+    return "article" if is_article else "other"
+
+
+def _count(result: ImportResult, outcome: str | None) -> None:
+    result.pages += 1
+    if outcome == NEW_VERSION:
+        result.new_versions += 1
+    elif outcome == RETURNED:
+        result.returned += 1
+    elif outcome == FIRST_FAILED:
+        result.extraction_failed += 1
+    elif outcome == NOT_ARTICLE:
+        result.not_article += 1

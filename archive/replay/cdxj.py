@@ -1,0 +1,228 @@
+"""The replay index: one sorted CDXJ file per collection, kept current without rescanning.
+
+pywb finds captures by binary search in `DATA/collections/<c>/indexes/index.cdxj`, so the file
+must stay sorted. After every crawl and import, only the bytes of each WARC file past the last
+record the CDXJ already lists are read (by cdxj-indexer, the indexer of pywb's own tools), and the
+new lines are merge-sorted into the file, which is then replaced atomically: pywb, reading it
+at the same time, sees the old file or the new one, never half of one. Identical lines collapse
+in the merge, so indexing a range twice (after a crash, say) changes nothing.
+
+One deliberate difference from plain cdxj-indexer output: a `server-not-modified` revisit (a 304)
+is listed with the location, status and type of the response it confirms. pywb replays any 3xx
+record as an empty redirect, so a 304 listed as itself would replay as a blank page; listed this
+way it replays the page the server said was unchanged, at the 304's own time. Its own place in
+the WARC stays in the line as `record_filename`, `record_offset` and `record_length`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import json
+import logging
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from cdxj_indexer.main import CDXJIndexer
+from warcio.recordloader import ArchiveLoadFailed
+
+from archive.index import SqliteIndex, open_index
+from archive.layout import DataLayout
+
+logger = logging.getLogger(__name__)
+
+NOT_MODIFIED_SUFFIX = "/revisit/server-not-modified"  # WARC 1.0 and 1.1 profile URIs end so
+TEMP_SUFFIX = ".tmp"  # pywb only reads *.cdx and *.cdxj, so it never sees a half-written file
+
+Resolver = Callable[[str], "dict[str, str] | None"]
+
+
+@dataclass
+class CdxjUpdate:
+    """What one update of a collection's CDXJ did."""
+
+    collection: str
+    added: int = 0  # lines that were not in the file before
+    files: int = 0  # WARC files with bytes indexed this time
+    problems: list[str] = field(default_factory=list)
+
+
+class _CollectingIndexer(CDXJIndexer):
+    """cdxj-indexer over one file from a given offset, with 304 revisits resolved."""
+
+    def __init__(self, output: io.StringIO, stream, filename: str, resolve: Resolver) -> None:
+        # No post_append: it would decode and spool every record's content (a decompression
+        # bomb's included) only to key POST captures by their body, and the crawler sends none.
+        super().__init__(output, [stream], filename=filename)
+        self._resolve = resolve
+
+    def _write_line(self, out, index, record, filename):
+        profile = record.rec_headers.get_header("WARC-Profile") or ""
+        if record.rec_type == "revisit" and profile.endswith(NOT_MODIFIED_SUFFIX):
+            refers_to = record.rec_headers.get_header("WARC-Refers-To")
+            original = self._resolve(refers_to) if refers_to else None
+            if original is not None:
+                index["record_filename"] = index.get("filename")
+                index["record_offset"] = index.get("offset")
+                index["record_length"] = index.get("length")
+                index.update(original)
+        super()._write_line(out, index, record, filename)
+
+
+def index_lines(path: Path, start: int, resolve: Resolver) -> tuple[list[str], str | None]:
+    """CDXJ lines for the records of `path` from byte `start` on, and what stopped it early."""
+    output = io.StringIO()
+    problem = None
+    with path.open("rb") as stream:
+        stream.seek(start)
+        try:
+            _CollectingIndexer(output, stream, path.name, resolve).process_all()
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+            problem = f"{path.name}: cannot index past byte {start}: {exc}"
+        except Exception as exc:  # a derived index must never take a finished crawl down
+            logger.debug("indexing %s failed", path, exc_info=True)
+            problem = f"{path.name}: cannot index past byte {start}: {exc!r}"
+    lines = [line + "\n" for line in output.getvalue().splitlines() if line.strip()]
+    return lines, problem
+
+
+def indexed_ends(path: Path) -> dict[str, int] | None:
+    """For each WARC file the CDXJ lists, the end of the last record it lists.
+
+    None when the file is not a sorted CDXJ this module could have written (then it is rebuilt).
+    """
+    ends: dict[str, int] = {}
+    previous = ""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line < previous:
+                    return None
+                previous = line
+                fields = json.loads(line.split(" ", 2)[2])
+                name = fields.get("record_filename") or fields["filename"]
+                offset = int(fields.get("record_offset") or fields["offset"])
+                length = int(fields.get("record_length") or fields["length"])
+                ends[name] = max(ends.get(name, 0), offset + length)
+    except FileNotFoundError:
+        return {}
+    except (IndexError, KeyError, ValueError, UnicodeDecodeError):
+        return None
+    return ends
+
+
+def merge_into(path: Path, new_lines: list[str], keep_existing: bool = True) -> int:
+    """Merge `new_lines` into the sorted CDXJ at `path`, atomically; return the net lines added."""
+    new_lines.sort()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + TEMP_SUFFIX)
+    existing = path.open(encoding="utf-8") if keep_existing and path.exists() else None
+    counted = [0]
+
+    def existing_lines() -> Iterable[str]:
+        for line in existing:
+            counted[0] += 1
+            yield line if line.endswith("\n") else line + "\n"
+
+    written = 0
+    try:
+        with temp.open("w", encoding="utf-8") as out:
+            sources = [new_lines, existing_lines()] if existing is not None else [new_lines]
+            last = None
+            for line in heapq.merge(*sources):
+                if line != last:
+                    out.write(line)
+                    written += 1
+                last = line
+            out.flush()
+            os.fsync(out.fileno())
+    finally:
+        if existing is not None:
+            existing.close()
+    os.replace(temp, path)
+    _fsync_directory(path.parent)
+    return written - counted[0]
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def original_resolver(index: SqliteIndex | None, collection: str) -> Resolver:
+    """Look up the response a 304 revisit refers to, as CDXJ fields (same collection only)."""
+
+    def resolve(record_id: str) -> dict[str, str] | None:
+        if index is None:
+            return None
+        capture = index.capture_by_record(record_id)
+        if capture is None or capture.collection != collection or capture.kind != "response":
+            return None
+        fields = {"mime": (capture.mime or "").split(";", 1)[0].strip() or "unk",
+                  "status": str(capture.status) if capture.status is not None else "-",
+                  "digest": capture.payload_digest or "-",
+                  "length": str(capture.warc_length), "offset": str(capture.warc_offset),
+                  "filename": capture.warc_file}
+        return fields
+
+    return resolve
+
+
+def update_cdxj(data_dir: str | Path, collection: str, index: SqliteIndex | None = None,
+                *, rebuild: bool = False) -> CdxjUpdate:
+    """Bring a collection's CDXJ up to date with its WARC files (from scratch if `rebuild`).
+
+    The caller holds the data lock; the SQLite index should already be current, since 304
+    revisits are resolved through it.
+    """
+    layout = DataLayout(data_dir)
+    path = layout.cdxj_path(collection)
+    result = CdxjUpdate(collection)
+    ends = {} if rebuild else indexed_ends(path)
+    if ends is None:
+        logger.warning("%s is not a sorted CDXJ; rebuilding it from the WARC files", path)
+        rebuild, ends = True, {}
+    own_index = index is None and layout.index_path.exists()
+    if own_index:
+        index = open_index(layout.root, readonly=True)
+    try:
+        resolve = original_resolver(index, collection)
+        new_lines: list[str] = []
+        for warc in layout.warc_files(collection):
+            start = ends.get(warc.name, 0)
+            if warc.stat().st_size <= start:
+                continue
+            lines, problem = index_lines(warc, start, resolve)
+            new_lines += lines
+            result.files += 1
+            if problem:
+                result.problems.append(problem)
+                logger.error("replay index: %s", problem)
+    finally:
+        if own_index and index is not None:
+            index.close()
+    if new_lines or rebuild:
+        try:
+            result.added = merge_into(path, new_lines, keep_existing=not rebuild)
+        except OSError as exc:
+            result.problems.append(f"cannot write {path}: {exc}")
+            logger.error("replay index: cannot write %s: %s", path, exc)
+    return result
+
+
+def update_all(data_dir: str | Path, collections: Iterable[str] | None = None,
+               index: SqliteIndex | None = None, *, rebuild: bool = False) -> list[CdxjUpdate]:
+    """Update the CDXJ of each collection (default: every collection of the data folder)."""
+    names = DataLayout(data_dir).collections() if collections is None else list(collections)
+    return [update_cdxj(data_dir, name, index, rebuild=rebuild) for name in names]

@@ -1,0 +1,93 @@
+"""Start pywb's wayback app for `palimpsest replay`. Runs under pywb's own Python, not ours.
+
+pywb lives in its own virtual environment (its pins clash with the crawler's), so this file
+imports nothing from Palimpsest and nothing outside the standard library at import time; the
+parent process runs it as `PYWB_PYTHON pywb_app.py CONFIG HOST PORT`.
+
+One change to pywb's behaviour: when the record of the capture asked for cannot be read (its
+WARC file is missing or damaged, or a revisit's original is gone), pywb would quietly serve the
+next-closest capture of the URL instead. For an archive of edits that is the wrong answer: the
+reader would take a neighbouring version for the one they asked for. Here the search stops at
+the unreadable capture, so pywb answers 503 with its error page for that capture. Every other
+reason pywb has to move on to the next capture (a redirect to the same URL, a missing live
+resource) is left as it is.
+
+pywb also stops by itself within a second of its parent's end, so a `palimpsest replay` killed
+outright never leaves a server behind.
+"""
+
+import sys
+
+# A marker pywb's per-request parameters carry once a capture's record failed to load.
+UNREADABLE = "palimpsest.unreadable"
+
+
+def strict_resource_handler(base):
+    """A subclass of pywb's resource handler that never replaces an unreadable capture."""
+    from warcio.recordloader import ArchiveLoadFailed
+
+    class StrictResourceHandler(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            warc_loader = self.resource_loaders[0]  # pywb's WARCPathLoader comes first
+            load = warc_loader.load_resource
+
+            def load_resource(cdx, params):
+                try:
+                    return load(cdx, params)
+                except ArchiveLoadFailed:
+                    params[UNREADABLE] = True
+                    raise
+
+            warc_loader.load_resource = load_resource
+
+        def _load_index_source(self, params):
+            cdx_iter, errs = super()._load_index_source(params)
+            if cdx_iter is None or params.get("mode", "resource") != "resource":
+                return cdx_iter, errs
+            return _until_unreadable(cdx_iter, params), errs
+
+    return StrictResourceHandler
+
+
+def _until_unreadable(cdx_iter, params):
+    """Yield captures, closest first, until one of them fails to load."""
+    for cdx in cdx_iter:
+        yield cdx
+        if params.get(UNREADABLE):
+            return
+
+
+def exit_with_parent(parent):
+    """Stop when the process that started us is gone, however it went (even `kill -9`)."""
+    import os
+
+    import gevent
+
+    while os.getppid() == parent:
+        gevent.sleep(1)
+    os._exit(0)
+
+
+def main(argv):
+    config_file, host, port = argv[1], argv[2], int(argv[3])
+    from gevent.monkey import patch_all
+
+    patch_all()  # pywb expects it before anything else opens sockets
+    import os
+
+    import gevent
+    import pywb.warcserver.warcserver as warcserver
+
+    gevent.spawn(exit_with_parent, os.getppid())
+    from pywb.apps.frontendapp import FrontEndApp
+    from pywb.utils.geventserver import GeventServer, RequestURIWSGIHandler
+
+    warcserver.DefaultResourceHandler = strict_resource_handler(warcserver.DefaultResourceHandler)
+    app = FrontEndApp(config_file=config_file)
+    print(f"pywb serving on {host}:{port}", file=sys.stderr, flush=True)
+    GeventServer(app, port=port, hostname=host, handler_class=RequestURIWSGIHandler, direct=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
