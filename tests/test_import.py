@@ -87,7 +87,7 @@ def test_a_wacz_from_another_palimpsest_brings_its_versions(tmp_path, mocksite):
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + ARTICLE, "page")], sources=0)
     crawl(seeds, tmp_path / "there")
     mocksite.a.set_variant("flood-count", "headline")
-    crawl(seeds, tmp_path / "there")
+    crawl(seeds, tmp_path / "there", "--all")
     package = tmp_path / "there.wacz"
     palimpsest("export", "test", "--wacz", str(package), "--data", str(tmp_path / "there"))
     here = tmp_path / "here"

@@ -23,7 +23,7 @@ def crawled(tmp_path_factory, mocksite):
     time.sleep(1.1)  # the second crawl's captures start in a later second
     between = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     mocksite.a.set_variant("flood-count", "edit")
-    crawl(seeds, base / "data")
+    crawl(seeds, base / "data", "--all")
     return base, base / "data", between
 
 
