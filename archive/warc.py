@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from typing import Callable, Iterable
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
-from archive.exceptions import ArchiveWriteError
+from archive.exceptions import ArchiveWriteError, ConfigError
 from archive.records import RecordFactory
 from archive.timeutil import timestamp17, utcnow
 
@@ -32,6 +33,15 @@ DEFAULT_MAX_BYTES = 1024**3  # 1 GiB, the size most archives roll over at
 # warcio always compresses at level 9; level 6 gives files within a few per cent of that size
 # in a fraction of the time (measured in bench/, see bench/RESULTS.md).
 DEFAULT_GZIP_LEVEL = 6
+_NAME_PART = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def check_name_part(value: str) -> str:
+    """Refuse a file-name part (the WARC suffix) that could make a path: `/`, `..`, NUL."""
+    if not _NAME_PART.fullmatch(value) or ".." in value:
+        raise ConfigError(f"{value[:80]!r} cannot be part of a WARC file name: use up to 64 "
+                          "letters, digits, '.', '_' or '-'")
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,7 @@ class WarcFileWriter:
         self.warcinfo = dict(warcinfo or {})
         self.max_bytes = max_bytes
         self.gzip_level = gzip_level
-        self.suffix = suffix  # e.g. a worker name, so processes never share a file
+        self.suffix = check_name_part(suffix) if suffix else ""  # e.g. a worker's name
         self.clock = clock
         self._serial = 0
         self._fd: int | None = None

@@ -25,8 +25,9 @@ def _register() -> None:
     from archive.cli.extract import extract
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
+    from archive.cli.verify import verify
 
-    for command in (crawl, history, show, reindex, extract, demo):
+    for command in (crawl, history, show, reindex, extract, demo, verify):
         main.add_command(command)
 
 

@@ -23,6 +23,7 @@ from archive.layout import default_data_dir
 EXIT_OK = 0
 EXIT_FAILED = 1       # the run failed, or its errors passed the threshold
 EXIT_USAGE = 2        # bad usage or configuration; nothing was done
+EXIT_IOERR = 74       # the archive could not be written (disk full, I/O error) (EX_IOERR)
 EXIT_LOCKED = 75      # another crawl holds the data folder's lock (EX_TEMPFAIL: try later)
 
 

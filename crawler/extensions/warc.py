@@ -17,7 +17,9 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.archiver import Archiver
 from archive.exceptions import ArchiveWriteError
+from crawler.containment import address_policy
 from crawler.exchange import RECONSTRUCTION_NOTE, exchange_from
+from crawler.middlewares.containment import connected_address_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class WarcCaptureExtension:
         self.archiver = archiver
         self.stats = crawler.stats
         self.error: Exception | None = None
+        self.policy = address_policy(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
@@ -62,6 +65,8 @@ class WarcCaptureExtension:
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.error is not None:
             return
+        if connected_address_refusal(request, response, self.policy) is not None:
+            return  # never archived; ResponseGuard refuses it and counts the refusal
         try:
             result = self.archiver.capture(exchange_from(request, response))
         except Exception as exc:  # any failure to archive must stop the crawl, not be skipped

@@ -19,9 +19,12 @@ from twisted.python.failure import Failure
 
 from archive.decode import decode_html
 from archive.discover import parse_feed, parse_sitemap
+from archive.extract import failed_extraction
+from archive.limits import MAX_EXTRACT_BYTES
 from archive.listing import listing_links
 from archive.seeds import Seed, SeedFile, SeedPolicy
 from archive.urls import UnsafeURLError, canonical_url, host_of
+from crawler.containment import REFUSED_META
 from crawler.extensions.warc import CAPTURE_META
 from crawler.items import DiscoveryItem, PageItem
 
@@ -43,6 +46,12 @@ class SnapshotSpider(scrapy.Spider):
         self.seeds = {seed.position: seed for seed in seedfile.seeds}
         # When given, only these seed URLs are fetched this run (the rest are not due).
         self.only = set(urls) if urls is not None else None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_dropped, scrapy.signals.request_dropped)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for seed in self.seedfile.seeds:
@@ -70,8 +79,10 @@ class SnapshotSpider(scrapy.Spider):
             try:
                 url = canonical_url(url)
             except UnsafeURLError as exc:
-                self.crawler.stats.inc_value("palimpsest/refused/url")
-                logger.info("not following %s: %s", url, exc)
+                kind = "scheme" if "scheme" in str(exc) else "url"
+                self.crawler.stats.inc_value("palimpsest/refused")
+                self.crawler.stats.inc_value(f"palimpsest/refused/{kind}")
+                logger.info("not following %s: %s", url[:300], exc)
                 continue
             yield self._request(url, callback, seed, **info)
 
@@ -86,6 +97,12 @@ class SnapshotSpider(scrapy.Spider):
             extraction = None
             links = self._archiver.index.cited_links(capture.refers_to.record_id) \
                 if capture.refers_to else []
+        elif capture.truncated:
+            # Part of a page must never hash as a version (it would read as a deletion).
+            self.crawler.stats.inc_value("palimpsest/truncated")
+            extraction = failed_extraction(
+                f"response truncated (WARC-Truncated: {capture.truncated}); not extracted")
+            links = []
         else:
             extraction = await self._extractor.extract(response.body, response.url,
                                                        _content_type(response))
@@ -105,6 +122,10 @@ class SnapshotSpider(scrapy.Spider):
     def parse_listing(self, response: Response):
         info, seed, capture = self._context(response)
         if capture is None:
+            return
+        if len(response.body) > MAX_EXTRACT_BYTES:
+            yield self._unreadable(response, capture, "listing", ValueError(
+                f"listing page of {len(response.body)} bytes is over {MAX_EXTRACT_BYTES}"))
             return
         links = listing_links(decode_html(response.body, _content_type(response)).text,
                               response.url) if _is_html(response) else []
@@ -147,19 +168,46 @@ class SnapshotSpider(scrapy.Spider):
         yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
 
     def on_error(self, failure: Failure) -> None:
+        """Every request that yields no page ends here, refused or failed, counted by reason."""
         request = failure.request
+        message = failure.getErrorMessage()
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            failed = _failure_reason(message)
+            if failed is not None:
+                self._count_failure(request, failed, message)
+                return
+            kind = request.meta.get(REFUSED_META)
+            if kind is None:  # not one of ours (ours are counted and logged where decided)
+                kind = "robots" if "robots.txt" in message else "other"
+                self.crawler.stats.inc_value(f"palimpsest/refused/{kind}")
+                logger.info("not fetched %s: %s", request.url, message)
             self.crawler.stats.inc_value("palimpsest/refused")
-            logger.info("not fetched %s: %s", request.url, failure.getErrorMessage())
             return
+        if failure.check(HttpError):
+            self._count_failure(request, f"http-{failure.value.response.status}",
+                                f"HTTP {failure.value.response.status}")
+        else:
+            self._count_failure(request, _exception_reason(failure.value), message)
+
+    def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """A redirect to a URL already requested is dropped by the duplicate filter with no
+        errback. A loop (the URL is in its own redirect chain) fails the page it started from,
+        so every scheduled request still ends fetched, refused or failed."""
+        chain = request.meta.get("redirect_urls")
+        if spider is not self or not chain or META not in request.meta:
+            return
+        if request.url in chain:
+            self._count_failure(request, "redirect-loop", f"redirect loop via {chain[-1]}")
+        else:  # the target has its own request, which ends in its own state
+            self.crawler.stats.inc_value("palimpsest/redirects_to_known_urls")
+            logger.info("%s redirects to %s, already requested", chain[0], request.url)
+
+    def _count_failure(self, request: scrapy.Request, reason: str, message: str) -> None:
         self.crawler.stats.inc_value("palimpsest/failed")
+        self.crawler.stats.inc_value(f"palimpsest/failed/{reason}")
         if request.meta.get(META, {}).get("is_seed"):
             self.crawler.stats.inc_value("palimpsest/failed_seeds")
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            logger.warning("HTTP %s for %s", status, request.url)
-        else:
-            logger.warning("failed %s: %s", request.url, failure.getErrorMessage())
+        logger.warning("failed %s (%s): %s", request.url, reason, message)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -185,6 +233,29 @@ class SnapshotSpider(scrapy.Spider):
         self.crawler.stats.inc_value("palimpsest/failed")
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
+
+
+def _failure_reason(message: str) -> str | None:
+    """IgnoreRequests that are failures of the page, not refusals by a rule."""
+    if "DOWNLOAD_MAXSIZE" in message:
+        return "too-large"
+    if "max redirections" in message:
+        return "too-many-redirects"
+    return None
+
+
+def _exception_reason(exc: BaseException) -> str:
+    """A short, stable name for a download failure: timeout, too-large, connection, ..."""
+    name = type(exc).__name__
+    if "Timeout" in name or "TimedOut" in name:
+        return "timeout"
+    if name == "CancelledError":
+        return "too-large"  # Scrapy cancels a download that passes DOWNLOAD_MAXSIZE
+    if "Connection" in name or "Refused" in name or "NeverReceived" in name:
+        return "connection"
+    if "Resolve" in name or "DNS" in name:
+        return "dns"
+    return name
 
 
 def _is_html(response: Response) -> bool:
