@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from warcio.utils import Digester
 
 from archive import __version__
+from archive.faults import fault, kill_now
 from archive.index import SqliteIndex, open_index
 from archive.ingest import Ingestor, RecordInfo
 from archive.layout import DataLayout
@@ -170,6 +171,8 @@ class Archiver:
     def commit(self) -> None:
         """Sync the WARC bytes, then commit the index rows that point at them."""
         self.writer.sync()
+        if fault("index-commit") == "kill":
+            kill_now()  # tests: a crash between "WARC synced" and "rows committed"
         self.index.commit()
         self._pending = 0
         self._last_commit = time.monotonic()

@@ -129,7 +129,9 @@ def _number(part: str) -> int:
         raise ValueError("empty part")
     if _HEX_PART.fullmatch(part):
         return int(part[2:] or "0", 16)
-    if _OCT_PART.fullmatch(part):
+    if len(part) > 1 and part.startswith("0"):
+        if not _OCT_PART.fullmatch(part):
+            raise ValueError(f"not an octal number: {part!r}")
         return int(part, 8)
     if _DEC_PART.fullmatch(part):
         return int(part, 10)

@@ -22,6 +22,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
 from archive.exceptions import ArchiveWriteError, ConfigError
+from archive.faults import failing_write, fault
 from archive.records import RecordFactory
 from archive.timeutil import timestamp17, utcnow
 
@@ -110,8 +111,16 @@ class WarcFileWriter:
         if self._fd is None or self._size >= self.max_bytes:
             self._rotate()
         locations = []
-        for member in members:
-            locations.append(self._append(member))
+        group_start = self._size
+        try:
+            for member in members:
+                locations.append(self._append(member))
+        except ArchiveWriteError:
+            # A request without its response is no use: the whole group goes, not just the
+            # record that failed.
+            self._truncate_to(group_start)
+            self._size = group_start
+            raise
         return locations
 
     def sync(self) -> None:
@@ -160,6 +169,9 @@ class WarcFileWriter:
         offset = self._size
         view = memoryview(member)
         try:
+            action = fault("warc-write")
+            if action is not None:
+                failing_write(action, self._fd, view)
             while view:
                 written = os.write(self._fd, view)
                 view = view[written:]

@@ -196,7 +196,7 @@ class MockSite:
 # /articles/<name> serves the text of a demo article; /statements/<n> a demo ministry statement.
 ARTICLES = {"flood-count": "A", "dam-review": "B", "winter-warning": "E"}
 STATEMENTS = {"1": "S1", "2": "S2", "3": "S3"}
-VARIANTS = ("v1", "twin", "edit", "headline", "broken")
+VARIANTS = ("v1", "twin", "edit", "headline", "broken", "truncated")
 # The "edit" variant changes exactly one word of the body; "headline" changes only the h1.
 ONE_WORD_EDITS = {
     "flood-count": ("double", "triple"),
@@ -526,6 +526,16 @@ def _cite(server: MockServer, request: Request) -> Reply:
     return _reply(200, cite_page(request.query.get("to", ["/plain"])[0]))
 
 
+def _sitemap_of(server: MockServer, request: Request) -> Reply:
+    """A urlset listing the `loc` parameters verbatim (escaped as XML text)."""
+    from html import escape
+
+    locs = "".join(f"<url><loc>{escape(loc)}</loc></url>" for loc in request.query.get("loc", []))
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9">{locs}</urlset>\n').encode()
+    return _reply(200, body, b"application/xml")
+
+
 def hostile_body(kind: str) -> bytes | None:
     """Pages no extractor should choke on: binary, deeply nested, huge, mis-declared."""
     if kind == "binary":
@@ -586,11 +596,18 @@ def _article(server: MockServer, request: Request, name: str) -> Reply:
     variant = server.variant(name)
     if variant == "broken":
         return _reply(200, js_shell(name))
+    if variant == "truncated":  # v1's page, cut off: Content-Length promises more than comes
+        whole = _article_page(server, name, "v1")
+        extra = [(b"Content-Length", str(len(whole) + TRUNCATED_MISSING).encode())]
+        return _reply(200, whole, extra=extra, length=False, close=True)
+    return _reply(200, _article_page(server, name, variant))
+
+
+def _article_page(server: MockServer, name: str, variant: str) -> bytes:
     url = f"{server.url}/articles/{name}"
     # Every variant but the twin wears request 0's furniture; the twin wears request 1's.
     chrome = chrome_for(1 if variant == "twin" else 0, _teasers(server), url)
-    page = pages.article_page(article_variant(name, variant), chrome, _href(server))
-    return _reply(200, page.encode())
+    return pages.article_page(article_variant(name, variant), chrome, _href(server)).encode()
 
 
 def _statement(server: MockServer, request: Request, number: str) -> Reply:
@@ -687,6 +704,7 @@ ENDPOINTS: list[tuple[str, Callable[..., Reply]]] = [
     ("/hang-after-headers", _hang_after_headers),
     ("/redirect-to", _redirect_to),
     ("/cite", _cite),
+    ("/sitemap-of", _sitemap_of),
     ("/hostile/([a-z]+)", _hostile),
     # a tiny news site
     ("/robots.txt", _robots),

@@ -84,6 +84,9 @@ def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None 
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
     root.setLevel(min(level, logging.INFO) if logfile else level)
+    # trafilatura logs a hostile page (binary, empty) as an ERROR; the extraction records it as
+    # a failure with its reason, so it must not count as an error of the crawl (exit code 1).
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     if logfile is not None:
         logfile.parent.mkdir(parents=True, exist_ok=True)
         to_file = logging.FileHandler(logfile, encoding="utf-8")

@@ -224,6 +224,8 @@ class SnapshotSpider(scrapy.Spider):
         seed = self.seeds[info["seed"]]
         capture = response.meta.get(CAPTURE_META)
         if capture is None or capture.url != response.url:
+            if self.crawler.stats.get_value("palimpsest/archive_error"):
+                return info, seed, None  # the archive failed: the crawl is stopping already
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
         self.crawler.stats.inc_value("palimpsest/fetched")
@@ -249,9 +251,12 @@ def _exception_reason(exc: BaseException) -> str:
     name = type(exc).__name__
     if "Timeout" in name or "TimedOut" in name:
         return "timeout"
-    if name == "CancelledError":
-        return "too-large"  # Scrapy cancels a download that passes DOWNLOAD_MAXSIZE
-    if "Connection" in name or "Refused" in name or "NeverReceived" in name:
+    if "Cancelled" in name:
+        # Nothing in Palimpsest cancels a download but Scrapy's DOWNLOAD_MAXSIZE check (on the
+        # Content-Length or while the body streams in; it logs which).
+        return "too-large"
+    if "Connection" in name or "Refused" in name or "NeverReceived" in name \
+            or name == "DownloadFailedError":
         return "connection"
     if "Resolve" in name or "DNS" in name:
         return "dns"
