@@ -28,13 +28,13 @@ from archive.warc import OPEN_SUFFIX
 KILL_ITERATIONS = int(os.environ.get("PALIMPSEST_KILL_ITERATIONS", "24"))
 
 
-def start_crawl(seeds: Path, data: Path, faults: str = "") -> subprocess.Popen:
+def start_crawl(seeds: Path, data: Path, faults: str = "", *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PALIMPSEST_FAULTS": faults}
     return subprocess.Popen(
         [sys.executable, "-m", "archive.cli", "crawl", str(seeds), "--data", str(data),
          "--allow-private", "--json", *FAST,
          # A keep-alive connection the mock server closed as idle is retried, not a failure.
-         "-s", "RETRY_TIMES=2"],
+         "-s", "RETRY_TIMES=2", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -161,9 +161,12 @@ def warc_records_in(path: Path) -> int:
 
 def test_case04_one_sigint_stops_cleanly_and_the_next_run_fetches_every_seed(tmp_path,
                                                                              mocksite):
-    seeds = busy_seeds(tmp_path / "s.toml", mocksite, 0, listing=False)
+    # Slow pages keep the crawl busy without keeping the CPU busy.
+    seeds = write_seeds(tmp_path / "s.toml", [(f"{mocksite.a.url}/slow?seconds=0.25&n={n}",
+                                               "page") for n in range(24)])
     data = tmp_path / "data"
-    crawl = start_crawl(seeds, data)
+    # Few requests in flight, so a graceful stop leaves some seeds unfetched.
+    crawl = start_crawl(seeds, data, "", "-s", "CONCURRENT_REQUESTS=3")
     deadline = time.monotonic() + 60
     while not open_files(data) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -172,6 +175,7 @@ def test_case04_one_sigint_stops_cleanly_and_the_next_run_fetches_every_seed(tmp
     stdout, stderr = crawl.communicate(timeout=120)
     summary = json.loads(stdout)
     assert crawl.returncode == 1 and summary["finish_reason"] == "shutdown"
+    assert summary["fetched"] < summary["seeds"]  # it really was stopped half-way
     assert "crawl ended early: shutdown" in stderr
     assert not open_files(data) and verify_data(data).ok
     again = start_crawl(seeds, data)
