@@ -110,18 +110,7 @@ class WarcFileWriter:
         members = [serialize_record(record, self.gzip_level) for record in records]
         if self._fd is None or self._size >= self.max_bytes:
             self._rotate()
-        locations = []
-        group_start = self._size
-        try:
-            for member in members:
-                locations.append(self._append(member))
-        except ArchiveWriteError:
-            # A request without its response is no use: the whole group goes, not just the
-            # record that failed.
-            self._truncate_to(group_start)
-            self._size = group_start
-            raise
-        return locations
+        return self._append_all(members)
 
     def sync(self) -> None:
         """Make everything written so far durable (fsync) before index rows refer to it."""
@@ -162,25 +151,40 @@ class WarcFileWriter:
             raise ArchiveWriteError(f"cannot create {path}: {exc}") from exc
         self._size = 0
         info = self.factory.warcinfo(self._name, self.warcinfo)
-        self._append(serialize_record(info, self.gzip_level))
+        try:
+            self._append_all([serialize_record(info, self.gzip_level)])
+        except ArchiveWriteError:
+            # A file without its warcinfo head is not started at all: the next write begins a
+            # new one.
+            os.close(self._fd)
+            path.unlink(missing_ok=True)
+            self._fd, self._name = None, None
+            raise
+
+    def _append_all(self, members: list[bytes]) -> list[RecordLocation]:
+        """Append whole members, or none of them: on any write error (a full disk) the file is
+        cut back to where the group started, so it stays a run of whole records, and a request
+        never stays behind without its response (wpull#52)."""
+        start = self._size
+        try:
+            return [self._append(member) for member in members]
+        except OSError as exc:
+            self._truncate_to(start)
+            self._size = start
+            raise ArchiveWriteError(
+                f"cannot write to {self._open_path()} at offset {start}: {exc}"
+            ) from exc
 
     def _append(self, member: bytes) -> RecordLocation:
         assert self._fd is not None and self._name is not None
         offset = self._size
         view = memoryview(member)
-        try:
-            action = fault("warc-write")
-            if action is not None:
-                failing_write(action, self._fd, view)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-        except OSError as exc:
-            # Roll back to the start of the record so the file stays a run of whole members.
-            self._truncate_to(offset)
-            raise ArchiveWriteError(
-                f"cannot write to {self._open_path()} at offset {offset}: {exc}"
-            ) from exc
+        action = fault("warc-write")
+        if action is not None:
+            failing_write(action, self._fd, view)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
         self._size = offset + len(member)
         self._unsynced = True
         return RecordLocation(self._name, offset, len(member))

@@ -40,10 +40,13 @@ def main(data: Path, operations: int, seed: int, stop: Path) -> dict:
         number += 1
         try:
             choice = rng.random()
-            if choice < 0.1:
+            if choice < 0.2:
+                # A job that reads, then writes what it read (a report marking its progress):
+                # the read-then-write pattern that fails at once without BEGIN IMMEDIATE.
                 writer.begin()
+                seen = writer.db.execute("SELECT count(*) FROM captures").fetchone()[0]
                 writer.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                  (f"reader-{os.getpid()}", str(number)))
+                                  (f"reader-{os.getpid()}", f"{number}:{seen}"))
                 writer.commit()
             else:
                 urls = [row[0] for row in reader.db.execute(

@@ -20,6 +20,7 @@ import pytest
 from crawling import FAST, palimpsest, warc_records, write_seeds
 
 from archive.consistency import bring_in_line
+from archive.exceptions import ArchiveWriteError
 from archive.lock import DataLock
 from archive.reindex import rebuild
 from archive.verify.data import verify_data
@@ -127,6 +128,49 @@ def test_case02_disk_full_mid_record_rolls_back_stops_and_exits_74(tmp_path, moc
         "SELECT count(*) FROM captures").fetchone()[0]
     assert rows == kinds.count("response") + kinds.count("revisit")
     assert 0 < rows < len(mocksite.a.sent)  # it stopped early, with what it had indexed
+
+
+def test_case02_a_group_write_that_fails_leaves_neither_record(tmp_path, monkeypatch):
+    import errno
+
+    from archive.records import HttpExchange, RecordFactory
+    from archive.warc import WarcFileWriter
+
+    writer = WarcFileWriter(tmp_path, "full", RecordFactory())
+    make = writer.factory
+    ex = HttpExchange(url="http://news.example/a", status=200, response_headers=[],
+                      body=b"<p>x</p>" * 500)
+
+    def group():
+        response_id = make.new_id()
+        return [make.request(ex, make.new_id(), concurrent_to=response_id),
+                make.response(ex, response_id)]
+
+    writer.write_group(group())
+    [open_file] = tmp_path.glob(f"*{OPEN_SUFFIX}")
+    size = open_file.stat().st_size
+    real_write, calls = os.write, []
+
+    def second_write_fails(fd, data):
+        calls.append(len(data))
+        if len(calls) == 2:  # the request went through; the response meets a full disk
+            real_write(fd, bytes(data)[: len(data) // 3])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", second_write_fails)
+    with pytest.raises(ArchiveWriteError, match="No space left"):
+        writer.write_group(group())
+    monkeypatch.setattr(os, "write", real_write)
+    assert open_file.stat().st_size == size  # neither the request nor half a response
+    writer.close()
+    assert verify_data_of(tmp_path)
+
+
+def verify_data_of(directory: Path) -> bool:
+    from archive.verify.files import check_file
+
+    return all(not check_file(path).defects for path in directory.glob("*.warc.gz"))
 
 
 def test_case03_a_crash_between_the_warc_and_the_index_is_caught_up(tmp_path, mocksite):
