@@ -19,6 +19,7 @@ from archive.index import SqliteIndex, open_index
 from archive.ingest import Ingestor, RecordInfo
 from archive.layout import DataLayout
 from archive.recovery import recover_directory
+from archive.verify.files import check_file
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,9 @@ def catch_up(data_dir: str | Path, index: SqliteIndex | None = None,
 
 def rebuild(data_dir: str | Path, good: Good | None = None) -> dict[str, int]:
     """Rebuild the index from scratch, from the WARCs alone. The old index is replaced whole
-    only once the new one is complete, so an interrupted rebuild loses nothing. With `good`
-    (from a strict check), only those records are indexed."""
+    only once the new one is complete, so an interrupted rebuild loses nothing. Only records a
+    strict check finds whole are indexed (`good`, when the caller has already checked), so no
+    row can point at a damaged record."""
     layout = DataLayout(data_dir)
     scratch = layout.root / "index.sqlite.rebuild"
     for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
@@ -128,8 +130,9 @@ def rebuild(data_dir: str | Path, good: Good | None = None) -> dict[str, int]:
         for collection in layout.collections():
             recover_directory(layout.archive_dir(collection))
             for path in layout.warc_files(collection):
-                index_file(index, path, collection,
-                           good=None if good is None else good.get(path.name, ()))
+                whole = good.get(path.name, ()) if good is not None else [
+                    (r.offset, r.length) for r in check_file(path).records if r.ok]
+                index_file(index, path, collection, good=whole)
         counts = index.counts()
         index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -16,6 +16,7 @@ import gzip
 import random
 import re
 import socketserver
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ from archive.demo.negotiate import is_not_modified
 SLOW_DEFAULT, SLOW_MAX = 2.0, 10.0  # seconds /slow waits: default and cap (?seconds=...)
 REDIRECT_CHAIN_MAX = 50
 BOMB_SIZE = 50 * 1024 * 1024  # bytes /bomb/gzip inflates to
+BOMB_MAX_MIB = 4096  # the most /bomb/gzip?mib=N inflates to, in MiB
 TRUNCATED_MISSING = 1000  # bytes /truncated promises in Content-Length but never sends
 BIG_MAX = 64 * 1024 * 1024  # the most /big serves
 HUGE_PAGE = 6 * 1024 * 1024  # /hostile/huge: over the extraction cap (archive.limits)
@@ -428,7 +430,20 @@ def bomb_body() -> bytes:
 
 
 def _bomb(server: MockServer, request: Request) -> Reply:
-    return _reply(200, bomb_body(), extra=[(b"Content-Encoding", b"gzip")])
+    """The 50 MiB gzip bomb, or ?mib=N (at most BOMB_MAX_MIB) for the memory benchmark."""
+    try:
+        mib = int(request.query.get("mib", ["0"])[0])
+    except ValueError:
+        mib = 0
+    body = big_gzip_bomb(min(mib, BOMB_MAX_MIB)) if mib > 0 else bomb_body()
+    return _reply(200, body, extra=[(b"Content-Encoding", b"gzip")])
+
+
+@cache
+def big_gzip_bomb(mib: int) -> bytes:
+    """`mib` MiB of zeros as that many gzip members of 1 MiB each (about 1 KB per MiB): valid
+    gzip, made at once however large."""
+    return gzip.compress(bytes(1024 * 1024), compresslevel=9, mtime=0) * mib
 
 
 def zstd_rle_bomb(size: int) -> bytes:
@@ -734,6 +749,11 @@ class _TCPServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True  # an idle keep-alive connection must never block shutdown
     mock: MockServer
+
+    def handle_error(self, request, client_address) -> None:
+        """A client killed mid-request (the crash tests do it on purpose) is not news."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
-from mockserver import bomb_of
+from mockserver import FIDELITY_PAGE, bomb_of
 
 from archive.inflate import DecompressionLimitError, decode_body
 from archive.limits import MAX_DECOMPRESSED_BYTES
@@ -35,7 +35,8 @@ def test_case07_misbehaving_servers_never_give_a_complete_capture_or_a_version(t
     a = mocksite.a.url
     cut = [a + "/truncated", a + "/broken-chunked"]
     lost = [a + "/drop", a + "/hang-after-headers?seconds=6", a + "/slow?seconds=6"]
-    seeds = write_seeds(tmp_path / "s.toml", [(url, "page") for url in cut + lost])
+    whole = a + "/no-length"  # ends when the connection closes: complete, as far as HTTP says
+    seeds = write_seeds(tmp_path / "s.toml", [(url, "page") for url in cut + lost + [whole]])
     data = tmp_path / "data"
     summary = crawl(seeds, data, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1",
                     check=False)
@@ -51,6 +52,9 @@ def test_case07_misbehaving_servers_never_give_a_complete_capture_or_a_version(t
         assert all("truncated" in info["reason"] for info in pageinfo_of(records, url))
     for url in lost:  # nothing arrived whole: nothing stored, the failure counted
         assert not [r for r in records if r[0].get_header("WARC-Target-URI") == url]
+    [(headers, _, body)] = [r for r in records if r[0].get_header("WARC-Type") == "response"
+                            and r[0].get_header("WARC-Target-URI") == whole]
+    assert headers.get_header("WARC-Truncated") is None and body == FIDELITY_PAGE
     assert summary["truncated"] == 2 and summary["new_versions"] == 0
     assert summary["failures"] == {"connection": 1, "timeout": 2}
     assert rows(data, "SELECT count(*) FROM versions") == [(0,)]

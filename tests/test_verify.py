@@ -275,6 +275,22 @@ def test_case21_an_index_row_naming_a_path_outside_the_archive_is_refused(tmp_pa
     assert result.stdout.count("is not a plain file name") == 2
 
 
+def test_reindex_of_a_damaged_finished_file_indexes_only_whole_records(tmp_path):
+    archive = tmp_path / "collections" / "test" / "archive"
+    archive.mkdir(parents=True)
+    damaged = archive / "test-20261103093000000-00001.warc.gz"
+    damaged.write_bytes((FIXTURE_DIR / "truncated-gzip-trailer.warc.gz").read_bytes())
+    result = palimpsest("reindex", "--data", str(tmp_path), check=False)
+    assert result.returncode == 0, result.stderr
+    report = verify_data(tmp_path)
+    assert report.index_defects == []  # no row points at the torn last record
+    assert [d.problem.split(":")[0] for d in report.defects] == ["gzip trailer missing or short"]
+    index = open_index(tmp_path, readonly=True)
+    assert [c.kind for c in index.captures("http://courier.example/news/2026/11/03/flood-count")
+            ] == ["response"]  # the revisit in the torn member is not indexed
+    index.close()
+
+
 def test_show_reads_text_from_a_file_a_running_crawl_still_has_open(tmp_path):
     archiver = Archiver(tmp_path, "test")
     fetch(archiver, b"<p>live text</p>", 0)
@@ -319,3 +335,32 @@ def test_recovery_sets_aside_whole_records_found_after_damage(tmp_path):
     assert result.kept_bytes == len(members[0])
     assert result.set_aside is not None
     assert result.set_aside.read_bytes() == bytes(damaged) + members[2]  # nothing thrown away
+
+
+def test_case08_the_fidelity_matrix_passes_the_strict_verifier(tmp_path, mocksite):
+    """{plain, gzip-encoded, application/gzip, both} x {Content-Length, chunked}: every stored
+    body agrees with its headers (no chunked label, lengths and codings right) and every
+    digest checks out."""
+    from crawling import crawl, write_seeds
+    from test_crawl import FIDELITY
+
+    data = tmp_path / "data"
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + path, "page")
+                                              for path in FIDELITY], sources=0)
+    assert crawl(seeds, data)["fetched"] == len(FIDELITY)
+    report = verify_data(data)
+    assert report.ok, [str(d) for d in report.all_defects()]
+    assert report.records >= 3 * len(FIDELITY)
+
+
+def test_case25_a_crawl_stopped_early_by_a_closespider_limit_exits_non_zero(tmp_path,
+                                                                           mocksite):
+    from crawling import FAST, write_seeds
+
+    seeds = write_seeds(tmp_path / "s.toml", [(f"{mocksite.a.url}/plain?n={n}", "page")
+                                              for n in range(10)])
+    result = palimpsest("crawl", str(seeds), "--data", str(tmp_path / "data"),
+                        "--allow-private", *FAST, "-s", "CONCURRENT_REQUESTS=1",
+                        "-s", "CLOSESPIDER_PAGECOUNT=2", check=False)
+    assert result.returncode == 1
+    assert "crawl ended early: closespider_pagecount" in result.stderr

@@ -137,10 +137,10 @@ def _check_plain(stream: BinaryIO, report: FileReport, name: str) -> None:
             break
         leftover = checker.feed(data)
         if checker.state == "broken":
-            report.records.append(checker.result)
+            report.records.append(checker.finish())
             return
         if checker.done:
-            result = checker.result
+            result = checker.finish()
             offset += checker.fed - len(leftover)
             result.length = offset - result.offset
             report.records.append(result)

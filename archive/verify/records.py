@@ -22,6 +22,10 @@ _VERSION = re.compile(rb"^WARC/1\.[01]$")
 _DATE = re.compile(r"^\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z)?)?)?$")
 _RECORD_ID = re.compile(r"^<[^<>\s]+:[^<>\s]*>$")
 _HTTP_TYPES = {"response", "revisit", "request"}
+# What later checks (across files, against the index) read of a record; the rest of its
+# headers are dropped once it is checked, so a big archive verifies in bounded memory.
+KEPT_HEADERS = {"warc-record-id", "warc-type", "warc-target-uri", "warc-payload-digest",
+                "warc-refers-to", "warc-profile", "warc-concurrent-to", "warc-date"}
 
 
 @dataclass
@@ -101,6 +105,8 @@ class RecordChecker:
 
     def finish(self) -> RecordResult:
         """Close the record at the end of its member (or file); report what is missing."""
+        self.result.headers = {name: value for name, value in self.result.headers.items()
+                               if name in KEPT_HEADERS}
         if self.state == "head":
             what = "an unterminated WARC header" if self.fed else "nothing"
             self.result.defects.append(f"record incomplete: the data holds {what}")
