@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from warcio.utils import Digester
 
 from archive import __version__
+from archive.faults import fault, kill_now
 from archive.index import SqliteIndex, open_index
 from archive.ingest import Ingestor, RecordInfo
 from archive.layout import DataLayout
@@ -40,6 +41,7 @@ class CaptureResult:
     status: int
     refers_to: CaptureRef | None = None  # the original, for revisits
     outcome: str | None = None  # for revisits: how the text relates to before (archive.ingest)
+    truncated: str | None = None  # WARC-Truncated of the response: never extracted
 
     @property
     def is_revisit(self) -> bool:
@@ -126,7 +128,8 @@ class Archiver:
         request = self.factory.request(ex, self.factory.new_id(), concurrent_to=response_id)
         outcomes = self._write_and_index([request, response])
         date = response.rec_headers.get_header("WARC-Date")
-        return CaptureResult(ex.url, response_id, date, kind, ex.status, original, outcomes[1])
+        return CaptureResult(ex.url, response_id, date, kind, ex.status, original, outcomes[1],
+                             truncated=ex.truncated if kind == "response" else None)
 
     def describe(self, capture: CaptureResult, data: dict, text: str | None = None) -> str | None:
         """Write the pageinfo metadata (and the text, when it is a new version) of a capture.
@@ -168,6 +171,8 @@ class Archiver:
     def commit(self) -> None:
         """Sync the WARC bytes, then commit the index rows that point at them."""
         self.writer.sync()
+        if fault("index-commit") == "kill":
+            kill_now()  # tests: a crash between "WARC synced" and "rows committed"
         self.index.commit()
         self._pending = 0
         self._last_commit = time.monotonic()

@@ -19,6 +19,10 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from archive.decode import decode_html
+
+# Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
+# as an edit. Real articles are far below the cap; what exceeds it is a dump, a feed or an attack.
+from archive.limits import MAX_EXTRACT_BYTES
 from archive.links import cited_links, parse_html
 from archive.normalize import normalize_text
 
@@ -26,10 +30,6 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR = "trafilatura"
 EXTRACTOR_VERSION: str = trafilatura.__version__
-
-# Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
-# as an edit. Real articles are far below this; what exceeds it is a dump, a feed or an attack.
-MAX_EXTRACT_BYTES = 5 * 1024 * 1024
 
 # Below this a "body" is a consent wall, an error message or a "please enable JavaScript" note,
 # not an article. Characters of scripts written without spaces (CJK, Thai) count one word each.
@@ -158,6 +158,11 @@ def word_count(text: str) -> int:
     8
     """
     return len(_WORD.findall(text))
+
+
+def failed_extraction(reason: str) -> Extraction:
+    """A failure decided before extraction ran (e.g. a truncated response): never a version."""
+    return _unsuccessful("failed", reason, "", "none")
 
 
 def _unsuccessful(

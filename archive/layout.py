@@ -17,6 +17,8 @@ from archive.exceptions import ConfigError
 
 DEFAULT_DATA = "data"
 _COLLECTION_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# WARC file names Palimpsest writes or accepts from an index row: one plain name, no path.
+_WARC_NAME_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
 
 
 def default_data_dir() -> Path:
@@ -31,6 +33,13 @@ def check_collection(name: str) -> str:
             f"collection {name!r}: use 1-64 letters, digits, '.', '_' or '-' "
             "(starting with a letter or digit)"
         )
+    return name
+
+
+def check_warc_name(name: str) -> str:
+    """Refuse WARC file names that are paths or could climb out of the archive folder."""
+    if not _WARC_NAME_RX.match(name) or ".." in name:
+        raise ConfigError(f"WARC file name {name[:100]!r} is not a plain file name")
     return name
 
 
@@ -58,6 +67,11 @@ class DataLayout:
 
     def archive_dir(self, collection: str) -> Path:
         return self.collections_dir / check_collection(collection) / "archive"
+
+    def warc_path(self, collection: str, filename: str) -> Path:
+        """The path of a WARC file named in the index; a name that is not one plain file name
+        (`../x`, `/etc/passwd`, `a/b`) raises ConfigError instead of reaching outside."""
+        return self.archive_dir(collection) / check_warc_name(filename)
 
     def indexes_dir(self, collection: str) -> Path:
         return self.collections_dir / check_collection(collection) / "indexes"

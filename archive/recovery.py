@@ -1,7 +1,10 @@
-"""Repair WARC files a crash left `.open`: keep every complete record, drop the torn tail.
+"""Repair WARC files a crash left `.open`: keep every whole record, drop the torn tail.
 
-Records are whole gzip members, so the last complete member marks the last complete record.
-A file with no complete record at all is quarantined as `.invalid` rather than deleted.
+Records are whole gzip members, checked strictly (archive.verify: gzip trailer, WARC framing,
+digests), so the end of the last good record is where a crash's damage begins. A torn final
+record is dropped: its index rows were never committed (rows follow an fsync). Anything else
+(a file with no good record, or good records after a damaged one) is kept aside as `.invalid`
+rather than deleted: nothing that might be archived data is thrown away.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from archive.verify.files import check_file
 from archive.warc import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -26,10 +30,11 @@ INVALID_SUFFIX = ".invalid"
 class Recovered:
     """What recovery did to one `.open` file."""
 
-    path: Path  # the file's new path
+    path: Path  # the file's new path (None-like when an empty file was removed)
     kept_bytes: int
     dropped_bytes: int
     quarantined: bool
+    set_aside: Path | None = None  # bytes after the damage, kept as `.invalid`
 
 
 def member_ends(stream: BinaryIO) -> Iterator[int]:
@@ -57,28 +62,39 @@ def member_ends(stream: BinaryIO) -> Iterator[int]:
 
 
 def recover_open_file(path: Path) -> Recovered:
-    """Truncate an `.open` file to its last complete record and give it its final name."""
+    """Cut an `.open` file to its last whole record and give it its final name."""
     size = path.stat().st_size
-    with path.open("rb") as stream:
-        kept = 0
-        for end in member_ends(stream):
-            kept = end
     final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+    if size == 0:
+        path.unlink()  # created, then killed before its first record: it holds nothing
+        logger.warning("%s was empty; removed", path.name)
+        return Recovered(final, 0, 0, False)
+    report = check_file(path)
+    kept = report.good_prefix
     if kept == 0:
         target = final.with_name(final.name + INVALID_SUFFIX)
         os.replace(path, target)
-        logger.warning("%s held no complete record; quarantined as %s", path, target.name)
+        _sync_directory(path.parent)
+        logger.warning("%s held no whole record; quarantined as %s", path.name, target.name)
         return Recovered(target, 0, size, True)
+    set_aside = None
+    if kept < size and any(r.ok and r.offset > kept for r in report.records):
+        # Whole records after the damage: not a torn tail. Keep the bytes for inspection.
+        set_aside = final.with_name(f"{final.name}.{kept}{INVALID_SUFFIX}")
+        _copy_tail(path, kept, set_aside)
+        logger.error("%s: damaged at byte %d with whole records after it; the bytes from "
+                     "there on are kept in %s", path.name, kept, set_aside.name)
     if kept < size:
         with path.open("r+b") as stream:
             stream.truncate(kept)
             stream.flush()
             os.fsync(stream.fileno())
     os.replace(path, final)
-    if kept < size:
+    _sync_directory(path.parent)
+    if kept < size and set_aside is None:
         logger.warning("%s: dropped a torn final record (%d bytes) left by a crash",
                        final.name, size - kept)
-    return Recovered(final, kept, size - kept, False)
+    return Recovered(final, kept, size - kept, False, set_aside)
 
 
 def recover_directory(directory: Path) -> list[Recovered]:
@@ -86,3 +102,25 @@ def recover_directory(directory: Path) -> list[Recovered]:
     if not directory.is_dir():
         return []
     return [recover_open_file(path) for path in sorted(directory.glob(f"*{OPEN_SUFFIX}"))]
+
+
+def _copy_tail(path: Path, start: int, target: Path) -> None:
+    with path.open("rb") as source, target.open("wb") as out:
+        source.seek(start)
+        while chunk := source.read(_READ_CHUNK):
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _sync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

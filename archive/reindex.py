@@ -8,40 +8,76 @@ from __future__ import annotations
 
 import logging
 import os
+import zlib
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArchiveLoadFailed
 
 from archive.index import SqliteIndex, open_index
 from archive.ingest import Ingestor, RecordInfo
 from archive.layout import DataLayout
 from archive.recovery import recover_directory
+from archive.verify.files import check_file
 
 logger = logging.getLogger(__name__)
 
 COMMIT_EVERY = 2000
+# What warcio raises on bytes that are not a readable WARC (it is lenient elsewhere).
+_UNREADABLE = (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError)
+
+Good = dict[str, Sequence[tuple[int, int]]]  # file name -> (offset, length) of whole records
 
 
 def iter_record_infos(path: Path, start: int = 0) -> Iterator[RecordInfo]:
-    """RecordInfo for every record of a WARC file from byte `start` on."""
+    """RecordInfo for every record of a WARC file from byte `start` on.
+
+    Stops (with an error in the log) where the file stops being readable: the records before
+    are indexed, and `palimpsest verify` names the damage.
+    """
     with path.open("rb") as stream:
         stream.seek(start)
         records = ArchiveIterator(stream, no_record_parse=False, check_digests=False)
-        for record in records:
-            # Read what indexing needs first: asking warcio for the offset reads to the end.
-            info = RecordInfo.from_record(record, path.name, 0, 0)
-            info.offset = records.get_record_offset()
-            info.length = records.get_record_length()
-            yield info
+        try:
+            for record in records:
+                # Read what indexing needs first: asking warcio for the offset reads to the end.
+                info = RecordInfo.from_record(record, path.name, 0, 0)
+                info.offset = records.get_record_offset()
+                info.length = records.get_record_length()
+                yield info
+        except _UNREADABLE as exc:
+            logger.error("%s: unreadable after byte %d (%s); the rest is not indexed (run "
+                         "`palimpsest verify`)", path.name, stream.tell(), exc)
 
 
-def index_file(index: SqliteIndex, path: Path, collection: str, start: int = 0) -> int:
-    """Index the records of one file from `start`; return how many were applied."""
+def iter_checked_infos(path: Path, good: Sequence[tuple[int, int]],
+                       start: int = 0) -> Iterator[RecordInfo]:
+    """RecordInfo for the records a strict check found whole (archive.verify), read one by
+    one at their offsets: damaged records in between are skipped, never half-indexed."""
+    with path.open("rb") as stream:
+        for offset, length in good:
+            if offset < start:
+                continue
+            stream.seek(offset)
+            try:
+                record = next(iter(ArchiveIterator(stream, check_digests=False)))
+                yield RecordInfo.from_record(record, path.name, offset, length)
+            except (StopIteration, *_UNREADABLE) as exc:
+                logger.error("%s: record at %d unreadable (%s); not indexed", path.name,
+                             offset, exc)
+
+
+def index_file(index: SqliteIndex, path: Path, collection: str, start: int = 0,
+               good: Sequence[tuple[int, int]] | None = None) -> int:
+    """Index the records of one file from `start` (only `good` ones, when given); return how
+    many were applied."""
     ingestor = Ingestor(index, collection)
     count = 0
     index.begin()
-    for info in iter_record_infos(path, start):
+    infos = iter_record_infos(path, start) if good is None else \
+        iter_checked_infos(path, good, start)
+    for info in infos:
         ingestor.apply(info)
         index.set_indexed_to(path.name, collection, info.offset + info.length)
         count += 1
@@ -52,7 +88,8 @@ def index_file(index: SqliteIndex, path: Path, collection: str, start: int = 0) 
     return count
 
 
-def catch_up(data_dir: str | Path, index: SqliteIndex | None = None) -> int:
+def catch_up(data_dir: str | Path, index: SqliteIndex | None = None,
+             good: Good | None = None) -> int:
     """Recover `.open` files and index whatever the index has not seen yet.
 
     Run at the start of every crawl, so a crash between writing a record and committing its
@@ -69,7 +106,8 @@ def catch_up(data_dir: str | Path, index: SqliteIndex | None = None) -> int:
             for path in layout.warc_files(collection):
                 start = known.get(path.name, 0)
                 if path.stat().st_size > start:
-                    applied += index_file(index, path, collection, start)
+                    applied += index_file(index, path, collection, start,
+                                          None if good is None else good.get(path.name, ()))
     finally:
         if own:
             index.close()
@@ -78,9 +116,11 @@ def catch_up(data_dir: str | Path, index: SqliteIndex | None = None) -> int:
     return applied
 
 
-def rebuild(data_dir: str | Path) -> dict[str, int]:
+def rebuild(data_dir: str | Path, good: Good | None = None) -> dict[str, int]:
     """Rebuild the index from scratch, from the WARCs alone. The old index is replaced whole
-    only once the new one is complete, so an interrupted rebuild loses nothing."""
+    only once the new one is complete, so an interrupted rebuild loses nothing. Only records a
+    strict check finds whole are indexed (`good`, when the caller has already checked), so no
+    row can point at a damaged record."""
     layout = DataLayout(data_dir)
     scratch = layout.root / "index.sqlite.rebuild"
     for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
@@ -90,7 +130,9 @@ def rebuild(data_dir: str | Path) -> dict[str, int]:
         for collection in layout.collections():
             recover_directory(layout.archive_dir(collection))
             for path in layout.warc_files(collection):
-                index_file(index, path, collection)
+                whole = good.get(path.name, ()) if good is not None else [
+                    (r.offset, r.length) for r in check_file(path).records if r.ok]
+                index_file(index, path, collection, good=whole)
         counts = index.counts()
         index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

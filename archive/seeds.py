@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.exceptions import ConfigError
+from archive.limits import MAX_SEED_FILE_BYTES
 from archive.timeutil import parse_duration
 from archive.urls import UnsafeURLError, check_url_syntax
 
@@ -95,15 +96,22 @@ def load_seeds(path: str | Path) -> SeedFile:
     """Read and validate a seed file; raise ConfigError naming the file, entry and problem."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_SEED_FILE_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read seed file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SEED_FILE_BYTES:
+        raise ConfigError(f"{path}: seed file is over {MAX_SEED_FILE_BYTES} bytes")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # A byte order mark is how some editors save UTF-8; TOML itself does not allow one.
+        data = tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ConfigError(f"{path}: not a seed file: arrays or tables nested too deeply") \
+            from None
     return parse_seeds(data, path)
 
 

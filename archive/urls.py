@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from archive.netpolicy import HostSyntaxError, parse_ip_host
+
 ALLOWED_SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Query parameters that only say where a click came from; an article is the same without them.
@@ -53,11 +55,59 @@ def check_url_syntax(url: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise UnsafeURLError("URL has no host")
-    netloc = f"[{host}]" if ":" in host else host
+    netloc = _canonical_host(host)
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
-    path = parts.path or "/"
+    path = remove_dot_segments(parts.path or "/")
     return urlunsplit((scheme, netloc.lower(), path, parts.query, ""))
+
+
+def _canonical_host(host: str) -> str:
+    """The host as browsers write it: an IPv4 address in any spelling (`2130706433`,
+    `0x7f.1`) becomes dotted decimal, so every check sees the address really meant."""
+    if ":" not in host and "%" in host:
+        # Browsers decode it, socket libraries do not: parsers would disagree on the host.
+        raise UnsafeURLError(f"percent-encoded host {host!r}")
+    try:
+        ip = parse_ip_host(host)
+    except HostSyntaxError as exc:
+        raise UnsafeURLError(f"malformed host: {exc}") from None
+    if ip is None:
+        return host
+    return f"[{ip.compressed}]" if ip.version == 6 else str(ip)
+
+
+_DOT = {".", "%2e"}
+_DOTDOT = {"..", ".%2e", "%2e.", "%2e%2e"}
+
+
+def remove_dot_segments(path: str) -> str:
+    """Resolve `.` and `..` segments (also percent-encoded ones) as browsers do, so
+    `/a/./b/../c` is tracked as the `/a/c` every browser requests; never above the root.
+
+    >>> remove_dot_segments("/news/../%2e%2e/./2020/x")
+    '/2020/x'
+    >>> remove_dot_segments("/a/b/..")
+    '/a/'
+    """
+    if not path.startswith("/"):
+        path = "/" + path
+    out: list[str] = []
+    segments = path.split("/")[1:]
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        lowered = segment.lower()
+        if lowered in _DOTDOT:
+            if out:
+                out.pop()
+            if last:
+                out.append("")
+        elif lowered in _DOT:
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/" + "/".join(out)
 
 
 def canonical_url(url: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,8 @@ from typing import Callable, Iterable
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
-from archive.exceptions import ArchiveWriteError
+from archive.exceptions import ArchiveWriteError, ConfigError
+from archive.faults import failing_write, fault
 from archive.records import RecordFactory
 from archive.timeutil import timestamp17, utcnow
 
@@ -32,6 +34,15 @@ DEFAULT_MAX_BYTES = 1024**3  # 1 GiB, the size most archives roll over at
 # warcio always compresses at level 9; level 6 gives files within a few per cent of that size
 # in a fraction of the time (measured in bench/, see bench/RESULTS.md).
 DEFAULT_GZIP_LEVEL = 6
+_NAME_PART = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def check_name_part(value: str) -> str:
+    """Refuse a file-name part (the WARC suffix) that could make a path: `/`, `..`, NUL."""
+    if not _NAME_PART.fullmatch(value) or ".." in value:
+        raise ConfigError(f"{value[:80]!r} cannot be part of a WARC file name: use up to 64 "
+                          "letters, digits, '.', '_' or '-'")
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,7 @@ class WarcFileWriter:
         self.warcinfo = dict(warcinfo or {})
         self.max_bytes = max_bytes
         self.gzip_level = gzip_level
-        self.suffix = suffix  # e.g. a worker name, so processes never share a file
+        self.suffix = check_name_part(suffix) if suffix else ""  # e.g. a worker's name
         self.clock = clock
         self._serial = 0
         self._fd: int | None = None
@@ -99,10 +110,7 @@ class WarcFileWriter:
         members = [serialize_record(record, self.gzip_level) for record in records]
         if self._fd is None or self._size >= self.max_bytes:
             self._rotate()
-        locations = []
-        for member in members:
-            locations.append(self._append(member))
-        return locations
+        return self._append_all(members)
 
     def sync(self) -> None:
         """Make everything written so far durable (fsync) before index rows refer to it."""
@@ -143,22 +151,40 @@ class WarcFileWriter:
             raise ArchiveWriteError(f"cannot create {path}: {exc}") from exc
         self._size = 0
         info = self.factory.warcinfo(self._name, self.warcinfo)
-        self._append(serialize_record(info, self.gzip_level))
+        try:
+            self._append_all([serialize_record(info, self.gzip_level)])
+        except ArchiveWriteError:
+            # A file without its warcinfo head is not started at all: the next write begins a
+            # new one.
+            os.close(self._fd)
+            path.unlink(missing_ok=True)
+            self._fd, self._name = None, None
+            raise
+
+    def _append_all(self, members: list[bytes]) -> list[RecordLocation]:
+        """Append whole members, or none of them: on any write error (a full disk) the file is
+        cut back to where the group started, so it stays a run of whole records, and a request
+        never stays behind without its response (wpull#52)."""
+        start = self._size
+        try:
+            return [self._append(member) for member in members]
+        except OSError as exc:
+            self._truncate_to(start)
+            self._size = start
+            raise ArchiveWriteError(
+                f"cannot write to {self._open_path()} at offset {start}: {exc}"
+            ) from exc
 
     def _append(self, member: bytes) -> RecordLocation:
         assert self._fd is not None and self._name is not None
         offset = self._size
         view = memoryview(member)
-        try:
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-        except OSError as exc:
-            # Roll back to the start of the record so the file stays a run of whole members.
-            self._truncate_to(offset)
-            raise ArchiveWriteError(
-                f"cannot write to {self._open_path()} at offset {offset}: {exc}"
-            ) from exc
+        action = fault("warc-write")
+        if action is not None:
+            failing_write(action, self._fd, view)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
         self._size = offset + len(member)
         self._unsynced = True
         return RecordLocation(self._name, offset, len(member))

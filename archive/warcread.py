@@ -7,16 +7,21 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
-from archive.exceptions import CorruptArchiveError
+from archive.exceptions import ConfigError, CorruptArchiveError
 from archive.layout import DataLayout
+from archive.limits import MAX_RECORD_TEXT_BYTES
+from archive.warc import OPEN_SUFFIX
 
-MAX_TEXT_BYTES = 16 * 1024 * 1024
+MAX_TEXT_BYTES = MAX_RECORD_TEXT_BYTES
 
 
 def read_record_content(path: Path, offset: int, limit: int = MAX_TEXT_BYTES) -> bytes:
-    """The content block (HTTP payload for responses) of the record at `offset`."""
+    """The content block (HTTP payload for responses) of the record at `offset`.
+
+    A file a running crawl is still writing has its `.open` name: it is read under that name.
+    """
     try:
-        with path.open("rb") as stream:
+        with _open_warc(path) as stream:
             stream.seek(offset)
             record = next(iter(ArchiveIterator(stream)), None)
             if record is None:
@@ -31,7 +36,22 @@ def read_record_content(path: Path, offset: int, limit: int = MAX_TEXT_BYTES) ->
     return data
 
 
+def _open_warc(path: Path):
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        try:
+            return path.with_name(path.name + OPEN_SUFFIX).open("rb")
+        except FileNotFoundError:
+            # Renamed from .open to its final name between the two attempts.
+            return path.open("rb")
+
+
 def read_text(layout: DataLayout, collection: str, filename: str, offset: int) -> str:
     """The extracted text stored in a conversion record."""
-    content = read_record_content(layout.archive_dir(collection) / filename, offset)
+    try:
+        path = layout.warc_path(collection, filename)
+    except ConfigError as exc:
+        raise CorruptArchiveError(f"index row names {exc}") from None
+    content = read_record_content(path, offset)
     return content.decode("utf-8", errors="replace")

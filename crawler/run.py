@@ -16,12 +16,15 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
 from archive import __version__
+from archive.consistency import bring_in_line
+from archive.exceptions import ConfigError
 from archive.index import open_index
+from archive.netpolicy import parse_networks
 from archive.plan import CrawlPlan, make_plan
-from archive.reindex import catch_up
 from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile
 from archive.timeutil import parse_when, utcnow
+from archive.warc import check_name_part
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ _SUMMARY_STATS = {
     "extraction_failed": "palimpsest/extraction_failed",
     "not_article": "palimpsest/not_article",
     "refused": "palimpsest/refused",
+    "truncated": "palimpsest/truncated",
     "seeds": "palimpsest/seeds",
     "failed_seeds": "palimpsest/failed_seeds",
 }
@@ -65,12 +69,24 @@ def crawl_settings(seedfile: SeedFile, data_dir: Path, *, allow_private: bool = 
         settings.set("PALIMPSEST_ALLOW_PRIVATE", True, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    check_safety_settings(settings)
     contact = settings.get("PALIMPSEST_CONTACT_URL")
     if contact and settings.getpriority("USER_AGENT") <= settings.getpriority(
             "PALIMPSEST_CONTACT_URL"):
         settings.set("USER_AGENT", f"Palimpsest/{__version__} (news archive; +{contact})",
                      priority="cmdline")
     return settings
+
+
+def check_safety_settings(settings: Settings) -> None:
+    """Refuse settings that would write outside the data folder or break the address rule,
+    before anything starts (ConfigError: exit code 2)."""
+    if settings.get("PALIMPSEST_WARC_SUFFIX"):
+        check_name_part(str(settings.get("PALIMPSEST_WARC_SUFFIX")))
+    try:
+        parse_networks(settings.get("PALIMPSEST_ALLOWED_NETWORKS") or ())
+    except ValueError as exc:
+        raise ConfigError(f"PALIMPSEST_ALLOWED_NETWORKS: {exc}") from None
 
 
 def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool = False,
@@ -83,8 +99,9 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     """
     data_dir = Path(data_dir)
     started = time.monotonic()
-    # Anything a crashed run wrote but did not index is indexed first, from the files.
-    catch_up(data_dir)
+    # A crashed run's .open files are closed, the index brought in line with the files, and
+    # anything written but not indexed is indexed first (archive.consistency).
+    bring_in_line(data_dir)
     settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
                               overrides=overrides)
     plan = plan_run(seedfile, data_dir, settings, everything) if urls is None else None
@@ -130,6 +147,11 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
     summary: dict[str, Any] = {key: int(stats.get(stat, 0)) for key, stat in _SUMMARY_STATS.items()}
     summary["records"] = {key.rsplit("/", 1)[1]: value for key, value in stats.items()
                           if key.startswith("palimpsest/records/")}
+    # Why requests were refused (scheme, url, address, dns, connected-address, robots) and
+    # why pages failed (http-404, timeout, too-large, redirect-loop, ...).
+    summary["refusals"] = _by_reason(stats, "palimpsest/refused/")
+    summary["failures"] = _by_reason(stats, "palimpsest/failed/")
+    summary["archive_error"] = stats.get("palimpsest/archive_error")
     # Scrapy versions differ in what they set (and some leave finish_reason out when a crawl
     # dies early), so only a reason we know to be clean counts as clean.
     reason = stats.get("finish_reason") or "unknown"
@@ -155,3 +177,8 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
         problems.append(f"{exceptions} spider callbacks raised")
     summary["problems"] = problems
     return summary
+
+
+def _by_reason(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {key[len(prefix):]: int(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix)}

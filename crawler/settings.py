@@ -18,6 +18,7 @@ PALIMPSEST_WARC_GZIP_LEVEL = 6           # per-record gzip level (see bench/RESU
 PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker name)
 PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per core, 0: inline
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
+PALIMPSEST_ALLOWED_NETWORKS: list[str] = []  # allow just these networks, e.g. ["10.1.0.0/16"]
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
 PALIMPSEST_EFFORT = 1.0                  # revisit effort (archive/schedule.py); 2: ~2x the fetches
 PALIMPSEST_HOST_BUDGET = 200             # most revisits of known pages per host per run (0: no cap)
@@ -44,13 +45,23 @@ DEFAULT_REQUEST_HEADERS = {
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024      # news pages are far smaller; also caps decompression
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
+# A response cut short is archived with WARC-Truncated, then retried (RetryTruncated), and
+# never extracted; with Scrapy's default (True) its bytes would be thrown away.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 METAREFRESH_ENABLED = False              # a meta refresh is archived as a page, not followed
 
-# -- Safety -----------------------------------------------------------------------------------
+# -- Safety (README "Safety"; crawler/containment.py) ----------------------------------------
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False           # runs code sent over HTTP; writes a job file in $HOME
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"  # checks every DNS answer
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.containment.RequestGuard": 10,     # before anything is sent
+    "crawler.middlewares.truncation.RetryTruncated": 940,
+    "crawler.middlewares.containment.ResponseGuard": 950,   # before redirects and inflation
+}
 
 # -- Components -------------------------------------------------------------------------------
 EXTENSIONS = {

@@ -13,9 +13,12 @@ The routes are in :data:`ENDPOINTS`. Article pages reuse the demo site's content
 from __future__ import annotations
 
 import gzip
+import random
 import re
 import socketserver
+import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from email.message import Message
@@ -33,7 +36,10 @@ from archive.demo.negotiate import is_not_modified
 SLOW_DEFAULT, SLOW_MAX = 2.0, 10.0  # seconds /slow waits: default and cap (?seconds=...)
 REDIRECT_CHAIN_MAX = 50
 BOMB_SIZE = 50 * 1024 * 1024  # bytes /bomb/gzip inflates to
+BOMB_MAX_MIB = 4096  # the most /bomb/gzip?mib=N inflates to, in MiB
 TRUNCATED_MISSING = 1000  # bytes /truncated promises in Content-Length but never sends
+BIG_MAX = 64 * 1024 * 1024  # the most /big serves
+HUGE_PAGE = 6 * 1024 * 1024  # /hostile/huge: over the extraction cap (archive.limits)
 IDLE_TIMEOUT = 5  # seconds a keep-alive connection may sit idle before the server drops it
 MAX_REQUEST_BODY = 1024 * 1024  # bytes of a POST body read (and discarded)
 HTML = b"text/html; charset=utf-8"
@@ -73,6 +79,9 @@ class Reply:
     body: bytes = b""
     chunks: tuple[bytes, ...] | None = None
     close: bool = False  # close the connection after the body (close-delimited or truncated)
+    unterminated: bool = False  # chunked: the last chunk is cut short and no end chunk follows
+    hang: float = 0.0  # seconds to wait after writing, before closing or going on
+    drop: bool = False  # close the connection without writing any response at all
 
 
 class MockServer:
@@ -189,7 +198,7 @@ class MockSite:
 # /articles/<name> serves the text of a demo article; /statements/<n> a demo ministry statement.
 ARTICLES = {"flood-count": "A", "dam-review": "B", "winter-warning": "E"}
 STATEMENTS = {"1": "S1", "2": "S2", "3": "S3"}
-VARIANTS = ("v1", "twin", "edit", "headline", "broken", "gone")
+VARIANTS = ("v1", "twin", "edit", "headline", "broken", "gone", "truncated")
 # The "edit" variant changes exactly one word of the body; "headline" changes only the h1.
 ONE_WORD_EDITS = {
     "flood-count": ("double", "triple"),
@@ -421,7 +430,146 @@ def bomb_body() -> bytes:
 
 
 def _bomb(server: MockServer, request: Request) -> Reply:
-    return _reply(200, bomb_body(), extra=[(b"Content-Encoding", b"gzip")])
+    """The 50 MiB gzip bomb, or ?mib=N (at most BOMB_MAX_MIB) for the memory benchmark."""
+    try:
+        mib = int(request.query.get("mib", ["0"])[0])
+    except ValueError:
+        mib = 0
+    body = big_gzip_bomb(min(mib, BOMB_MAX_MIB)) if mib > 0 else bomb_body()
+    return _reply(200, body, extra=[(b"Content-Encoding", b"gzip")])
+
+
+@cache
+def big_gzip_bomb(mib: int) -> bytes:
+    """`mib` MiB of zeros as that many gzip members of 1 MiB each (about 1 KB per MiB): valid
+    gzip, made at once however large."""
+    return gzip.compress(bytes(1024 * 1024), compresslevel=9, mtime=0) * mib
+
+
+def zstd_rle_bomb(size: int) -> bytes:
+    """A zstd frame of `size` zero bytes made of RLE blocks: 4 bytes per 128 KiB.
+
+    Hand-built (RFC 8878: frame header with a 128 KiB window, then RLE blocks) because no zstd
+    library is a dependency; `zstd -d` reads it.
+    """
+    block = 128 * 1024
+    out = bytearray(b"\x28\xb5\x2f\xfd\x00\x38")  # magic, no flags, window 2**17
+    left = size
+    while left > 0:
+        step = min(block, left)
+        left -= step
+        header = (1 if left == 0 else 0) | (1 << 1) | (step << 3)  # last?, RLE, size
+        out += header.to_bytes(3, "little") + b"\x00"
+    return bytes(out)
+
+
+@cache
+def bomb_of(coding: str) -> bytes:
+    """A body of :data:`BOMB_SIZE` zero bytes in content coding `coding` (1000:1 or better)."""
+    if coding == "gzip":
+        return bomb_body()
+    if coding == "deflate":
+        return zlib.compress(bytes(BOMB_SIZE), 9)
+    if coding == "br":
+        import brotli
+
+        return brotli.compress(bytes(BOMB_SIZE))
+    if coding == "zstd":
+        return zstd_rle_bomb(BOMB_SIZE)
+    raise KeyError(coding)
+
+
+def _bomb_in(server: MockServer, request: Request, coding: str) -> Reply:
+    if coding not in ("deflate", "br", "zstd"):
+        return _not_found("bomb")
+    return _reply(200, bomb_of(coding), extra=[(b"Content-Encoding", coding.encode())])
+
+
+def _big(server: MockServer, request: Request) -> Reply:
+    """?bytes=N of HTML, framed by Content-Length (default), chunks (?framing=chunked) or the
+    connection closing (?framing=close)."""
+    try:
+        size = min(int(request.query.get("bytes", ["1000"])[0]), BIG_MAX)
+    except ValueError:
+        size = 1000
+    framing = request.query.get("framing", ["length"])[0]
+    line = b"<p>Line of a page far too big for a news article.</p>\n"
+    body = (b"<!DOCTYPE html><html><body>" + line * (size // len(line) + 1))[:size]
+    return _reply(200, body, chunked=framing == "chunked", length=framing == "length",
+                  close=framing == "close")
+
+
+def _broken_chunked(server: MockServer, request: Request) -> Reply:
+    reply = _reply(200, FIDELITY_PAGE, chunked=True, close=True)
+    reply.unterminated = True
+    return reply
+
+
+def _hang_after_headers(server: MockServer, request: Request) -> Reply:
+    try:
+        seconds = min(float(request.query.get("seconds", [SLOW_DEFAULT])[0]), SLOW_MAX)
+    except ValueError:
+        seconds = SLOW_DEFAULT
+    declared = str(len(FIDELITY_PAGE)).encode()
+    reply = _reply(200, FIDELITY_PAGE[: len(FIDELITY_PAGE) // 2],
+                   extra=[(b"Content-Length", declared)], length=False, close=True)
+    reply.hang = seconds
+    return reply
+
+
+def _redirect_to(server: MockServer, request: Request) -> Reply:
+    """An open redirect: Location is the `url` parameter, verbatim."""
+    target = request.query.get("url", ["/plain"])[0]
+    return _reply(302, _page("Moved", "Elsewhere."),
+                  extra=[(b"Location", target.encode("utf-8", "surrogateescape"))])
+
+
+def cite_page(link: str) -> bytes:
+    """An article whose body cites `link` (escaped as an attribute)."""
+    from html import escape
+
+    words = ("The regional water authority said on Tuesday that the inspection of the eastern "
+             "embankment would continue through the winter, and that residents near the river "
+             "should expect closures of the towpath on weekdays while engineers take samples.")
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Cited</title></head>'
+            f'<body><article><h1>Inspection of the embankment continues</h1><p>{words} '
+            f'<a href="{escape(link, quote=True)}">The authority\'s statement</a> gives the '
+            f"schedule.</p><p>{words}</p></article></body></html>").encode()
+
+
+def _cite(server: MockServer, request: Request) -> Reply:
+    return _reply(200, cite_page(request.query.get("to", ["/plain"])[0]))
+
+
+def _sitemap_of(server: MockServer, request: Request) -> Reply:
+    """A urlset listing the `loc` parameters verbatim (escaped as XML text)."""
+    from html import escape
+
+    locs = "".join(f"<url><loc>{escape(loc)}</loc></url>" for loc in request.query.get("loc", []))
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9">{locs}</urlset>\n').encode()
+    return _reply(200, body, b"application/xml")
+
+
+def hostile_body(kind: str) -> bytes | None:
+    """Pages no extractor should choke on: binary, deeply nested, huge, mis-declared."""
+    if kind == "binary":
+        return random.Random(7).randbytes(20_000)
+    if kind == "deep":
+        return b"<!DOCTYPE html><html><body>" + b"<div>" * 10_000 + b"deep" + \
+            b"</div>" * 10_000 + b"</body></html>"
+    if kind == "huge":
+        return _big(None, Request("/big", {"bytes": [str(HUGE_PAGE)]}, Message())).body
+    if kind == "misdeclared":  # declared UTF-8 in the header, written in windows-1251
+        return charset_body(CHARSET_PAGES["/charset/cp1251-meta"])
+    return None
+
+
+def _hostile(server: MockServer, request: Request, kind: str) -> Reply:
+    body = hostile_body(kind)
+    if body is None:
+        return _not_found("hostile page")
+    return _reply(200, body, b"text/html; charset=utf-8")
 
 
 def _robots(server: MockServer, request: Request) -> Reply:
@@ -465,11 +613,18 @@ def _article(server: MockServer, request: Request, name: str) -> Reply:
         return _reply(200, js_shell(name))
     if variant == "gone":  # taken down: 404, until a later variant brings it back
         return _not_found("article")
+    if variant == "truncated":  # v1's page, cut off: Content-Length promises more than comes
+        whole = _article_page(server, name, "v1")
+        extra = [(b"Content-Length", str(len(whole) + TRUNCATED_MISSING).encode())]
+        return _reply(200, whole, extra=extra, length=False, close=True)
+    return _reply(200, _article_page(server, name, variant))
+
+
+def _article_page(server: MockServer, name: str, variant: str) -> bytes:
     url = f"{server.url}/articles/{name}"
     # Every variant but the twin wears request 0's furniture; the twin wears request 1's.
     chrome = chrome_for(1 if variant == "twin" else 0, _teasers(server), url)
-    page = pages.article_page(article_variant(name, variant), chrome, _href(server))
-    return _reply(200, page.encode())
+    return pages.article_page(article_variant(name, variant), chrome, _href(server)).encode()
 
 
 def _statement(server: MockServer, request: Request, number: str) -> Reply:
@@ -559,6 +714,15 @@ ENDPOINTS: list[tuple[str, Callable[..., Reply]]] = [
     ("/no-length", lambda server, request: _reply(200, FIDELITY_PAGE, length=False, close=True)),
     ("/slow", _slow),
     ("/bomb/gzip", _bomb),
+    ("/bomb/([a-z]+)", _bomb_in),
+    ("/big", _big),
+    ("/broken-chunked", _broken_chunked),
+    ("/drop", lambda server, request: Reply(200, [], drop=True)),
+    ("/hang-after-headers", _hang_after_headers),
+    ("/redirect-to", _redirect_to),
+    ("/cite", _cite),
+    ("/sitemap-of", _sitemap_of),
+    ("/hostile/([a-z]+)", _hostile),
     # a tiny news site
     ("/robots.txt", _robots),
     ("/listing", _listing),
@@ -587,6 +751,11 @@ class _TCPServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True  # an idle keep-alive connection must never block shutdown
     mock: MockServer
+
+    def handle_error(self, request, client_address) -> None:
+        """A client killed mid-request (the crash tests do it on purpose) is not news."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -619,16 +788,31 @@ class _Handler(BaseHTTPRequestHandler):
         mock.record(
             Exchange(self.command, self.path, self.headers, status_line, reply.headers, sent_body)
         )
+        if reply.drop:
+            self.close_connection = True
+            return
         head = b"".join(name + b": " + value + b"\r\n" for name, value in reply.headers)
         try:
             self.wfile.write(status_line + b"\r\n" + head + b"\r\n")
             if with_body and reply.chunks is not None:
-                for chunk in reply.chunks:
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-                self.wfile.write(b"0\r\n\r\n")
+                self._write_chunks(reply)
             elif with_body:
                 self.wfile.write(reply.body)
+            if reply.hang:
+                self.wfile.flush()
+                mock.wait(reply.hang)
         except (BrokenPipeError, ConnectionResetError):
             reply.close = True  # the client hung up; this connection is finished
         if reply.close:
             self.close_connection = True
+
+    def _write_chunks(self, reply: Reply) -> None:
+        chunks = reply.chunks or ()
+        whole = chunks[:-1] if reply.unterminated else chunks
+        for chunk in whole:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        if reply.unterminated and chunks:
+            # Promise twice the last chunk's size, send it, and hang up: a broken stream.
+            self.wfile.write(b"%x\r\n%s" % (2 * len(chunks[-1]), chunks[-1]))
+        else:
+            self.wfile.write(b"0\r\n\r\n")

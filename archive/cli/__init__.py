@@ -31,9 +31,10 @@ def _register() -> None:
     from archive.cli.query import history, show
     from archive.cli.replay import replay
     from archive.cli.report import report
+    from archive.cli.verify import verify
 
     for command in (crawl, due, cron, history, show, diff, changes, report, replay, export,
-                    import_command, reindex, extract, demo):
+                    import_command, verify, reindex, extract, demo):
         main.add_command(command)
 
 

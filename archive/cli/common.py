@@ -23,6 +23,7 @@ from archive.layout import default_data_dir
 EXIT_OK = 0
 EXIT_FAILED = 1       # the run failed, or its errors passed the threshold
 EXIT_USAGE = 2        # bad usage or configuration; nothing was done
+EXIT_IOERR = 74       # the archive could not be written (disk full, I/O error) (EX_IOERR)
 EXIT_LOCKED = 75      # another crawl holds the data folder's lock (EX_TEMPFAIL: try later)
 
 
@@ -103,6 +104,9 @@ def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None 
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
     root.setLevel(min(level, logging.INFO) if logfile else level)
+    # trafilatura logs a hostile page (binary, empty) as an ERROR; the extraction records it as
+    # a failure with its reason, so it must not count as an error of the crawl (exit code 1).
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     if logfile is not None:
         logfile.parent.mkdir(parents=True, exist_ok=True)
         to_file = logging.FileHandler(logfile, encoding="utf-8")

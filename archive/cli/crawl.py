@@ -10,6 +10,7 @@ import click
 
 from archive.cli.common import (
     EXIT_FAILED,
+    EXIT_IOERR,
     EXIT_USAGE,
     Failure,
     configure_logging,
@@ -47,8 +48,12 @@ def summary_line(summary: dict) -> str:
             f"new versions {summary['new_versions']}, unchanged {summary['unchanged']}, "
             f"failed {summary['failed']}")
     extras = [f"{name.replace('_', ' ')} {summary[name]}"
-              for name in ("returned", "not_modified", "extraction_failed", "refused",
+              for name in ("returned", "not_modified", "extraction_failed", "truncated",
                            "not_due", "over_budget") if summary.get(name)]
+    if summary.get("refused"):
+        reasons = ", ".join(f"{kind} {count}"
+                            for kind, count in summary.get("refusals", {}).items())
+        extras.append(f"refused {summary['refused']}" + (f": {reasons}" if reasons else ""))
     if extras:
         line += " (" + ", ".join(extras) + ")"
     return line + f" in {summary['seconds']}s"
@@ -90,5 +95,7 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, everything: bo
         click.echo(summary_line(summary))
     for problem in summary["problems"]:
         click.echo(f"problem: {problem}", err=True)
+    if summary.get("archive_error"):
+        ctx.exit(EXIT_IOERR)  # distinct, so cron can tell a full disk from a bad night
     if summary["problems"]:
         ctx.exit(EXIT_FAILED)

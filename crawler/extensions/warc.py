@@ -17,7 +17,9 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.archiver import Archiver
 from archive.exceptions import ArchiveWriteError
+from crawler.containment import address_policy
 from crawler.exchange import RECONSTRUCTION_NOTE, exchange_from
+from crawler.middlewares.containment import connected_address_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class WarcCaptureExtension:
         self.archiver = archiver
         self.stats = crawler.stats
         self.error: Exception | None = None
+        self.policy = address_policy(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
@@ -55,22 +58,29 @@ class WarcCaptureExtension:
         extension = cls(crawler, archiver)
         crawler.signals.connect(extension.response_downloaded, signals.response_downloaded)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
-        # The extract pipeline writes each page's metadata through the same archiver.
+        # The extract pipeline writes each page's metadata through the same archiver, and
+        # stops the crawl through the extension when a write fails.
         crawler.palimpsest_archiver = archiver
+        crawler.palimpsest_archive_failed = extension.fail
         return extension
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.error is not None:
             return
+        if connected_address_refusal(request, response, self.policy) is not None:
+            return  # never archived; ResponseGuard refuses it and counts the refusal
         try:
             result = self.archiver.capture(exchange_from(request, response))
         except Exception as exc:  # any failure to archive must stop the crawl, not be skipped
-            self._fail(exc)
+            self.fail(exc)
             return
         request.meta[CAPTURE_META] = result
         self.stats.inc_value("palimpsest/records/" + result.kind)
 
-    def _fail(self, exc: Exception) -> None:
+    def fail(self, exc: Exception) -> None:
+        """Stop the crawl because archiving failed (once; later failures are the same one)."""
+        if self.error is not None:
+            return
         self.error = exc
         if isinstance(exc, ArchiveWriteError):
             logger.error("archive write failed, stopping the crawl: %s", exc)

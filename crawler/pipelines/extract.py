@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.archiver import Archiver, pageinfo
 from archive.describe import describe_extraction
+from archive.exceptions import ArchiveWriteError
 from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
 from crawler.items import DiscoveryItem, PageItem
 
@@ -34,6 +35,8 @@ class ExtractPipeline:
     def __init__(self, crawler: Crawler, archiver: Archiver) -> None:
         self.archiver = archiver
         self.stats = crawler.stats
+        # The WARC extension's way to stop the crawl when the archive cannot be written.
+        self.archive_failed = getattr(crawler, "palimpsest_archive_failed", None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
@@ -43,6 +46,17 @@ class ExtractPipeline:
         return cls(crawler, archiver)
 
     def process_item(self, item):
+        if self.stats.get_value("palimpsest/archive_error"):
+            return item  # nothing more can be written; the crawl is stopping
+        try:
+            return self._process(item)
+        except ArchiveWriteError as exc:
+            if self.archive_failed is None:
+                raise
+            self.archive_failed(exc)  # stop the crawl: never go on without the archive
+            return item
+
+    def _process(self, item):
         if isinstance(item, DiscoveryItem):
             data = pageinfo(role=item.role, status="not-article", discovered=item.discovered,
                             extraction={"reason": item.error} if item.error else None,

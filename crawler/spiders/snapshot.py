@@ -19,10 +19,13 @@ from twisted.python.failure import Failure
 
 from archive.decode import decode_html
 from archive.discover import parse_feed, parse_sitemap
+from archive.extract import failed_extraction
+from archive.limits import MAX_EXTRACT_BYTES
 from archive.listing import listing_links
 from archive.plan import CrawlPlan
 from archive.seeds import Seed, SeedFile, SeedPolicy
 from archive.urls import UnsafeURLError, canonical_url, host_of
+from crawler.containment import REFUSED_META
 from crawler.extensions.warc import CAPTURE_META
 from crawler.items import DiscoveryItem, PageItem
 from crawler.pipelines.extract import describe_extraction
@@ -50,6 +53,12 @@ class SnapshotSpider(scrapy.Spider):
         self.only = set(urls) if urls is not None else None
         # What is due this run and which links to follow (archive.plan); None: everything.
         self.plan = plan
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_dropped, scrapy.signals.request_dropped)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.plan is not None:
@@ -90,8 +99,10 @@ class SnapshotSpider(scrapy.Spider):
             try:
                 url = canonical_url(url)
             except UnsafeURLError as exc:
-                self.crawler.stats.inc_value("palimpsest/refused/url")
-                logger.info("not following %s: %s", url, exc)
+                kind = "scheme" if "scheme" in str(exc) else "url"
+                self.crawler.stats.inc_value("palimpsest/refused")
+                self.crawler.stats.inc_value(f"palimpsest/refused/{kind}")
+                logger.info("not following %s: %s", url[:300], exc)
                 continue
             if self.plan is not None and not self.plan.follow(
                     url, info.get("role", "article"), (lastmods or {}).get(url), force):
@@ -110,6 +121,12 @@ class SnapshotSpider(scrapy.Spider):
             extraction = None
             links = self._archiver.index.cited_links(capture.refers_to.record_id) \
                 if capture.refers_to else []
+        elif capture.truncated:
+            # Part of a page must never hash as a version (it would read as a deletion).
+            self.crawler.stats.inc_value("palimpsest/truncated")
+            extraction = failed_extraction(
+                f"response truncated (WARC-Truncated: {capture.truncated}); not extracted")
+            links = []
         else:
             extraction = await self._extractor.extract(response.body, response.url,
                                                        _content_type(response))
@@ -135,6 +152,10 @@ class SnapshotSpider(scrapy.Spider):
         info, seed, capture = self._context(response)
         if capture is None or capture.kind == "not-modified":
             return  # unchanged since the last fetch: nothing new to discover
+        if len(response.body) > MAX_EXTRACT_BYTES:
+            yield self._unreadable(response, capture, "listing", ValueError(
+                f"listing page of {len(response.body)} bytes is over {MAX_EXTRACT_BYTES}"))
+            return
         links = listing_links(decode_html(response.body, _content_type(response)).text,
                               response.url) if _is_html(response) else []
         links = _matching(links, seed.articles)
@@ -182,19 +203,46 @@ class SnapshotSpider(scrapy.Spider):
                                 lastmods=lastmods)
 
     def on_error(self, failure: Failure) -> None:
+        """Every request that yields no page ends here, refused or failed, counted by reason."""
         request = failure.request
+        message = failure.getErrorMessage()
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            failed = _failure_reason(message)
+            if failed is not None:
+                self._count_failure(request, failed, message)
+                return
+            kind = request.meta.get(REFUSED_META)
+            if kind is None:  # not one of ours (ours are counted and logged where decided)
+                kind = "robots" if "robots.txt" in message else "other"
+                self.crawler.stats.inc_value(f"palimpsest/refused/{kind}")
+                logger.info("not fetched %s: %s", request.url, message)
             self.crawler.stats.inc_value("palimpsest/refused")
-            logger.info("not fetched %s: %s", request.url, failure.getErrorMessage())
             return
+        if failure.check(HttpError):
+            self._count_failure(request, f"http-{failure.value.response.status}",
+                                f"HTTP {failure.value.response.status}")
+        else:
+            self._count_failure(request, _exception_reason(failure.value), message)
+
+    def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """A redirect to a URL already requested is dropped by the duplicate filter with no
+        errback. A loop (the URL is in its own redirect chain) fails the page it started from,
+        so every scheduled request still ends fetched, refused or failed."""
+        chain = request.meta.get("redirect_urls")
+        if spider is not self or not chain or META not in request.meta:
+            return
+        if request.url in chain:
+            self._count_failure(request, "redirect-loop", f"redirect loop via {chain[-1]}")
+        else:  # the target has its own request, which ends in its own state
+            self.crawler.stats.inc_value("palimpsest/redirects_to_known_urls")
+            logger.info("%s redirects to %s, already requested", chain[0], request.url)
+
+    def _count_failure(self, request: scrapy.Request, reason: str, message: str) -> None:
         self.crawler.stats.inc_value("palimpsest/failed")
+        self.crawler.stats.inc_value(f"palimpsest/failed/{reason}")
         if request.meta.get(META, {}).get("is_seed"):
             self.crawler.stats.inc_value("palimpsest/failed_seeds")
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            logger.warning("HTTP %s for %s", status, request.url)
-        else:
-            logger.warning("failed %s: %s", request.url, failure.getErrorMessage())
+        logger.warning("failed %s (%s): %s", request.url, reason, message)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -211,6 +259,8 @@ class SnapshotSpider(scrapy.Spider):
         seed = self.seeds[info["seed"]]
         capture = response.meta.get(CAPTURE_META)
         if capture is None or capture.url != response.url:
+            if self.crawler.stats.get_value("palimpsest/archive_error"):
+                return info, seed, None  # the archive failed: the crawl is stopping already
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
         self.crawler.stats.inc_value("palimpsest/fetched")
@@ -228,6 +278,32 @@ class SnapshotSpider(scrapy.Spider):
             return False
         previous = self._archiver.index.latest_text_capture(url)
         return previous is None or previous.text_hash != digest
+
+
+def _failure_reason(message: str) -> str | None:
+    """IgnoreRequests that are failures of the page, not refusals by a rule."""
+    if "DOWNLOAD_MAXSIZE" in message:
+        return "too-large"
+    if "max redirections" in message:
+        return "too-many-redirects"
+    return None
+
+
+def _exception_reason(exc: BaseException) -> str:
+    """A short, stable name for a download failure: timeout, too-large, connection, ..."""
+    name = type(exc).__name__
+    if "Timeout" in name or "TimedOut" in name:
+        return "timeout"
+    if "Cancelled" in name:
+        # Nothing in Palimpsest cancels a download but Scrapy's DOWNLOAD_MAXSIZE check (on the
+        # Content-Length or while the body streams in; it logs which).
+        return "too-large"
+    if "Connection" in name or "Refused" in name or "NeverReceived" in name \
+            or name == "DownloadFailedError":
+        return "connection"
+    if "Resolve" in name or "DNS" in name:
+        return "dns"
+    return name
 
 
 def _is_html(response: Response) -> bool:

@@ -1,0 +1,36 @@
+"""The size caps every part of Palimpsest applies to input it did not write itself.
+
+One place, so the crawler, extraction, diff, replay and verify agree, and so modules written
+by different people coordinate through these names alone. Input over a cap is refused with a
+reason (or, for a crawl response, stored with `WARC-Truncated` or not at all); it is never
+silently cut, because a cut text would read as an edit.
+"""
+
+MIB = 1024 * 1024
+
+# A response body as received, and as decoded from its Content-Encoding. The crawler's
+# DOWNLOAD_MAXSIZE (crawler/settings.py) has this value; Scrapy applies it on the wire and
+# again while HttpCompressionMiddleware inflates.
+MAX_RESPONSE_BYTES = 32 * MIB
+
+# Inflating a stored body (gzip, deflate, br, zstd) anywhere outside the crawl: verify,
+# replay helpers, diff input. A decompression bomb stops here (archive.inflate).
+MAX_DECOMPRESSED_BYTES = MAX_RESPONSE_BYTES
+
+# HTML handed to trafilatura (archive.extract); bigger pages fail extraction with a reason.
+MAX_EXTRACT_BYTES = 5 * MIB
+
+# Each side of a text diff, in characters of extracted text. An article is some kilobytes;
+# a diff engine's cost grows faster than its input, so larger texts are refused, not cut.
+MAX_DIFF_INPUT_CHARS = 1_000_000
+
+# A conversion (extracted text) or metadata record read back from a WARC.
+MAX_RECORD_TEXT_BYTES = 16 * MIB
+
+# Header blocks read while verifying or indexing a WARC: the WARC header of one record and
+# the HTTP header block inside it. Real ones are a few kilobytes.
+MAX_WARC_HEADER_BYTES = 1 * MIB
+MAX_HTTP_HEADER_BYTES = 1 * MIB
+
+# A seed file (TOML). Lists of thousands of URLs are a few hundred kilobytes.
+MAX_SEED_FILE_BYTES = 16 * MIB
