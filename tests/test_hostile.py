@@ -71,7 +71,7 @@ def test_case12_a_truncated_fetch_after_a_version_is_no_edit_and_no_deletion(tmp
     cut = crawl(seeds, data, "--all", check=False)
     assert cut["truncated"] == 1 and cut["new_versions"] == 0 and cut["extraction_failed"] == 1
     mocksite.a.set_variant("dam-review", "v1")
-    back = crawl(seeds, data)
+    back = crawl(seeds, data, "--all")
     assert back["new_versions"] == 0 and back["returned"] == 0
     history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
     assert len(history["versions"]) == 1
