@@ -26,12 +26,13 @@ def _register() -> None:
     from archive.cli.due import due
     from archive.cli.edits import changes, diff
     from archive.cli.extract import extract
+    from archive.cli.index import index_group
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
     from archive.cli.report import report
 
     for command in (crawl, due, cron, history, show, diff, changes, report, reindex, extract,
-                    demo):
+                    demo, index_group):
         main.add_command(command)
 
 

@@ -11,8 +11,10 @@ from rich.table import Table
 from archive.cli.common import (
     EXIT_USAGE,
     Failure,
+    chosen_index,
     data_option,
     domain_errors,
+    index_option,
     print_json,
     resolve_data,
 )
@@ -25,15 +27,17 @@ from archive.timeutil import parse_when
 
 def _open(data_dir: Path | None):
     layout = DataLayout(resolve_data(data_dir))
-    if not layout.index_path.exists():
+    url = chosen_index()
+    if url is None and not layout.index_path.exists():
         raise Failure(f"no index at {layout.index_path}: nothing archived yet "
                       "(run `palimpsest crawl` or `palimpsest reindex`)")
-    return layout, open_index(layout.root, readonly=True)
+    return layout, open_index(layout.root, readonly=True, url=url)
 
 
 @click.command("history")
 @click.argument("url")
 @data_option
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
 def history(url: str, data_dir: Path | None, as_json: bool) -> None:
@@ -67,6 +71,7 @@ def history(url: str, data_dir: Path | None, as_json: bool) -> None:
 @click.command("show")
 @click.argument("url")
 @data_option
+@index_option
 @click.option("--at", "when", metavar="WHEN", help="ISO 8601 time, or a duration ago (2h).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
