@@ -83,7 +83,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     data_dir = Path(data_dir)
     started = time.monotonic()
     # Anything a crashed run wrote but did not index is indexed first, from the files.
-    catch_up(data_dir)
+    catch_up(data_dir, url=(overrides or {}).get("PALIMPSEST_INDEX") or None)
     settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
                               overrides=overrides)
     plan = plan_run(seedfile, data_dir, settings, everything) if urls is None else None
@@ -109,7 +109,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
 def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
              everything: bool) -> CrawlPlan:
     """This run's plan, from the index as it stands after catch-up."""
-    index = open_index(data_dir)
+    index = open_index(data_dir, url=settings.get("PALIMPSEST_INDEX") or None)
     try:
         rows = index.schedule_rows(seedfile.collection)
     finally:

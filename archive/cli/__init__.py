@@ -30,9 +30,11 @@ def _register() -> None:
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
     from archive.cli.report import report
+    from archive.cli.status import status
+    from archive.cli.worker import worker
 
     for command in (crawl, due, cron, history, show, diff, changes, report, reindex, extract,
-                    demo, index_group):
+                    demo, index_group, worker, status):
         main.add_command(command)
 
 
