@@ -157,8 +157,9 @@ def test_a_killed_workers_share_is_taken_over(tmp_path, pg_url, redis_prefix):  
         captures = {url: len(index.captures(url)) for url in hits}
     finally:
         index.close()
-    assert all(count >= 1 for count in hits.values()), hits  # nothing lost
-    assert captures == hits  # every fetch is archived and indexed, once
+    # Nothing lost: every page archived and indexed. A request the victim had sent when it died
+    # reached the server but was never archived (the server counts it, the archive cannot).
+    assert all(1 <= captures[url] <= hits[url] for url in hits), (captures, hits)
     twice = [url for url, count in hits.items() if count > 1]
     # Only what the dead worker held when it died was fetched again, after its lease expired.
     assert all(count <= 2 for count in hits.values())
