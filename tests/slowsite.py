@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class SlowSite:
-    """`pages` slow pages on 127.0.0.1 and a free port, in a background thread."""
+    """`pages` slow pages on `host` (loopback) and a free port, in a background thread."""
 
-    def __init__(self, pages: int = 20, delay: float = 0.3) -> None:
+    def __init__(self, pages: int = 20, delay: float = 0.3, host: str = "127.0.0.1") -> None:
         self.pages = pages
         self.delay = delay
         self.hits: Counter[str] = Counter()
@@ -34,12 +34,13 @@ class SlowSite:
             def log_message(self, *args) -> None:
                 """Silent."""
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = host
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://{self.host}:{self.server.server_address[1]}"
 
     def page_urls(self) -> list[str]:
         return [f"{self.url}/page/{n}" for n in range(self.pages)]

@@ -213,5 +213,10 @@ class Frontier:
             return 0.0
         return 0.05 if answer < 0 else min(answer / 1000, 5.0)
 
+    def host_full(self, host: str, limit: int) -> bool:
+        """Whether every politeness slot of `host` is taken right now (by any worker)."""
+        now_ms = int(self.redis.time()[0]) * 1000
+        return self.redis.zcount(self.keys.host_slots(host), now_ms, "+inf") >= max(limit, 1)
+
     def release_host(self, host: str, token: str) -> None:
         self.redis.zrem(self.keys.host_slots(host), token)

@@ -11,9 +11,10 @@ for a crawl that must survive a worker's death, added here:
   goes back to the queue.
 - `LeasedScheduler.next_request` fetches a popped request only under its URL's lease; a URL
   already fetched or leased this cycle is dropped.
-- A worker leases at most CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time and puts
-  the rest back: Scrapy pulls up to CONCURRENT_REQUESTS requests into its downloader at once,
-  and one worker would otherwise take a whole host's queue while the others stand idle.
+- A worker leases at most CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time, and no
+  second one while the host's shared slots are all taken; it puts the rest back. Scrapy pulls
+  up to CONCURRENT_REQUESTS requests into its downloader at once: one worker would otherwise
+  take a whole host's queue, or fill its capacity with requests waiting for a busy host.
 - scrapy-redis passes `spider=` to the stats collector, which Scrapy 2.19 deprecates; the
   counters are kept here instead (palimpsest/frontier/*).
 - Retries (same fingerprint, still leased here) stay with this worker; a redirect marks the
@@ -25,6 +26,7 @@ for a crawl that must survive a worker's death, added here:
 from __future__ import annotations
 
 import logging
+import random
 from collections import deque
 
 from scrapy import Request
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 LEASE_META = "palimpsest_lease"  # (request id, fingerprint) of a request popped here
 _MAX_DROPS_PER_CALL = 100  # duplicates skipped per next_request call before yielding
-_MAX_SKIPS_PER_CALL = 8  # requests of busy hosts passed over per call
+_MAX_SKIPS_PER_CALL = 16  # requests of busy hosts passed over per call
 
 
 class LeasedPriorityQueue(PriorityQueue):
@@ -48,6 +50,14 @@ class LeasedPriorityQueue(PriorityQueue):
     def __init__(self, server, spider, key, serializer=None, frontier: Frontier | None = None):
         super().__init__(server, spider, key, serializer)
         self.frontier = frontier
+
+    def push(self, request):
+        # As scrapy-redis (score = -priority), plus a random fraction below one half: requests
+        # of equal priority come out in random order rather than sorted by their pickled bytes
+        # (that is, by URL, so host by host), and a worker that passes over a busy host finds
+        # another host's request near the top of the queue.
+        score = -request.priority + random.random() / 2
+        self.server.execute_command("ZADD", self.key, score, self._encode_request(request))
 
     def pop(self, timeout=0):
         popped = self.frontier.pop()
@@ -130,8 +140,12 @@ class LeasedScheduler(Scheduler):
                     return None
                 request_id, _ = request.meta[LEASE_META]
                 host = host_of(request.url)
-                if sum(1 for h in self.hosts.values() if h == host) >= self.per_host:
-                    skipped.append(request_id)  # enough of this host here: leave it to others
+                mine = sum(1 for h in self.hosts.values() if h == host)
+                if mine >= self.per_host or (mine and self.frontier.host_full(host,
+                                                                          self.per_host)):
+                    # Enough of this host here, or its slots are all taken: this worker's
+                    # capacity is better spent on another host; leave the request to others.
+                    skipped.append(request_id)
                     if len(skipped) >= _MAX_SKIPS_PER_CALL:
                         return None
                     continue
