@@ -210,3 +210,13 @@ def test_one_name_one_worker_and_one_cycle_at_a_time(redis_prefix):  # noqa: F81
     first.leave()  # the coordinator is gone: its cycle is abandoned, a new one opens
     assert second.open_cycle("2026-11-20T09:00:00Z", False) != first.cycle
     second.leave()
+
+
+def test_a_worker_that_cannot_start_stops_instead_of_looping(tmp_path):
+    seeds = write_seeds(tmp_path / "s.toml", [("http://127.0.0.1:9/", "page")])
+    result = palimpsest("worker", str(seeds), "--data", str(tmp_path), "--redis",
+                        "redis://127.0.0.1:1/0", "--name", "wz", check=False, timeout=60)
+    assert result.returncode == 2 and "cannot reach Redis" in result.stderr
+    bad_name = palimpsest("worker", str(seeds), "--data", str(tmp_path), "--redis", REDIS_BASE,
+                          "--name", "no-dashes", "--once", check=False, timeout=60)
+    assert bad_name.returncode == 2 and "worker name 'no-dashes'" in bad_name.stderr

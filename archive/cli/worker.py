@@ -17,6 +17,7 @@ import click
 
 from archive.cli.common import (
     EXIT_FAILED,
+    EXIT_LOCKED,
     EXIT_USAGE,
     Failure,
     chosen_index,
@@ -111,7 +112,8 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
 
 
 def _loop(ctx: click.Context) -> None:
-    """Run `worker … --once` again and again, one child process per cycle, until stopped."""
+    """Run `worker … --once` again and again, one child process per cycle, until stopped;
+    stop too when a cycle cannot even start (bad usage, or the name is in use)."""
     args = [arg for arg in sys.argv[1:] if arg != "--once"]
     if "worker" not in args:
         raise Failure("cannot rebuild the worker's command line", EXIT_USAGE)
@@ -119,5 +121,7 @@ def _loop(ctx: click.Context) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             started = time.monotonic()
-            subprocess.run(command, check=False)
+            child = subprocess.run(command, check=False)
+            if child.returncode in (EXIT_USAGE, EXIT_LOCKED):
+                ctx.exit(child.returncode)
             time.sleep(max(0.0, 1.0 - (time.monotonic() - started)))

@@ -98,9 +98,3 @@ class GlobalHostLimit:
             host, token = slot
             self.held[host].discard(token)
             self.frontier.release_host(host, token)
-
-    def release_all(self) -> None:
-        for host, tokens in self.held.items():
-            for token in list(tokens):
-                self.frontier.release_host(host, token)
-            tokens.clear()
