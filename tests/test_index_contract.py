@@ -241,6 +241,8 @@ def test_a_newer_schema_is_refused_with_a_clear_message(backend):
     assert result.returncode == 2 and "newer than this Palimpsest" in result.stderr
     status = palimpsest("index", "status", *args)
     assert "schema version: 99" in status.stdout and "problem" in status.stdout
+    upgrade = palimpsest("index", "upgrade", *args, check=False)
+    assert upgrade.returncode == 2 and "newer than this Palimpsest" in upgrade.stderr
 
 
 def test_a_bad_index_url_is_a_usage_error(tmp_path):

@@ -44,10 +44,13 @@ def upgrade(data_dir: Path | None) -> None:
 
         path = resolve_data(data_dir) / INDEX_FILENAME
         existed = path.exists()
-        index = SqliteIndex(path)  # creates a missing file; refuses a foreign version
-        before, after = (SCHEMA_VERSION if existed else None), SCHEMA_VERSION
-        where = index.describe()
-        index.close()
+        index = SqliteIndex(path, check=False)  # creates a missing file at this version
+        try:
+            before = index.schema_version() if existed else None
+            after = upgrade_sqlite(index, before)
+            where = index.describe()
+        finally:
+            index.close()
     if before == after:
         click.echo(f"{where}: schema version {after}, up to date")
     elif before is None:
@@ -75,6 +78,23 @@ def status(data_dir: Path | None, as_json: bool) -> None:
         click.echo("rows: " + ", ".join(f"{n} {t}" for t, n in result["counts"].items()))
     if result.get("problem"):
         click.echo(f"problem: {result['problem']}")
+
+
+def upgrade_sqlite(index, before: int | None) -> int:
+    """Apply the migrations a SQLite index lacks (as PostgresIndex.upgrade does); its version
+    after. A newer index is refused."""
+    from importlib import resources
+
+    from archive.index.versions import check_version, pending_migrations
+
+    if before is not None and before > SCHEMA_VERSION:
+        check_version(before, index.describe())
+    for version, script in pending_migrations(before or SCHEMA_VERSION):
+        sql = resources.files("archive.index").joinpath(script).read_text("utf-8")
+        index.db.executescript(sql)
+        index.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                         (str(version),))
+    return SCHEMA_VERSION
 
 
 def index_status(data_dir: Path, url: str | None) -> dict:
