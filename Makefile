@@ -38,6 +38,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/freshness.py
+	$(BIN)/python bench/shared_crawl.py
 
 clean:
 	rm -rf $(VENV) $(PYWB_VENV) demo-data .pytest_cache

@@ -18,7 +18,7 @@ from warcio.utils import Digester
 
 from archive import __version__
 from archive.faults import fault, kill_now
-from archive.index import SqliteIndex, open_index
+from archive.index import Index, open_index
 from archive.ingest import Ingestor, RecordInfo
 from archive.layout import DataLayout
 from archive.records import CaptureRef, HttpExchange, RecordFactory
@@ -78,7 +78,7 @@ class Archiver:
         max_bytes: int = DEFAULT_MAX_BYTES,
         gzip_level: int = DEFAULT_GZIP_LEVEL,
         factory: RecordFactory | None = None,
-        index: SqliteIndex | None = None,
+        index: Index | None = None,
         file_suffix: str = "",
         clock: Callable | None = None,
     ) -> None:
@@ -164,7 +164,9 @@ class Archiver:
 
     def maybe_commit(self) -> None:
         """Commit when enough records or time have passed since the last commit."""
-        if self._pending >= COMMIT_EVERY_RECORDS or \
+        batch = min(COMMIT_EVERY_RECORDS, getattr(self.index, "batch_records",
+                                                  COMMIT_EVERY_RECORDS))
+        if self._pending >= batch or \
                 time.monotonic() - self._last_commit >= COMMIT_EVERY_SECONDS:
             self.commit()
 

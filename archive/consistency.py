@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.exceptions import ConfigError
-from archive.index import open_index
+from archive.index import index_url, is_postgres, open_index
 from archive.layout import DataLayout
 from archive.recovery import Recovered, recover_directory
 from archive.reindex import catch_up, rebuild
@@ -66,14 +66,23 @@ def quick_problems(data_dir: str | Path) -> list[str]:
     return sorted(set(problems))
 
 
-def bring_in_line(data_dir: str | Path, *, thorough: bool = False) -> Alignment:
+def bring_in_line(data_dir: str | Path, *, thorough: bool = False,
+                  url: str | None = None) -> Alignment:
     """Recover `.open` files, then fix or complete the index. The caller holds the data lock.
 
     `thorough` (verify --repair) checks every row against a strict read of every record;
     otherwise (crawl start) a strict read happens only when the cheap check finds a problem.
+    A shared index (`url`: PostgreSQL) is only caught up: other workers write to it at the same
+    time, so it is checked and rebuilt by `palimpsest verify --repair` / `reindex` on purpose,
+    never implicitly.
     """
     layout = DataLayout(data_dir)
     done = Alignment()
+    if is_postgres(index_url(url)):
+        for collection in layout.collections():
+            done.recovered += recover_directory(layout.archive_dir(collection))
+        done.caught_up = catch_up(layout.root, url=url)
+        return done
     for collection in layout.collections():
         done.recovered += recover_directory(layout.archive_dir(collection))
     done.problems = quick_problems(layout.root)

@@ -14,7 +14,7 @@ from datetime import datetime
 from archive.diff import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff_versions
 from archive.exceptions import NotFoundError
 from archive.history import lookup_url
-from archive.index import Capture, SqliteIndex, Version
+from archive.index import Capture, Index, Version
 from archive.layout import DataLayout
 from archive.lifecycle import text_runs
 from archive.timeutil import to_iso
@@ -71,7 +71,7 @@ class UrlDiff:
 class EditReader:
     """Reads versions and their texts for diffs, caching texts by (URL, hash)."""
 
-    def __init__(self, index: SqliteIndex, layout: DataLayout,
+    def __init__(self, index: Index, layout: DataLayout,
                  limits: DiffLimits = DEFAULT_LIMITS) -> None:
         self.index = index
         self.layout = layout

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from archive.exceptions import NotFoundError
-from archive.index import Capture, SqliteIndex, Version
+from archive.index import Capture, Index, Version
 from archive.layout import DataLayout
 from archive.replayurl import replay_url
 from archive.timeutil import to_iso
@@ -14,7 +14,7 @@ from archive.urls import UnsafeURLError, canonical_url
 from archive.warcread import read_text
 
 
-def lookup_url(index: SqliteIndex, url: str) -> str:
+def lookup_url(index: Index, url: str) -> str:
     """The URL as the index knows it: as given, else in canonical form."""
     if index.page(url) is not None:
         return url
@@ -27,7 +27,7 @@ def lookup_url(index: SqliteIndex, url: str) -> str:
     return canonical
 
 
-def history(index: SqliteIndex, url: str, replay_base: str | None = None) -> dict:
+def history(index: Index, url: str, replay_base: str | None = None) -> dict:
     """`palimpsest history --json`: versions and captures, oldest first.
 
     Each capture carries its `replay_url` under `replay_base` (see archive.replayurl).
@@ -96,7 +96,7 @@ class Snapshot:
         }
 
 
-def version_at(index: SqliteIndex, layout: DataLayout, url: str,
+def version_at(index: Index, layout: DataLayout, url: str,
                when: datetime | None = None) -> Snapshot:
     """The version current at `when` (default: now): the last good capture at or before it."""
     url = lookup_url(index, url)

@@ -208,7 +208,8 @@ class Ingestor:
             self.index.note_seed(capture.url, data["seed"], capture.fetched_at)
         lastmods = data.get("lastmod")
         if isinstance(lastmods, dict):
-            for url, stamp in lastmods.items():
+            # In URL order: concurrent writers (PostgreSQL) then lock rows in one order.
+            for url, stamp in sorted(lastmods.items()):
                 when = usable_lastmod(stamp, capture.fetched_at)
                 if isinstance(url, str) and when is not None:
                     self.index.note_lastmod(url, when, capture.fetched_at, capture.url)

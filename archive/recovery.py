@@ -97,11 +97,13 @@ def recover_open_file(path: Path) -> Recovered:
     return Recovered(final, kept, size - kept, False, set_aside)
 
 
-def recover_directory(directory: Path) -> list[Recovered]:
-    """Recover every `.open` WARC file in a directory."""
+def recover_directory(directory: Path, name_suffix: str = "") -> list[Recovered]:
+    """Recover every `.open` WARC file in a directory (only those whose names end with
+    `name_suffix` before `.warc.gz.open`: one worker's files, when other workers share it)."""
     if not directory.is_dir():
         return []
-    return [recover_open_file(path) for path in sorted(directory.glob(f"*{OPEN_SUFFIX}"))]
+    return [recover_open_file(path)
+            for path in sorted(directory.glob(f"*{name_suffix}.warc.gz{OPEN_SUFFIX}"))]
 
 
 def _copy_tail(path: Path, start: int, target: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Iterator, Sequence
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
-from archive.index import SqliteIndex, open_index
+from archive.index import Index, SqliteIndex, index_url, is_postgres, open_index
 from archive.ingest import Ingestor, RecordInfo
 from archive.layout import DataLayout
 from archive.recovery import recover_directory
@@ -68,7 +68,7 @@ def iter_checked_infos(path: Path, good: Sequence[tuple[int, int]],
                              offset, exc)
 
 
-def index_file(index: SqliteIndex, path: Path, collection: str, start: int = 0,
+def index_file(index: Index, path: Path, collection: str, start: int = 0,
                good: Sequence[tuple[int, int]] | None = None) -> int:
     """Index the records of one file from `start` (only `good` ones, when given); return how
     many were applied."""
@@ -88,22 +88,26 @@ def index_file(index: SqliteIndex, path: Path, collection: str, start: int = 0,
     return count
 
 
-def catch_up(data_dir: str | Path, index: SqliteIndex | None = None,
-             good: Good | None = None) -> int:
+def catch_up(data_dir: str | Path, index: Index | None = None, good: Good | None = None, *,
+             url: str | None = None, worker: str | None = None) -> int:
     """Recover `.open` files and index whatever the index has not seen yet.
 
     Run at the start of every crawl, so a crash between writing a record and committing its
-    row costs nothing: the row is made now, from the file.
+    row costs nothing: the row is made now, from the file. A worker of a shared crawl
+    (`worker`: its name) touches only its own files: another worker may be writing the rest.
     """
     layout = DataLayout(data_dir)
     own = index is None
-    index = index or open_index(layout.root)
+    index = index or open_index(layout.root, url=url)
     applied = 0
     try:
         for collection in layout.collections():
-            recover_directory(layout.archive_dir(collection))
+            recover_directory(layout.archive_dir(collection), worker_suffix(worker))
             known = index.warc_files()
             for path in layout.warc_files(collection):
+                if worker is not None and not path.name.endswith(worker_suffix(worker)
+                                                                 + ".warc.gz"):
+                    continue
                 start = known.get(path.name, 0)
                 if path.stat().st_size > start:
                     applied += index_file(index, path, collection, start,
@@ -116,24 +120,26 @@ def catch_up(data_dir: str | Path, index: SqliteIndex | None = None,
     return applied
 
 
-def rebuild(data_dir: str | Path, good: Good | None = None) -> dict[str, int]:
+def worker_suffix(worker: str | None) -> str:
+    """The end of a worker's WARC file names before `.warc.gz` (WarcFileWriter's suffix)."""
+    return f"-{worker}" if worker else ""
+
+
+def rebuild(data_dir: str | Path, good: Good | None = None,
+            url: str | None = None) -> dict[str, int]:
     """Rebuild the index from scratch, from the WARCs alone. The old index is replaced whole
     only once the new one is complete, so an interrupted rebuild loses nothing. Only records a
     strict check finds whole are indexed (`good`, when the caller has already checked), so no
     row can point at a damaged record."""
     layout = DataLayout(data_dir)
+    if is_postgres(index_url(url)):
+        return _rebuild_postgres(layout, index_url(url), good)
     scratch = layout.root / "index.sqlite.rebuild"
     for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
         leftover.unlink(missing_ok=True)
     index = SqliteIndex(scratch)
     try:
-        for collection in layout.collections():
-            recover_directory(layout.archive_dir(collection))
-            for path in layout.warc_files(collection):
-                whole = good.get(path.name, ()) if good is not None else [
-                    (r.offset, r.length) for r in check_file(path).records if r.ok]
-                index_file(index, path, collection, good=whole)
-        counts = index.counts()
+        counts = _index_all(index, layout, good)
         index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         index.close()
@@ -141,3 +147,41 @@ def rebuild(data_dir: str | Path, good: Good | None = None) -> dict[str, int]:
         stale.unlink(missing_ok=True)
     os.replace(scratch, layout.index_path)
     return counts
+
+
+def _index_all(index: Index, layout: DataLayout, good: Good | None) -> dict[str, int]:
+    for collection in layout.collections():
+        recover_directory(layout.archive_dir(collection))
+        for path in layout.warc_files(collection):
+            whole = good.get(path.name, ()) if good is not None else [
+                (r.offset, r.length) for r in check_file(path).records if r.ok]
+            index_file(index, path, collection, good=whole)
+    return index.counts()
+
+
+def _rebuild_postgres(layout: DataLayout, url: str, good: Good | None) -> dict[str, int]:
+    """Build into a scratch schema beside the live one, then swap it in: readers see the old
+    index until the swap commits. Every worker's WARC files must be in this data folder."""
+    from archive.index.postgres import PostgresIndex, split_url
+
+    _, schema = split_url(url)
+    scratch_url = _with_schema(url, f"{schema}_rebuild"[:63])
+    live = PostgresIndex(url, check=False)
+    scratch = PostgresIndex(scratch_url, check=False)
+    try:
+        scratch.drop()
+        scratch.upgrade()
+        counts = _index_all(scratch, layout, good)
+        live.replace_with(scratch)
+    finally:
+        scratch.close()
+        live.close()
+    return counts
+
+
+def _with_schema(url: str, schema: str) -> str:
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "schema"]
+    return urlunsplit(parts._replace(query=urlencode(query + [("schema", schema)])))

@@ -101,7 +101,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     started = time.monotonic()
     # A crashed run's .open files are closed, the index brought in line with the files, and
     # anything written but not indexed is indexed first (archive.consistency).
-    bring_in_line(data_dir)
+    bring_in_line(data_dir, url=(overrides or {}).get("PALIMPSEST_INDEX") or None)
     settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
                               overrides=overrides)
     plan = plan_run(seedfile, data_dir, settings, everything) if urls is None else None
@@ -129,7 +129,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
 def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
              everything: bool) -> CrawlPlan:
     """This run's plan, from the index as it stands after catch-up."""
-    index = open_index(data_dir)
+    index = open_index(data_dir, url=settings.get("PALIMPSEST_INDEX") or None)
     try:
         rows = index.schedule_rows(seedfile.collection)
     finally:

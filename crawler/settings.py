@@ -23,6 +23,9 @@ PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this sha
 PALIMPSEST_EFFORT = 1.0                  # revisit effort (archive/schedule.py); 2: ~2x the fetches
 PALIMPSEST_HOST_BUDGET = 200             # most revisits of known pages per host per run (0: no cap)
 PALIMPSEST_NOW = ""                      # plan as if it were this ISO time (tests); empty: now
+PALIMPSEST_INDEX = ""                    # postgresql://…; empty: $PALIMPSEST_INDEX, else SQLite
+PALIMPSEST_REDIS_PREFIX = "palimpsest"   # Redis key prefix of a shared crawl (--redis)
+PALIMPSEST_LEASE_SECONDS = 60            # a shared crawl's URL leases and worker liveness
 
 # -- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -26,15 +26,19 @@ def _register() -> None:
     from archive.cli.due import due
     from archive.cli.edits import changes, diff
     from archive.cli.extract import extract
+    from archive.cli.index import index_group
     from archive.cli.interchange import export, import_command
     from archive.cli.maintenance import reindex
     from archive.cli.query import history, show
     from archive.cli.replay import replay
     from archive.cli.report import report
+    from archive.cli.status import status
     from archive.cli.verify import verify
+    from archive.cli.worker import worker
 
-    for command in (crawl, due, cron, history, show, diff, changes, report, replay, export,
-                    import_command, verify, reindex, extract, demo):
+    for command in (crawl, worker, status, due, cron, history, show, diff, changes, report,
+                    replay, export, import_command, verify, reindex, index_group, extract,
+                    demo):
         main.add_command(command)
 
 

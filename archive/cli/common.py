@@ -113,3 +113,30 @@ def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None 
         to_file.setLevel(logging.INFO)
         to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(to_file)
+
+
+_INDEX_META = "palimpsest.index"
+
+
+def index_option(function: Callable) -> Callable:
+    """`--index URL`: the index to use (PostgreSQL); default $PALIMPSEST_INDEX, else SQLite in
+    the data folder. Commands read it with `chosen_index()`."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        ctx.meta[_INDEX_META] = value
+
+    return click.option(
+        "--index", "index_url", metavar="URL", default=None, expose_value=False,
+        callback=remember, is_eager=True,
+        help="Index URL (postgresql://user@host/db?schema=NAME); default $PALIMPSEST_INDEX, "
+             "else SQLite in the data folder.",
+    )(function)
+
+
+def chosen_index() -> str | None:
+    """The --index of the running command, else $PALIMPSEST_INDEX (None: SQLite)."""
+    from archive.index import index_url
+
+    ctx = click.get_current_context(silent=True)
+    explicit = ctx.meta.get(_INDEX_META) if ctx is not None else None
+    return index_url(explicit)

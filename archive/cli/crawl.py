@@ -13,9 +13,11 @@ from archive.cli.common import (
     EXIT_IOERR,
     EXIT_USAGE,
     Failure,
+    chosen_index,
     configure_logging,
     data_option,
     domain_errors,
+    index_option,
     print_json,
     resolve_data,
 )
@@ -62,6 +64,10 @@ def summary_line(summary: dict) -> str:
 @click.command("crawl")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
+@index_option
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Share the crawl with `palimpsest worker`s through this Redis.")
+@click.option("--name", help="With --redis: this process's worker name (default: host name).")
 @click.option("--all", "everything", is_flag=True, help="Fetch everything, due or not.")
 @click.option("--allow-private", is_flag=True,
               help="Allow loopback and private addresses (intranets, tests, the demo).")
@@ -71,12 +77,24 @@ def summary_line(summary: dict) -> str:
               help="Override a Scrapy or PALIMPSEST_* setting for this run.")
 @click.pass_context
 @domain_errors
-def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, everything: bool,
-          allow_private: bool, as_json: bool, quiet: bool, settings: tuple[str, ...]) -> None:
+def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str | None,
+          name: str | None, everything: bool, allow_private: bool, as_json: bool, quiet: bool,
+          settings: tuple[str, ...]) -> None:
     """Crawl what is due in SEEDS.toml into the data folder."""
     seedfile = load_seeds(seeds)  # a bad file stops here: nothing is locked or crawled
     overrides = parse_overrides(settings)
+    if chosen_index():
+        overrides["PALIMPSEST_INDEX"] = chosen_index()
     layout = DataLayout(resolve_data(data_dir))
+    if redis_url:  # a cycle of a shared crawl, coordinated by this process
+        from archive.cli.worker import run_worker_cycle
+
+        summary = run_worker_cycle(ctx, seedfile, layout.root, redis_url=redis_url, name=name,
+                                   coordinator=True, allow_private=allow_private,
+                                   everything=everything, overrides=overrides, quiet=quiet,
+                                   as_json=as_json)
+        _print(ctx, summary, as_json, quiet)
+        return
     with DataLock(layout.lock_path):
         logfile = layout.logs_dir / f"crawl-{timestamp17(utcnow())}.log"
         verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0
@@ -88,7 +106,10 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, everything: bo
             report = run_crawl(seedfile, layout.root, allow_private=allow_private,
                                overrides=overrides, everything=everything,
                                progress=bar.update if bar else None)
-    summary = report.summary
+    _print(ctx, report.summary, as_json, quiet)
+
+
+def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(summary)
     elif not quiet or summary["problems"]:

@@ -10,8 +10,10 @@ import click
 from archive.cli.common import (
     EXIT_USAGE,
     Failure,
+    chosen_index,
     data_option,
     domain_errors,
+    index_option,
     print_json,
     resolve_data,
 )
@@ -50,6 +52,7 @@ def when(due: Due, now: datetime) -> str:
 @click.command("due")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
+@index_option
 @click.option("--at", "at", metavar="WHEN", help="Plan as of this time (ISO 8601; default now).")
 @click.option("--all", "show_all", is_flag=True, help="List pages that are not due, too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -68,8 +71,9 @@ def due(seeds: Path, data_dir: Path | None, at: str | None, show_all: bool, as_j
         raise Failure(f"--at: {exc}", EXIT_USAGE) from None
     layout = DataLayout(resolve_data(data_dir))
     rows: list[dict] = []
-    if layout.index_path.exists():
-        index = open_index(layout.root)
+    url = chosen_index()
+    if url is not None or layout.index_path.exists():
+        index = open_index(layout.root, readonly=True, url=url)
         try:
             rows = index.schedule_rows(seedfile.collection)
         finally:

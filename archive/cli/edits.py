@@ -8,7 +8,14 @@ import click
 from rich.console import Console
 
 from archive.changes import list_changes
-from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, print_json
+from archive.cli.common import (
+    EXIT_USAGE,
+    Failure,
+    data_option,
+    domain_errors,
+    index_option,
+    print_json,
+)
 from archive.cli.query import _open
 from archive.edits import EditReader
 from archive.termdiff import changes_table, render_diff
@@ -28,6 +35,7 @@ def when_option(value: str | None, option: str):
 @click.command("diff")
 @click.argument("url")
 @data_option
+@index_option
 @click.option("--from", "old_at", metavar="WHEN",
               help="Compare the version current at WHEN (ISO 8601, or a duration ago: 2h).")
 @click.option("--to", "new_at", metavar="WHEN",
@@ -59,6 +67,7 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 
 @click.command("changes")
 @data_option
+@index_option
 @click.option("--since", metavar="DURATION",
               help="Only changes in this last period (1h, 2d, 1w) or since this time (ISO 8601); "
                    "default: all.")

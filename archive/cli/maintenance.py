@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import Failure, data_option, domain_errors, resolve_data
+from archive.cli.common import (
+    Failure,
+    chosen_index,
+    data_option,
+    domain_errors,
+    index_option,
+    resolve_data,
+)
 from archive.layout import DataLayout
 from archive.lock import DataLock
 from archive.reindex import rebuild
@@ -15,12 +22,13 @@ from archive.replay.cdxj import update_all
 
 @click.command("reindex")
 @data_option
+@index_option
 @domain_errors
 def reindex(data_dir: Path | None) -> None:
     """Rebuild the index and the replay CDXJ (and repair `.open` files) from the WARCs."""
     layout = DataLayout(resolve_data(data_dir))
     with DataLock(layout.lock_path):  # never rebuild under a running crawl
-        counts = rebuild(layout.root)
+        counts = rebuild(layout.root, url=chosen_index())
         updates = update_all(layout.root, rebuild=True)
     click.echo("reindexed: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
     for update in updates:

@@ -12,8 +12,10 @@ from rich.text import Text
 from archive.cli.common import (
     EXIT_USAGE,
     Failure,
+    chosen_index,
     data_option,
     domain_errors,
+    index_option,
     print_json,
     replay_base_option,
     resolve_data,
@@ -27,15 +29,17 @@ from archive.timeutil import parse_when
 
 def _open(data_dir: Path | None):
     layout = DataLayout(resolve_data(data_dir))
-    if not layout.index_path.exists():
+    url = chosen_index()
+    if url is None and not layout.index_path.exists():
         raise Failure(f"no index at {layout.index_path}: nothing archived yet "
                       "(run `palimpsest crawl` or `palimpsest reindex`)")
-    return layout, open_index(layout.root, readonly=True)
+    return layout, open_index(layout.root, readonly=True, url=url)
 
 
 @click.command("history")
 @click.argument("url")
 @data_option
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @replay_base_option
 @domain_errors
@@ -74,6 +78,7 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
 @click.command("show")
 @click.argument("url")
 @data_option
+@index_option
 @click.option("--at", "when", metavar="WHEN", help="ISO 8601 time, or a duration ago (2h).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @replay_base_option

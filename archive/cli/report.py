@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors
+from archive.cli.common import (
+    EXIT_USAGE,
+    Failure,
+    data_option,
+    domain_errors,
+    index_option,
+)
 from archive.cli.edits import when_option
 from archive.cli.query import _open
 from archive.report.render import safe_href
@@ -15,6 +21,7 @@ from archive.report.site import build_report, default_out
 
 @click.command("report")
 @data_option
+@index_option
 @click.option("--since", metavar="DURATION",
               help="Report changes in this last period (1h, 2d, 1w) or since this time "
                    "(ISO 8601); default: all.")

@@ -3,6 +3,10 @@
 Readers (history, report, replay) never block the crawl and the crawl never blocks them: WAL
 lets both run at once. Writers take `BEGIN IMMEDIATE`, because a read transaction that later
 upgrades to a write fails at once with "database is locked", ignoring the busy timeout.
+
+The queries are written in SQL that PostgreSQL runs too, after the few mechanical rewrites in
+archive/index/dialect.py, so archive/index/postgres.py reuses every query method here: add a
+query here and both backends have it (tests/test_index_contract.py runs on both).
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archive.index.base import Capture, Citation, Page, Version
+from archive.index.versions import SCHEMA_VERSION, check_version
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 _BUSY_RETRIES = 5
 
@@ -35,7 +39,9 @@ def _one(cursor: sqlite3.Cursor, cls):
 class SqliteIndex:
     """The default index backend: one file, `DATA/index.sqlite`."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    batch_records = 200  # records per writer transaction (archive/archiver.py)
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = True) -> None:
         self.path = Path(path)
         self.readonly = readonly
         if readonly:
@@ -50,6 +56,21 @@ class SqliteIndex:
         self._in_tx = False
         if not readonly:
             self._setup()
+        if check:  # `palimpsest index status` opens unchecked, to report a mismatch
+            check_version(self.schema_version(), str(self.path))
+
+    def describe(self) -> str:
+        """Where this index lives, for messages and `palimpsest index status`."""
+        return f"sqlite:{self.path}"
+
+    def schema_version(self) -> int | None:
+        """The schema version recorded in the index, or None if it has none."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'")\
+                .fetchone()
+        except sqlite3.OperationalError:  # no meta table: not a Palimpsest index (yet)
+            return None
+        return int(row[0]) if row else None
 
     def _setup(self) -> None:
         # journal_mode=WAL persists in the file; asking again is cheap and harmless, but it can
@@ -218,17 +239,18 @@ class SqliteIndex:
         self._x(
             "INSERT INTO pages (url, collection, role, first_seen, last_seen, last_status, state,"
             " etag, last_modified, fetches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-            "ON CONFLICT(url) DO UPDATE SET fetches = fetches + 1, "
-            "first_seen = min(first_seen, excluded.first_seen), "
-            "last_status = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_status "
-            "  ELSE last_status END, "
-            "state = CASE WHEN excluded.last_seen >= last_seen THEN excluded.state ELSE state END, "
-            "etag = CASE WHEN excluded.last_seen >= last_seen AND excluded.etag IS NOT NULL "
-            "  THEN excluded.etag ELSE etag END, "
-            "last_modified = CASE WHEN excluded.last_seen >= last_seen "
+            "ON CONFLICT(url) DO UPDATE SET fetches = pages.fetches + 1, "
+            "first_seen = min(pages.first_seen, excluded.first_seen), "
+            "last_status = CASE WHEN excluded.last_seen >= pages.last_seen "
+            "  THEN excluded.last_status ELSE pages.last_status END, "
+            "state = CASE WHEN excluded.last_seen >= pages.last_seen THEN excluded.state "
+            "  ELSE pages.state END, "
+            "etag = CASE WHEN excluded.last_seen >= pages.last_seen "
+            "  AND excluded.etag IS NOT NULL THEN excluded.etag ELSE pages.etag END, "
+            "last_modified = CASE WHEN excluded.last_seen >= pages.last_seen "
             "  AND excluded.last_modified IS NOT NULL THEN excluded.last_modified "
-            "  ELSE last_modified END, "
-            "last_seen = max(last_seen, excluded.last_seen)",
+            "  ELSE pages.last_modified END, "
+            "last_seen = max(pages.last_seen, excluded.last_seen)",
             (url, collection, role, seen_at, seen_at, status, state, etag, last_modified))
 
     def set_page_role(self, url: str, role: str) -> None:
@@ -308,7 +330,7 @@ class SqliteIndex:
 
     def set_indexed_to(self, filename: str, collection: str, offset: int) -> None:
         self._x("INSERT INTO warc_files (filename, collection, indexed_to) VALUES (?, ?, ?) "
-                "ON CONFLICT(filename) DO UPDATE SET indexed_to = max(indexed_to, "
+                "ON CONFLICT(filename) DO UPDATE SET indexed_to = max(warc_files.indexed_to, "
                 "excluded.indexed_to)", (filename, collection, offset))
 
     def warc_files(self) -> dict[str, int]:

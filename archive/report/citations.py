@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archive.index import Capture, Citation, SqliteIndex
+from archive.index import Capture, Citation, Index
 from archive.lifecycle import EDITED, REMOVED, Event, events, is_live
 from archive.timeutil import from_iso
 
@@ -34,7 +34,7 @@ class CitedSource:
         return bool(self.changes_after)
 
 
-def cited_sources(index: SqliteIndex, article_url: str) -> list[CitedSource]:
+def cited_sources(index: Index, article_url: str) -> list[CitedSource]:
     """The sources `article_url` cited, in the order it first cited them."""
     grouped: dict[str, list[Citation]] = {}
     for citation in index.citations_from(article_url):
@@ -42,7 +42,7 @@ def cited_sources(index: SqliteIndex, article_url: str) -> list[CitedSource]:
     return [_source(index, url, citations) for url, citations in grouped.items()]
 
 
-def _source(index: SqliteIndex, url: str, citations: list[Citation]) -> CitedSource:
+def _source(index: Index, url: str, citations: list[Citation]) -> CitedSource:
     first = min(citations, key=lambda c: (c.cited_at, c.id or 0))
     last_cited = max(c.cited_at for c in citations)
     captures = index.captures(url)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from archive.edits import EditReader
 from archive.exceptions import ConfigError
-from archive.index import SqliteIndex
+from archive.index import Index
 from archive.layout import DataLayout
 from archive.replayurl import replay_url
 from archive.report.model import PAGES_DIR, ReportCollector, ReportData
@@ -45,7 +45,7 @@ class ReportResult:
     restored: int
 
 
-def build_report(index: SqliteIndex, layout: DataLayout, out: Path,
+def build_report(index: Index, layout: DataLayout, out: Path,
                  since: datetime | None = None, replay_base: str | None = None,
                  site_url: str | None = None, now: datetime | None = None) -> ReportResult:
     """Collect the report from the index and write it into `out`."""

@@ -17,6 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.archiver import Archiver
 from archive.exceptions import ArchiveWriteError
+from archive.index import open_index
 from crawler.containment import address_policy
 from crawler.exchange import RECONSTRUCTION_NOTE, exchange_from
 from crawler.middlewares.containment import connected_address_refusal
@@ -49,8 +50,10 @@ class WarcCaptureExtension:
             "operator-contact": settings.get("PALIMPSEST_CONTACT_URL") or "",
             "description": RECONSTRUCTION_NOTE,
         }
+        data = settings.get("PALIMPSEST_DATA")
         archiver = Archiver(
-            settings.get("PALIMPSEST_DATA"), collection, warcinfo=warcinfo,
+            data, collection, warcinfo=warcinfo,
+            index=open_index(data, url=settings.get("PALIMPSEST_INDEX") or None),
             max_bytes=settings.getint("PALIMPSEST_WARC_MAX_BYTES"),
             gzip_level=settings.getint("PALIMPSEST_WARC_GZIP_LEVEL"),
             file_suffix=settings.get("PALIMPSEST_WARC_SUFFIX") or "",

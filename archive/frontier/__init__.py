@@ -1,0 +1,10 @@
+"""The shared frontier of a crawl spread over several workers: state kept in Redis.
+
+Scrapy-specific parts (scheduler, queue, middlewares) are in crawler/frontier/; this package is
+plain Redis, so `palimpsest status` reads the frontier without importing Scrapy.
+"""
+
+from archive.frontier.keys import FrontierKeys
+from archive.frontier.state import Frontier, connect
+
+__all__ = ["Frontier", "FrontierKeys", "connect"]

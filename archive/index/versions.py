@@ -1,0 +1,43 @@
+"""Schema versions of the index, and the refusal to run on a schema this code does not know.
+
+Version 1 is archive/index/schema.sql. A later version adds a migration script here (the SQL
+that takes version N-1 to N); `palimpsest index upgrade` applies the missing ones in order.
+PostgreSQL is never created or upgraded implicitly; a fresh SQLite file is (it is a local
+cache of the WARCs), but an existing one of another version is refused like PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from archive.exceptions import ConfigError
+
+SCHEMA_VERSION = 1
+
+# target version -> SQL script (in archive/index/) that upgrades the version before it.
+MIGRATIONS: dict[int, str] = {}
+
+
+class SchemaVersionError(ConfigError):
+    """The index has no schema, or one older or newer than this code."""
+
+
+def check_version(found: int | None, where: str) -> None:
+    """Refuse an index whose schema version is not SCHEMA_VERSION, saying what to do."""
+    if found == SCHEMA_VERSION:
+        return
+    if found is None:
+        raise SchemaVersionError(
+            f"the index at {where} has no Palimpsest schema yet: create it with "
+            f"`palimpsest index upgrade --index {where}`")
+    if found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the index at {where} has schema version {found}, newer than this Palimpsest "
+            f"understands ({SCHEMA_VERSION}): upgrade Palimpsest on this machine")
+    raise SchemaVersionError(
+        f"the index at {where} has schema version {found}, older than this Palimpsest needs "
+        f"({SCHEMA_VERSION}): run `palimpsest index upgrade --index {where}` (stop crawls "
+        "first)")
+
+
+def pending_migrations(found: int) -> list[tuple[int, str]]:
+    """The (version, script) pairs that take an index from `found` to SCHEMA_VERSION."""
+    return [(version, MIGRATIONS[version]) for version in range(found + 1, SCHEMA_VERSION + 1)]

@@ -1,0 +1,91 @@
+"""Keeps a worker of a shared crawl in its cycle: heartbeats, takeover and when to stop.
+
+Every beat (a quarter of the lease) renews the worker's liveness, its leases and its host
+slots, and puts back the requests of workers that died. An idle worker stays open while the
+cycle has work anywhere (another worker's page may still yield links) and closes when the cycle
+is complete, or when it is no longer the open cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from twisted.internet import task
+
+from archive.timeutil import to_iso, utcnow
+from crawler.extensions.warc import CAPTURE_META
+
+logger = logging.getLogger(__name__)
+
+IDLE_POLL_SECONDS = 0.5  # how often an idle worker looks at the shared queue
+
+
+class FrontierExtension:
+    """Heartbeat, takeover of dead workers' requests, and the end of the cycle."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.frontier = crawler.palimpsest_frontier
+        self.beat_seconds = max(self.frontier.lease_ms / 4000, 0.2)
+        self.looping = task.LoopingCall(self._beat)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if getattr(crawler, "palimpsest_frontier", None) is None:
+            raise NotConfigured("not a shared crawl")
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signals.spider_opened)
+        crawler.signals.connect(extension.spider_idle, signals.spider_idle)
+        crawler.signals.connect(extension.spider_closed, signals.spider_closed)
+        # After the WARC extension (connected first) has archived the response.
+        crawler.signals.connect(extension.response_received, signals.response_downloaded)
+        return extension
+
+    def spider_opened(self, spider) -> None:
+        # The engine polls its scheduler every 5 s when idle; an idle worker should notice
+        # new requests in the shared queue sooner. (A class attribute of Scrapy's engine.)
+        engine = self.crawler.engine
+        if hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            engine._SLOT_HEARTBEAT_INTERVAL = IDLE_POLL_SECONDS
+        self.looping.start(self.beat_seconds, now=True)
+
+    def response_received(self, response, request, spider) -> None:
+        capture = request.meta.get(CAPTURE_META)
+        if capture is not None:
+            self.frontier.note_capture(capture.url, capture.date)
+
+    def spider_idle(self, spider) -> None:
+        if not self.frontier.is_current():
+            logger.info("cycle %s is over; stopping", self.frontier.cycle)
+            return
+        if self.frontier.complete():
+            logger.info("cycle %s is complete", self.frontier.cycle)
+            return
+        raise DontCloseSpider
+
+    def spider_closed(self, spider, reason) -> None:
+        if self.looping.running:
+            self.looping.stop()
+        limiter = getattr(self.crawler, "palimpsest_host_slots", None)
+        if limiter is not None:
+            for host, tokens in limiter.items():
+                for token in list(tokens):
+                    self.frontier.release_host(host, token)
+        try:
+            self.frontier.leave()
+        except Exception:  # Redis gone: the leases expire on their own
+            logger.warning("could not hand back this worker's requests", exc_info=True)
+
+    def _beat(self) -> None:
+        scheduler = getattr(self.crawler, "palimpsest_scheduler", None)
+        leases = list(scheduler.leased) if scheduler is not None else []
+        slots = {host: list(tokens) for host, tokens in
+                 (getattr(self.crawler, "palimpsest_host_slots", None) or {}).items()}
+        try:
+            self.frontier.beat("idle" if not leases else "busy", leases, slots)
+            self.frontier.requeue()
+        except Exception:
+            logger.warning("heartbeat to Redis failed", exc_info=True)
+        self.frontier.info["at"] = to_iso(utcnow())

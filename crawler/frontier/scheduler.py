@@ -1,0 +1,183 @@
+"""scrapy-redis's scheduler and priority queue, with a lease per URL per cycle.
+
+What scrapy-redis 0.9.1 gives as is, with Scrapy 2.19: the scheduler interface (from_crawler,
+open, close, enqueue_request, next_request, has_pending_requests), request serialisation
+(`Request.to_dict`/`request_from_dict`: callbacks by spider method name, meta pickled), the
+sorted-set priority queue and the RFPDupeFilter (one Redis set per cycle here). What it lacks
+for a crawl that must survive a worker's death, added here:
+
+- `LeasedPriorityQueue.pop` moves the request into an in-flight hash in the same Redis step
+  (archive/frontier/scripts.py POP), instead of deleting it: if the worker dies, the request
+  goes back to the queue.
+- `LeasedScheduler.next_request` fetches a popped request only under its URL's lease; a URL
+  already fetched or leased this cycle is dropped.
+- A worker leases at most CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time, and no
+  second one while the host's shared slots are all taken; it puts the rest back. Scrapy pulls
+  up to CONCURRENT_REQUESTS requests into its downloader at once: one worker would otherwise
+  take a whole host's queue, or fill its capacity with requests waiting for a busy host.
+- scrapy-redis passes `spider=` to the stats collector, which Scrapy 2.19 deprecates; the
+  counters are kept here instead (palimpsest/frontier/*).
+- Retries (same fingerprint, still leased here) stay with this worker; a redirect marks the
+  URL that redirected as fetched and queues the new URL like any other request.
+- `close` never flushes the shared queue (other workers are using it) and hands back what this
+  worker had popped but not finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import deque
+
+from scrapy import Request
+from scrapy.utils.misc import load_object
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+
+from archive.frontier import Frontier
+from archive.urls import host_of
+
+logger = logging.getLogger(__name__)
+
+LEASE_META = "palimpsest_lease"  # (request id, fingerprint) of a request popped here
+_MAX_DROPS_PER_CALL = 100  # duplicates skipped per next_request call before yielding
+_MAX_SKIPS_PER_CALL = 16  # requests of busy hosts passed over per call
+
+
+class LeasedPriorityQueue(PriorityQueue):
+    """scrapy-redis's priority queue whose pop records the request as in flight."""
+
+    def __init__(self, server, spider, key, serializer=None, frontier: Frontier | None = None):
+        super().__init__(server, spider, key, serializer)
+        self.frontier = frontier
+
+    def push(self, request):
+        # As scrapy-redis (score = -priority), plus a random fraction below one half: requests
+        # of equal priority come out in random order rather than sorted by their pickled bytes
+        # (that is, by URL, so host by host), and a worker that passes over a busy host finds
+        # another host's request near the top of the queue.
+        score = -request.priority + random.random() / 2
+        self.server.execute_command("ZADD", self.key, score, self._encode_request(request))
+
+    def pop(self, timeout=0):
+        popped = self.frontier.pop()
+        if popped is None:
+            return None
+        request_id, payload = popped
+        request = self._decode_request(payload)
+        request.meta[LEASE_META] = (request_id, None)
+        return request
+
+
+class LeasedScheduler(Scheduler):
+    """The scrapy-redis scheduler, leasing what it hands to the engine."""
+
+    def __init__(self, server, *, frontier: Frontier, per_host: int = 2, **kwargs):
+        kwargs["persist"] = True  # the queue is shared: never flushed by one worker's close
+        super().__init__(server, **kwargs)
+        self.frontier = frontier
+        self.per_host = max(per_host, 1)
+        self.local: deque[Request] = deque()  # retries of requests leased here
+        self.leased: dict[str, str] = {}  # fingerprint -> request id, in flight here
+        self.hosts: dict[str, str] = {}  # fingerprint -> host, of the leased requests
+        self.counters = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        frontier = crawler.palimpsest_frontier
+        plain = Scheduler.from_settings(crawler.settings)
+        instance = cls(plain.server, frontier=frontier, queue_key=plain.queue_key,
+                       queue_cls=plain.queue_cls, dupefilter=plain.df,
+                       dupefilter_key=plain.dupefilter_key, dupefilter_cls=plain.dupefilter_cls,
+                       idle_before_close=0, serializer=plain.serializer,
+                       per_host=crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        instance.counters = crawler.stats
+        crawler.palimpsest_scheduler = instance
+        return instance
+
+    def open(self, spider):
+        # As scrapy-redis's open, minus its Spider.log call (deprecated in Scrapy 2.19) and with
+        # the leased queue.
+        self.spider = spider
+        self.queue = LeasedPriorityQueue(self.server, spider, self.queue_key,
+                                         self.serializer, frontier=self.frontier)
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+
+    def close(self, reason):
+        # The extension hands back unfinished requests (Frontier.leave) after the spider closes.
+        return None
+
+    def fingerprint(self, request: Request) -> str:
+        return self.df.request_fingerprint(request)
+
+    def enqueue_request(self, request: Request) -> bool:
+        """Queue a request in Redis (scrapy-redis: dupefilter, then push), or keep a retry."""
+        lease = request.meta.get(LEASE_META)
+        if lease is not None:
+            request_id, fingerprint = lease
+            if self.fingerprint(request) == fingerprint:
+                self.local.append(request)  # a retry: this worker holds the lease
+                return True
+            # A redirect: the URL that answered 3xx was fetched; the new URL is a new request.
+            self.finished(request_id, fingerprint)
+            request.meta.pop(LEASE_META)
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.queue.push(request)
+        self._count("enqueued")
+        return True
+
+    def next_request(self):
+        if self.local:
+            return self.local.popleft()
+        skipped: list[str] = []
+        try:
+            for _ in range(_MAX_DROPS_PER_CALL):
+                request = self.queue.pop()
+                if request is None:
+                    return None
+                request_id, _ = request.meta[LEASE_META]
+                host = host_of(request.url)
+                mine = sum(1 for h in self.hosts.values() if h == host)
+                if mine >= self.per_host or (mine and self.frontier.host_full(host,
+                                                                          self.per_host)):
+                    # Enough of this host here, or its slots are all taken: this worker's
+                    # capacity is better spent on another host; leave the request to others.
+                    skipped.append(request_id)
+                    if len(skipped) >= _MAX_SKIPS_PER_CALL:
+                        return None
+                    continue
+                fingerprint = self.fingerprint(request)
+                if self.frontier.claim(request_id, fingerprint):
+                    request.meta[LEASE_META] = (request_id, fingerprint)
+                    self.leased[fingerprint] = request_id
+                    self.hosts[fingerprint] = host
+                    self._count("leased")
+                    return request
+                self.frontier.finish(request_id, None)  # fetched or leased elsewhere
+                self._count("dropped")
+            return None
+        finally:
+            for request_id in skipped:
+                self.frontier.put_back(request_id)
+
+    def _count(self, name: str) -> None:
+        if self.counters is not None:
+            self.counters.inc_value(f"palimpsest/frontier/{name}")
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.local) or len(self.queue) > 0
+
+    def finished(self, request_id: str, fingerprint: str) -> None:
+        """The request was fetched (or failed for good): never fetch its URL again this cycle."""
+        if self.leased.pop(fingerprint, None) is None:
+            return  # already finished (a response and an errback can both report it)
+        self.hosts.pop(fingerprint, None)
+        self.frontier.finish(request_id, fingerprint)
+
+    def finish_request(self, request: Request) -> None:
+        lease = request.meta.get(LEASE_META)
+        if lease is not None and lease[1] is not None:
+            self.finished(*lease)
