@@ -125,8 +125,8 @@ def worker_suffix(worker: str | None) -> str:
     return f"-{worker}" if worker else ""
 
 
-def rebuild(data_dir: str | Path, good: Good | None = None,
-            url: str | None = None) -> dict[str, int]:
+def rebuild(data_dir: str | Path, url: str | None = None, *,
+            good: Good | None = None) -> dict[str, int]:
     """Rebuild the index from scratch, from the WARCs alone. The old index is replaced whole
     only once the new one is complete, so an interrupted rebuild loses nothing. Only records a
     strict check finds whole are indexed (`good`, when the caller has already checked), so no
