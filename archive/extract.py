@@ -15,9 +15,11 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
+from archive.articleparts import keep_sentence_dates, standfirst, with_standfirst
 from archive.decode import decode_html
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
@@ -116,6 +118,11 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
     if tree is None:
         return _unsuccessful("failed", "no HTML document to parse", encoding, encoding_source)
     links = _cited_links(tree, url)
+    modified = _declared_modified(tree)
+    lede = _standfirst(tree, url)
+    if keep_sentence_dates(tree):
+        # trafilatura gets the page as it would have read it, minus the <time> wrappers.
+        html = lxml.html.tostring(tree, encoding="unicode")
     try:
         document = trafilatura.bare_extraction(
             html, url=url, **TRAFILATURA_FIXED_OPTIONS, **TRAFILATURA_OPTIONS
@@ -129,7 +136,8 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
             "failed", "trafilatura found no main text", encoding, encoding_source, links
         )
     text = _without_headline(document.text or "", document.title)
-    words = word_count(text)
+    words = word_count(text)  # the body alone must look like an article; then the lede joins it
+    text = with_standfirst(text, lede)
     status, reason = (
         ("ok", None)
         if words >= MIN_BODY_WORDS
@@ -140,7 +148,7 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         title=document.title or None,
         byline=document.author or None,
         published=document.date or None,
-        modified=_declared_modified(tree),
+        modified=modified,
         text=text if status == "ok" else "",
         links=links,
         encoding=encoding,
@@ -182,6 +190,15 @@ def _cited_links(tree: HtmlElement, url: str | None) -> tuple[str, ...]:
     except Exception:  # links are a by-product; losing them must not lose the text
         logger.warning("link extraction failed on %s", url or "a page", exc_info=True)
         return ()
+
+
+def _standfirst(tree: HtmlElement, url: str | None) -> str | None:
+    """The standfirst, or None if finding it trips over hostile markup (logged)."""
+    try:
+        return standfirst(tree)
+    except Exception:  # a by-product, like the links: losing it must not lose the text
+        logger.warning("standfirst detection failed on %s", url or "a page", exc_info=True)
+        return None
 
 
 def _without_headline(text: str, title: str | None) -> str:
