@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from archive.fsutil import fsync_directory
 from archive.verify.files import check_file
 from archive.warc import OPEN_SUFFIX
 
@@ -74,7 +75,7 @@ def recover_open_file(path: Path) -> Recovered:
     if kept == 0:
         target = final.with_name(final.name + INVALID_SUFFIX)
         os.replace(path, target)
-        _sync_directory(path.parent)
+        fsync_directory(path.parent)
         logger.warning("%s held no whole record; quarantined as %s", path.name, target.name)
         return Recovered(target, 0, size, True)
     set_aside = None
@@ -90,7 +91,7 @@ def recover_open_file(path: Path) -> Recovered:
             stream.flush()
             os.fsync(stream.fileno())
     os.replace(path, final)
-    _sync_directory(path.parent)
+    fsync_directory(path.parent)
     if kept < size and set_aside is None:
         logger.warning("%s: dropped a torn final record (%d bytes) left by a crash",
                        final.name, size - kept)
@@ -114,15 +115,3 @@ def _copy_tail(path: Path, start: int, target: Path) -> None:
         out.flush()
         os.fsync(out.fileno())
 
-
-def _sync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

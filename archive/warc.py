@@ -23,6 +23,7 @@ from warcio.warcwriter import WARCWriter
 
 from archive.exceptions import ArchiveWriteError, ConfigError
 from archive.faults import failing_write, fault
+from archive.fsutil import fsync_directory
 from archive.records import RecordFactory
 from archive.timeutil import timestamp17, utcnow
 
@@ -130,7 +131,7 @@ class WarcFileWriter:
         self._fd = None
         final = self.directory / self._name
         os.replace(self._open_path(), final)
-        self._fsync_directory()
+        fsync_directory(self.directory)  # the rename is durable once the entry is
         self.closed_files.append(self._name)
         logger.info("closed %s (%d bytes)", final, self._size)
         self._name = None
@@ -198,16 +199,3 @@ class WarcFileWriter:
 
     def _open_path(self) -> Path:
         return self.directory / f"{self._name}{OPEN_SUFFIX}"
-
-    def _fsync_directory(self) -> None:
-        # The rename is only durable once the directory entry is.
-        try:
-            fd = os.open(self.directory, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)

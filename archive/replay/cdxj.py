@@ -29,6 +29,7 @@ from typing import Callable, Iterable
 from cdxj_indexer.main import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 
+from archive.fsutil import fsync_directory
 from archive.index import SqliteIndex, open_index
 from archive.layout import DataLayout
 
@@ -143,21 +144,9 @@ def merge_into(path: Path, new_lines: list[str], keep_existing: bool = True) -> 
         if existing is not None:
             existing.close()
     os.replace(temp, path)
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
     return written - counted[0]
 
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def original_resolver(index: SqliteIndex | None, collection: str) -> Resolver:
