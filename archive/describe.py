@@ -6,9 +6,10 @@ another tool's WARC is described exactly as a crawled one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
-from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction
+from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
 from archive.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
 
 
@@ -36,3 +37,27 @@ def describe_extraction(extraction: Extraction, ignore: tuple[str, ...]) -> tupl
         "text_length": len(extraction.text),
     }
     return digest, {key: value for key, value in fields.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class DescribedPage:
+    """An extraction with its text hash and metadata fields, made in one go."""
+
+    extraction: Extraction
+    text_hash: str | None
+    fields: dict
+
+
+def extract_and_describe(body: bytes, url: str, content_type: str | None,
+                         ignore: tuple[str, ...]) -> DescribedPage:
+    """Extract a page and hash its text: the crawl runs this whole in an extraction worker,
+    so normalising and hashing the text costs the reactor thread nothing."""
+    extraction = extract_page(body, url, content_type)
+    digest, fields = describe_extraction(extraction, ignore)
+    return DescribedPage(extraction, digest, fields)
+
+
+def describe_page(extraction: Extraction, ignore: tuple[str, ...]) -> DescribedPage:
+    """The same for an extraction decided without running the extractor (a truncated page)."""
+    digest, fields = describe_extraction(extraction, ignore)
+    return DescribedPage(extraction, digest, fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.archiver import CaptureResult
-from archive.extract import Extraction
+from archive.describe import DescribedPage
 
 
 @dataclass
@@ -15,7 +15,7 @@ class PageItem:
     url: str
     role: str  # article | source
     capture: CaptureResult
-    extraction: Extraction | None  # None for a revisit: its text is the original's
+    extraction: DescribedPage | None  # None for a revisit: its text is the original's
     ignore: tuple[str, ...] = ()
     links: list[str] = field(default_factory=list)  # cited links found in the article region
     cited_by: list[dict] = field(default_factory=list)  # [{"url", "record_id"}]

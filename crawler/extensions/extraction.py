@@ -15,11 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.extract import Extraction, extract_page
+from archive.describe import DescribedPage, extract_and_describe
 
 
 class ExtractionPool:
-    """Runs `archive.extract.extract_page` in worker processes (or inline when sized 0)."""
+    """Extracts and hashes pages in worker processes (or inline when sized 0)."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
@@ -39,11 +39,13 @@ class ExtractionPool:
         crawler.palimpsest_extractor = pool
         return pool
 
-    async def extract(self, body: bytes, url: str, content_type: str | None) -> Extraction:
+    async def extract(self, body: bytes, url: str, content_type: str | None,
+                      ignore: tuple[str, ...] = ()) -> DescribedPage:
         if self._pool is None:
-            return extract_page(body, url, content_type)
+            return extract_and_describe(body, url, content_type, ignore)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, extract_page, body, url, content_type)
+        return await loop.run_in_executor(self._pool, extract_and_describe, body, url,
+                                          content_type, ignore)
 
     def close(self) -> None:
         if self._pool is not None:

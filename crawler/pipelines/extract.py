@@ -1,6 +1,6 @@
 """Hash each page's extracted text and write its metadata and text records.
 
-The spider has already extracted the text (in the worker pool) and the WARC extension has
+The spider has already extracted and hashed the text (in the worker pool) and the WARC extension has
 already written the response; this step decides what the capture means (a new version, the
 same text, a return to an earlier text, a failure) and writes that down.
 """
@@ -13,7 +13,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.archiver import Archiver, pageinfo
-from archive.describe import describe_extraction
 from archive.exceptions import ArchiveWriteError
 from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
 from crawler.items import DiscoveryItem, PageItem
@@ -70,10 +69,10 @@ class ExtractPipeline:
             outcome = item.capture.outcome or UNCHANGED
             self.stats.inc_value(_OUTCOME_STATS.get(outcome, "palimpsest/unchanged"))
             return item
-        extraction = item.extraction
-        digest, fields = describe_extraction(extraction, item.ignore)
-        data = pageinfo(role=item.role, status=extraction.status, text_hash=digest,
-                        extraction=fields, links=item.links, cited_by=item.cited_by,
+        described = item.extraction  # extracted and hashed in the extraction worker
+        extraction = described.extraction
+        data = pageinfo(role=item.role, status=extraction.status, text_hash=described.text_hash,
+                        extraction=described.fields, links=item.links, cited_by=item.cited_by,
                         ignore=item.ignore, seed=item.seed)
         outcome = self.archiver.describe(item.capture, data, text=extraction.text)
         if outcome in _OUTCOME_STATS:

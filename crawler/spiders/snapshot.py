@@ -18,6 +18,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.decode import decode_html
+from archive.describe import describe_page
 from archive.discover import parse_feed, parse_sitemap
 from archive.extract import failed_extraction
 from archive.limits import MAX_EXTRACT_BYTES
@@ -28,7 +29,6 @@ from archive.urls import UnsafeURLError, canonical_url, host_of
 from crawler.containment import REFUSED_META
 from crawler.extensions.warc import CAPTURE_META
 from crawler.items import DiscoveryItem, PageItem
-from crawler.pipelines.extract import describe_extraction
 
 logger = logging.getLogger(__name__)
 
@@ -124,15 +124,18 @@ class SnapshotSpider(scrapy.Spider):
         elif capture.truncated:
             # Part of a page must never hash as a version (it would read as a deletion).
             self.crawler.stats.inc_value("palimpsest/truncated")
-            extraction = failed_extraction(
-                f"response truncated (WARC-Truncated: {capture.truncated}); not extracted")
+            extraction = describe_page(failed_extraction(
+                f"response truncated (WARC-Truncated: {capture.truncated}); not extracted"),
+                seed.policy.ignore)
             links = []
         else:
             extraction = await self._extractor.extract(response.body, response.url,
-                                                       _content_type(response))
-            links = list(extraction.links)
+                                                       _content_type(response),
+                                                       seed.policy.ignore)
+            links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
-        changed = extraction is not None and self._text_changed(response.url, extraction, seed)
+        changed = extraction is not None and self._text_changed(response.url,
+                                                                extraction.text_hash)
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
@@ -271,9 +274,8 @@ class SnapshotSpider(scrapy.Spider):
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
-    def _text_changed(self, url: str, extraction, seed: Seed) -> bool:
+    def _text_changed(self, url: str, digest: str | None) -> bool:
         """Whether this capture's text differs from the URL's previous text (or is its first)."""
-        digest, _ = describe_extraction(extraction, seed.policy.ignore)
         if digest is None:
             return False
         previous = self._archiver.index.latest_text_capture(url)
