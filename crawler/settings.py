@@ -14,7 +14,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 PALIMPSEST_DATA = "data"                 # the data folder (the CLI sets it from --data)
 PALIMPSEST_CONTACT_URL = ""               # how site owners reach you; goes in the user agent
 PALIMPSEST_WARC_MAX_BYTES = 1024**3      # roll over to a new WARC file past this size
-PALIMPSEST_WARC_GZIP_LEVEL = 6           # per-record gzip level (see bench/RESULTS.md)
+PALIMPSEST_WARC_GZIP_LEVEL = 3           # per-record gzip level (archive/warc.py says why)
 PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker name)
 PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per core, 0: inline
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
@@ -75,5 +75,11 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 300,
 }
+
+# Scrapy runs each callback's output through CONCURRENT_ITEMS asyncio workers, started afresh
+# for every response (100 by default: 100 tasks per page). Our pipeline is synchronous, so
+# only one of them ever works; the profile of a 2,000-page crawl showed the other 99 costing a
+# fifth of the reactor thread's time (bench/RESULTS.md, "Crawl throughput").
+CONCURRENT_ITEMS = 1
 
 LOG_LEVEL = "INFO"
