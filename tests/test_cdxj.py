@@ -51,8 +51,8 @@ def test_merging_run_by_run_gives_what_indexing_everything_at_once_gives(tmp_pat
     reads = []
     real = cdxj.index_lines
     monkeypatch.setattr(cdxj, "index_lines",
-                        lambda path, start, resolve: reads.append((path.name, start))
-                        or real(path, start, resolve))
+                        lambda path, start, *rest: reads.append((path.name, start))
+                        or real(path, start, *rest))
     for run in range(4):
         crawl_session(data, run * 10, {url: b"<p>%s run %d</p>" % (url.encode(), run % 2)
                                        for url in URLS})
@@ -152,3 +152,26 @@ def test_content_encodings_are_indexed_without_decoding(tmp_path):
                   headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
     update = update_cdxj(data, "test")
     assert update.problems == [] and update.added == 2
+
+
+def test_lines_beyond_the_memory_limit_are_sorted_on_disk_and_merged_the_same(tmp_path,
+                                                                               monkeypatch):
+    data = tmp_path / "data"
+    for run in range(3):
+        crawl_session(data, run * 10, {url: b"<p>%s run %d</p>" % (url.encode(), run)
+                                       for url in URLS})
+    spilled = []
+    real_spill = cdxj.SortedRuns._spill
+
+    def spill(self):
+        spilled.append(len(self.lines))
+        real_spill(self)
+
+    monkeypatch.setattr(cdxj, "RUN_LINES", 3)
+    monkeypatch.setattr(cdxj.SortedRuns, "_spill", spill)
+    update = update_cdxj(data, "test")
+    assert update.problems == [] and spilled and set(spilled) == {3}
+    text = cdxj_text(data)
+    assert text == indexer_output(data, tmp_path)
+    # The runs are gone: only the CDXJ is left beside it.
+    assert [path.name for path in (data / "collections/test/indexes").iterdir()] == ["index.cdxj"]
