@@ -65,6 +65,11 @@ class DataLayout:
     def logs_dir(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def queue_dir(self) -> Path:
+        """Where a running crawl keeps the requests it has yet to send (removed when it ends)."""
+        return self.root / "queue"
+
     def archive_dir(self, collection: str) -> Path:
         return self.collections_dir / check_collection(collection) / "archive"
 

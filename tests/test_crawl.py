@@ -235,3 +235,35 @@ def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, moc
     assert len(titles) == 2 and titles[0] != titles[1]
     assert history["captures"][-1]["extraction"] == "failed"
     assert history["captures"][-1]["text_hash"] is None
+
+
+def test_waiting_requests_are_queued_on_disk_and_the_queue_removed(tmp_path, mocksite):
+    mocksite.reset()
+    data = tmp_path / "data"
+    stale = data / "queue"
+    stale.mkdir(parents=True)
+    (stale / "requests.queue").mkdir()  # a killed run's queue: never resumed, removed
+    (stale / "requests.seen").write_text("0" * 40 + "\n", encoding="utf-8")
+    seeds = write_seeds(tmp_path / "seeds.toml", [(mocksite.a.url + "/sitemap.xml", "sitemap")],
+                        sources=0)
+    summary = crawl(seeds, data)
+    assert summary["problems"] == [] and summary["new_versions"] >= 2
+    assert not stale.exists()
+    [log] = (data / "logs").glob("crawl-*.log")
+    # Scrapy's closing stats: every request went through the disk queue, none stayed in memory.
+    text = log.read_text(encoding="utf-8")
+    assert f"'scheduler/enqueued/disk': {summary['fetched']}" in text
+    assert "scheduler/enqueued/memory" not in text
+
+
+def test_a_jobdir_the_user_sets_is_left_alone(tmp_path):
+    from scrapy.settings import Settings
+
+    from archive.layout import DataLayout
+    from crawler.run import _queue_on_disk
+
+    mine = tmp_path / "mine"
+    settings = Settings({"JOBDIR": str(mine)})
+    assert _queue_on_disk(settings, DataLayout(tmp_path)) is None
+    assert settings.get("JOBDIR") == str(mine) and not (tmp_path / "queue").exists()
+    assert _queue_on_disk(Settings(), DataLayout(tmp_path)) == tmp_path / "queue"
