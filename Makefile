@@ -37,6 +37,8 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
+	$(BIN)/python bench/throughput.py --record
+	$(BIN)/python bench/index_latency.py --record
 	$(BIN)/python bench/freshness.py
 	$(BIN)/python bench/shared_crawl.py
 
