@@ -32,11 +32,11 @@ logger = logging.getLogger(__name__)
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_BYTES = 1024**3  # 1 GiB, the size most archives roll over at
-# warcio always compresses at level 9. Level 3, zlib's fastest strategy with its longest match
-# search, makes files about 7% bigger than level 9 in about a fifth of the CPU time per record;
-# level 6 saves 4% more disk for twice level 3's CPU. Measured on real-size pages by
-# bench/throughput.py (table in bench/RESULTS.md, "Crawl throughput").
-DEFAULT_GZIP_LEVEL = 3
+# warcio always compresses at level 9. On 300 real news and blog pages, level 5 made records 2%
+# bigger than level 9 in under half its CPU time (1.4 against 3.0 ms per 100 KB page); level 3
+# was faster still (0.9 ms) but 12% bigger, and an archive keeps its bytes for good. Measured
+# by bench/throughput.py --calibrate (tables in bench/RESULTS.md, "Crawl throughput").
+DEFAULT_GZIP_LEVEL = 5
 _NAME_PART = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 

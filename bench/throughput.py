@@ -18,6 +18,7 @@ served on loopback, with politeness delays off because the "site" is our own pro
     .venv/bin/python bench/throughput.py                     # print only
     .venv/bin/python bench/throughput.py --record            # and append to bench/RESULTS.md
     .venv/bin/python bench/throughput.py --pages 500 --runs 1 --memory 1000,2000   # quick
+    .venv/bin/python bench/throughput.py --profile crawl.svg  # flame graph of one crawl
 """
 
 from __future__ import annotations
@@ -161,6 +162,24 @@ def run_crawl(seeds: Path, data: Path, *, recrawl: bool = False) -> dict:
             "main_cpu": main_cpu, "worker_cpu": sum(cpu.values())}
 
 
+def profile_crawl(pages: int, work: Path, output: Path) -> None:
+    """One first crawl under py-spy (the bench extras install it), as a flame graph of the
+    crawl process. `--gil` keeps only samples holding the GIL: the crawl process's own CPU,
+    without the threads that wait on the extraction workers."""
+    site = Site(pages)
+    try:
+        spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        command = [spy, "record", "--gil", "--rate", "200", "--output", str(output), "--",
+                   *PALIMPSEST, "crawl", str(site.seeds(work)), "--data", str(work / "profiled"),
+                   "--allow-private", "--json", "--quiet"]
+        for name, value in {**CRAWL_SETTINGS, **EXTRA_SETTINGS}.items():
+            command += ["--set", f"{name}={value}"]
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    finally:
+        site.close()
+    print(f"flame graph of the crawl process: {output}")
+
+
 def folder_bytes(folder: Path) -> tuple[int, int]:
     """Bytes of WARC files, and of everything else (index, CDXJ, logs), in a data folder."""
     warc = other = 0
@@ -213,25 +232,30 @@ def run_limit(pages: int, processes: int) -> tuple[float, float]:
 
 # -- gzip level and calibration -------------------------------------------------------------
 
-def gzip_levels(pages: int) -> list[dict]:
-    """Compress the response records of `pages` pages at each level, as the WARC writer does
-    (one gzip member per record): CPU ms per record and size against level 9 (warcio's)."""
+def gzip_levels(bodies: list[bytes]) -> list[dict]:
+    """Compress response records of these bodies at each level, as the WARC writer does (one
+    gzip member per record): CPU ms per record and size against level 9 (warcio's)."""
+    import zlib
+
     from archive.records import HttpExchange, RecordFactory
     from archive.warc import serialize_record
 
     factory = RecordFactory()
-    records = []
-    for i in range(pages):
-        body = page_html(i, pages)
+    records = []  # serialised once: a warcio record's stream can be read only once
+    for i, body in enumerate(bodies):
         exchange = HttpExchange(f"http://127.0.0.1/news/{i}", 200,
                                 [("Content-Type", "text/html; charset=utf-8"),
                                  ("Content-Length", str(len(body)))], body)
-        records.append(factory.response(exchange, factory.new_id()))
-    raw = sum(len(serialize_record(record, None)) for record in records)
+        records.append(serialize_record(factory.response(exchange, factory.new_id()), None))
+    raw = sum(map(len, records))
+    pages = len(records)
     rows = []
     for level in range(1, 10):
         started = time.process_time()
-        size = sum(len(serialize_record(record, level)) for record in records)
+        size = 0
+        for record in records:  # what archive.warc.serialize_record does after warcio
+            compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+            size += len(compressor.compress(record) + compressor.flush())
         rows.append({"level": level, "ms": (time.process_time() - started) / pages * 1000,
                      "ratio": size / raw, "size": size})
     nine = rows[-1]["size"]
@@ -255,6 +279,7 @@ def calibration(corpus: Path, sample: int = 300) -> dict:
         figures[name] = {"pages": len(pages), "kb": statistics.median(sizes) / 1024,
                          "ms": statistics.median(cpu) * 1000,
                          "mean_ms": statistics.mean(cpu) * 1000}
+    figures["levels"] = gzip_levels([body for body, _ in real])
     return figures
 
 
@@ -391,20 +416,25 @@ def section(result: dict, mem: list[dict], levels: list[dict], calibrated: dict 
                   f"{row['main'] / base['main']:.2f}x | {row['tree']:.0f} |" for row in mem]
         lines.append("")
     if levels:
-        lines += ["Gzip level of WARC records (response records of the same pages, one gzip member "
-                  "each, as written):", "",
-                  "| level | CPU ms per record | compressed / raw | size vs level 9 |",
-                  "|---:|---:|---:|---:|"]
-        lines += [f"| {row['level']} | {row['ms']:.2f} | {row['ratio']:.3f} | "
-                  f"{row['vs9']:.3f} |" for row in levels]
-        lines.append("")
+        lines += _levels_table("generated pages", levels)
     if calibrated:
         real, ours = calibrated["real"], calibrated["generated"]
         lines += [f"Calibration against {real['pages']} real pages of trafilatura's test corpus: "
                   f"median {real['kb']:.0f} KB, extraction median {real['ms']:.1f} ms (mean "
                   f"{real['mean_ms']:.1f}); generated pages: median {ours['kb']:.0f} KB, "
                   f"{ours['ms']:.1f} ms (mean {ours['mean_ms']:.1f}).", ""]
+        lines += _levels_table(f"the {real['pages']} real pages", calibrated["levels"])
     return "\n".join(lines)
+
+
+def _levels_table(what: str, levels: list[dict]) -> list[str]:
+    lines = [f"Gzip level of WARC records, on {what} (response records, one gzip member each, "
+             "as written; `PALIMPSEST_WARC_GZIP_LEVEL`):", "",
+             "| level | CPU ms per record | compressed / raw | size vs level 9 |",
+             "|---:|---:|---:|---:|"]
+    lines += [f"| {row['level']} | {row['ms']:.2f} | {row['ratio']:.3f} | {row['vs9']:.3f} |"
+              for row in levels]
+    return lines + [""]
 
 
 def _list(values: list[float], digits: int = 1) -> str:
@@ -421,6 +451,8 @@ def main() -> None:
                         help="pages for the gzip level table (0 to skip)")
     parser.add_argument("--calibrate", type=Path, metavar="TESTS_DIR",
                         help="trafilatura's tests/ folder: compare real pages with ours")
+    parser.add_argument("--profile", type=Path, metavar="SVG",
+                        help="only profile one crawl of --pages pages with py-spy, to SVG")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a crawl setting to try (e.g. PALIMPSEST_WARC_GZIP_LEVEL=1)")
     parser.add_argument("--record", action="store_true",
@@ -428,6 +460,10 @@ def main() -> None:
     args = parser.parse_args()
     EXTRA_SETTINGS.update(item.split("=", 1) for item in args.set)
     started = time.perf_counter()
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="palimpsest-bench-") as tmp:
+            profile_crawl(args.pages, Path(tmp), args.profile.resolve())
+        return
     with tempfile.TemporaryDirectory(prefix="palimpsest-bench-") as tmp:
         work = Path(tmp)
         print(f"throughput: {args.pages} pages x {args.runs} runs", flush=True)
@@ -436,7 +472,8 @@ def main() -> None:
         print(f"memory: crawls of {sizes}", flush=True)
         mem = memory(sizes, work)
     print("gzip levels", flush=True)
-    levels = gzip_levels(args.levels) if args.levels else []
+    levels = gzip_levels([page_html(i, args.levels) for i in range(args.levels)]) \
+        if args.levels else []
     calibrated = calibration(args.calibrate) if args.calibrate else None
     text = section(result, mem, levels, calibrated, time.perf_counter() - started)
     print(text)

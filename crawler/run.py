@@ -138,9 +138,9 @@ def _queue_on_disk(settings: Settings, layout: DataLayout) -> Path | None:
 
     A sitemap or a big revisit plan puts thousands of requests in the queue at once; held in
     memory they added 18 MiB to the peak of a 20,000-page crawl (166 against 148 MiB, measured
-    with bench/throughput.py). Scrapy's disk queues need a JOBDIR; a fresh one per run, removed at the
-    end, so nothing is ever resumed from it. One left by a killed run is removed here (the
-    caller holds the data lock). Returns None where the user set JOBDIR.
+    with bench/throughput.py). Scrapy's disk queues need a JOBDIR: a fresh one per run,
+    removed at the end, so nothing is ever resumed from it. One left by a killed run is removed
+    here (the caller holds the data lock). Returns None where the user set JOBDIR.
     """
     if settings.get("JOBDIR"):
         return None
