@@ -1,7 +1,7 @@
-"""Hash each page's extracted text and write its metadata and text records.
+"""Write each page's metadata and text records, and count what the capture meant.
 
-The spider has already extracted and hashed the text (in the worker pool) and the WARC extension has
-already written the response; this step decides what the capture means (a new version, the
+The spider has had the text extracted and hashed (in the worker pool) and the WARC extension
+has already written the response; this step decides what the capture means (a new version, the
 same text, a return to an earlier text, a failure) and writes that down.
 """
 
