@@ -45,6 +45,26 @@ def edits_of(data: Path, url: str | None) -> dict:
         index.close()
 
 
+def wait_for_waiting_child(prefix: str, name: str, seen: set[int],
+                           worker: subprocess.Popen, timeout: float = 60) -> int:
+    """The pid of the worker's child process that is now waiting for a cycle (a new one)."""
+    import redis
+
+    from archive.frontier.keys import FrontierKeys
+
+    client = redis.Redis.from_url(REDIS_BASE)
+    key = FrontierKeys(prefix, "demo").workers
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert worker.poll() is None, worker.stderr.read()
+        raw = client.hget(key, name)
+        info = json.loads(raw) if raw else {}
+        if info.get("state") == "waiting" and info.get("pid") not in seen:
+            return info["pid"]
+        time.sleep(0.1)
+    raise AssertionError(f"worker {name} never waited for a cycle: {info}")
+
+
 def test_two_workers_archive_the_demo_like_one(tmp_path, pg_url, redis_prefix):  # noqa: F811
     site = DemoSite(port=0).start()
     seeds = tmp_path / "demo.toml"
@@ -57,13 +77,15 @@ def test_two_workers_archive_the_demo_like_one(tmp_path, pg_url, redis_prefix): 
     worker = subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", str(seeds),
                                "--name", "wb", *shared], start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    shares = []
+    shares, children = [], set()
     try:
         for state, _ in STATES:
             site.set_state(state)
             palimpsest("crawl", str(seeds), "--data", str(one), "--allow-private", "--all",
                        "--json", "-s", "PALIMPSEST_EXTRACT_PROCESSES=0", *FAST_LOCAL)
-            time.sleep(0.5)  # let the worker's next child process start waiting
+            # On a loaded machine the worker's next child can take seconds to start: the
+            # coordinator opens the cycle only once that child waits for it.
+            children.add(wait_for_waiting_child(redis_prefix, "wb", children, worker))
             summary = json.loads(palimpsest("crawl", str(seeds), "--name", "wa", "--all",
                                             "--json", *shared, timeout=300).stdout)
             assert summary["problems"] == [], summary
