@@ -8,6 +8,7 @@ from datetime import datetime
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index, Version
 from archive.layout import DataLayout
+from archive.replayurl import replay_base as resolve_base
 from archive.replayurl import replay_url
 from archive.timeutil import to_iso
 from archive.urls import UnsafeURLError, canonical_url
@@ -35,6 +36,7 @@ def history(index: Index, url: str, replay_base: str | None = None) -> dict:
     url = lookup_url(index, url)
     versions = index.versions(url)
     numbers = {version.text_hash: number for number, version in enumerate(versions, start=1)}
+    replay_base = resolve_base(replay_base)  # once, not once per capture (the environment)
     return {
         "url": url,
         "versions": [version_json(version, numbers[version.text_hash]) for version in versions],
