@@ -123,7 +123,7 @@ class Archiver:
                 response = self.factory.revisit_identical(ex, response_id, original)
                 kind = "revisit"
             else:
-                response = self.factory.response(ex, response_id)
+                response = self.factory.response(ex, response_id, payload_digest=digest)
                 kind = "response"
         request = self.factory.request(ex, self.factory.new_id(), concurrent_to=response_id)
         outcomes = self._write_and_index([request, response])

@@ -130,10 +130,15 @@ class RecordFactory:
             http_headers=http, warc_headers_dict=warc_headers,
         )
 
-    def response(self, ex: HttpExchange, record_id: str) -> ArcWarcRecord:
-        """The response with its body as received; warcio computes both digests."""
+    def response(self, ex: HttpExchange, record_id: str,
+                 payload_digest: str | None = None) -> ArcWarcRecord:
+        """The response with its body as received. warcio computes the block digest, and the
+        payload digest unless the caller has it already (archive.archiver.payload_digest:
+        the same sha1 of the same bytes, so the body is not hashed twice)."""
         http = _ExactHeaders(ex.status_line(), list(ex.response_headers), protocol=ex.protocol)
         warc_headers = self._exchange_headers(ex, record_id)
+        if payload_digest:
+            warc_headers["WARC-Payload-Digest"] = payload_digest
         if ex.truncated:
             warc_headers["WARC-Truncated"] = ex.truncated
         return self._builder.create_warc_record(

@@ -45,7 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from diff_bench import article_text  # noqa: E402 - after the path set-up
+import diff_bench  # noqa: E402 - after the path set-up
+from diff_bench import article_text  # noqa: E402
 
 from archive.edits import EditReader  # noqa: E402
 from archive.history import history  # noqa: E402
@@ -444,32 +445,9 @@ def query_plans(data: Path, url: str) -> list[str]:
 
 
 def time_report(pages: int) -> tuple[float, float, int]:
-    """(seconds to archive, seconds for build_report, edits): diff_bench.report_row's set-up,
-    three crawls of `pages` articles through the Archiver, with the two phases kept apart."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from editarchive import Fetch, archive_fetch
-
-    from archive.archiver import Archiver
-    from archive.report.site import build_report
-
-    start = datetime(2026, 11, 3, tzinfo=timezone.utc)
-    texts = [article_text(1).text, article_text(2).text, article_text(2).text + "\nMore."]
-    with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "data"
-        began = time.perf_counter()
-        for crawl, text in enumerate(texts):
-            archiver = Archiver(data, COLLECTION)
-            for n in range(pages):
-                fetch = Fetch(f"http://127.0.0.1:9/news/{n}", 200, f"Headline {n}", text, None)
-                archive_fetch(archiver, fetch, start + timedelta(days=crawl, seconds=n),
-                              f"crawl {crawl}")
-            archiver.close()
-        archived = time.perf_counter() - began
-        index = open_index(data, readonly=True)
-        began = time.perf_counter()
-        result = build_report(index, DataLayout(data), Path(folder) / "site")
-        reported = time.perf_counter() - began
-        index.close()
+    """(seconds to archive, seconds for build_report, edits), by bench/diff_bench.py's own
+    report set-up: three crawls of `pages` articles through the Archiver."""
+    archived, reported, result = diff_bench.time_report(pages)
     return archived, reported, result.edits
 
 

@@ -23,6 +23,8 @@ import random
 import string
 from functools import lru_cache
 
+from archive.demo.negotiate import is_not_modified
+
 _SYLLABLES = ("ka", "ren", "to", "mi", "sal", "ve", "dor", "lin", "ast", "po", "qui", "bre",
               "ul", "nes", "tar", "go", "ham", "ri", "sel", "wo", "en", "da", "lum", "fi")
 _PLACES = ("Velsk", "Orran", "Tessaly Ford", "Marrow Bay", "Kelst", "the Upper Dun valley")
@@ -245,7 +247,7 @@ class NewsroomServer:
                            (line.partition(":") for line in lines[1:] if line)}
                 status, kind, body = self.route(path)
                 etag = f'"{hashlib.md5(body).hexdigest()}"'
-                if self.etags and status == 200 and headers.get("if-none-match") == etag:
+                if self.etags and status == 200 and is_not_modified(etag, None, headers):
                     status, body = 304, b""
                 reason = {200: "OK", 304: "Not Modified", 404: "Not Found"}[status]
                 extra = f"ETag: {etag}\r\n" if self.etags else ""

@@ -183,24 +183,9 @@ class PostgresIndex(SqliteIndex):
             self.db.execute("BEGIN")
             self._in_tx = True
 
-    def commit(self) -> None:
-        if self._in_tx:
-            self.db.execute("COMMIT")
-            self._in_tx = False
-
-    def rollback(self) -> None:
-        if self._in_tx:
-            self.db.execute("ROLLBACK")
-            self._in_tx = False
-
-    def close(self) -> None:
-        try:
-            self.commit()
-        finally:
-            self.db.close()
-
+    # commit, rollback and close are SqliteIndex's: with no busy retries they are the same.
     def _retry(self, action):
-        return action()
+        return action()  # PostgreSQL waits on row locks itself; there is no "busy" to retry
 
     def _x(self, sql: str, params: tuple | dict | list = ()):
         return self.db.execute(to_postgres(sql), params or None)

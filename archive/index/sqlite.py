@@ -105,8 +105,10 @@ class SqliteIndex:
             self._in_tx = False
 
     def close(self) -> None:
-        self.commit()
-        self.db.close()
+        try:
+            self.commit()
+        finally:
+            self.db.close()
 
     def _retry(self, action):
         """Run `action`, retrying a bounded number of times while the database is busy."""
