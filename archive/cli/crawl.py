@@ -42,6 +42,14 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
     return overrides
 
 
+def crawl_overrides(pairs: tuple[str, ...]) -> dict:
+    """The `--set` overrides, plus the index `--index` (or the environment) chose."""
+    overrides = parse_overrides(pairs)
+    if chosen_index():
+        overrides["PALIMPSEST_INDEX"] = chosen_index()
+    return overrides
+
+
 def summary_line(summary: dict) -> str:
     """One line a person can read at a glance."""
     if summary.get("finish_reason") == "nothing_due":
@@ -82,9 +90,7 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
           settings: tuple[str, ...]) -> None:
     """Crawl what is due in SEEDS.toml into the data folder."""
     seedfile = load_seeds(seeds)  # a bad file stops here: nothing is locked or crawled
-    overrides = parse_overrides(settings)
-    if chosen_index():
-        overrides["PALIMPSEST_INDEX"] = chosen_index()
+    overrides = crawl_overrides(settings)
     layout = DataLayout(resolve_data(data_dir))
     if redis_url:  # a cycle of a shared crawl, coordinated by this process
         from archive.cli.worker import run_worker_cycle

@@ -20,7 +20,6 @@ from archive.cli.common import (
     EXIT_LOCKED,
     EXIT_USAGE,
     Failure,
-    chosen_index,
     configure_logging,
     data_option,
     domain_errors,
@@ -49,9 +48,6 @@ def run_worker_cycle(ctx: click.Context, seedfile: SeedFile, data_dir: Path, *, 
     from crawler.frontier.run import check_worker_name, run_shared_crawl
 
     name = check_worker_name(name or default_worker_name())
-    url = chosen_index()
-    if url:
-        overrides = {**overrides, "PALIMPSEST_INDEX": url}
     layout = DataLayout(data_dir)
     # Workers share the data folder (each writes its own files): the lock is per worker.
     with DataLock(layout.root / f"crawl-{name}.lock"):
@@ -87,10 +83,10 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
            name: str | None, once: bool, wait: float, allow_private: bool, as_json: bool,
            quiet: bool, settings: tuple[str, ...]) -> None:
     """Work on the shared crawl of SEEDS.toml: join each cycle `crawl --redis` opens."""
-    from archive.cli.crawl import parse_overrides, summary_line
+    from archive.cli.crawl import crawl_overrides, summary_line
 
     seedfile = load_seeds(seeds)
-    overrides = parse_overrides(settings)
+    overrides = crawl_overrides(settings)
     if not once:
         _loop(ctx)
         return
