@@ -66,6 +66,7 @@ class CrawlPlan:
     deferred: list[Due] = field(default_factory=list)   # due, but over a host's budget
     known: dict[str, Known] = field(default_factory=dict)
     skipped: set[str] = field(default_factory=set)  # links found but not followed
+    unreadable: list[str] = field(default_factory=list)  # index rows left out, with why
 
     @property
     def empty(self) -> bool:
@@ -114,7 +115,7 @@ class CrawlPlan:
         """Figures for the crawl summary."""
         return {"due_seeds": len(self.seeds), "due_pages": len(self.visits),
                 "not_due": len({due.url for due in self.waiting} | self.skipped),
-                "over_budget": len(self.deferred)}
+                "over_budget": len(self.deferred), "unreadable_rows": len(self.unreadable)}
 
 
 def make_plan(rows: list[dict], seedfile: SeedFile, now: datetime, *, everything: bool = False,
@@ -122,7 +123,15 @@ def make_plan(rows: list[dict], seedfile: SeedFile, now: datetime, *, everything
               ) -> CrawlPlan:
     """Decide one run from the index rows of the collection (SqliteIndex.schedule_rows)."""
     plan = CrawlPlan(now, everything, effort)
-    plan.known = {row["url"]: _known(row) for row in rows}
+    for row in rows:
+        # The index may be shared (PostgreSQL) or damaged: a row that does not read as a page
+        # is left out of the plan and reported, never allowed to stop the run.
+        try:
+            known = _known(row)
+        except (KeyError, TypeError, ValueError) as exc:
+            plan.unreadable.append(f"{str(row.get('url'))[:200]}: {exc}")
+            continue
+        plan.known[known.history.url] = known
     seeds_by_url = {seed.url: seed for seed in seedfile.seeds}
     for seed in seedfile.seeds:
         due = _seed_due(plan, seed)
@@ -188,6 +197,8 @@ def _fallback_seed(seedfile: SeedFile, url: str) -> Seed | None:
 
 
 def _known(row: dict) -> Known:
+    if not isinstance(row.get("url"), str) or not isinstance(row.get("role"), str):
+        raise ValueError("url or role is not text")
     history = PageHistory(
         url=row["url"], role=row["role"], first_seen=parse_when(row["first_seen"]),
         last_fetch=parse_when(row["last_seen"]),

@@ -126,6 +126,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     summary = summarize(stats, settings.getfloat("PALIMPSEST_FAIL_RATIO"))
     if plan is not None:
         summary.update(plan.counts())
+        summary["problems"] += plan_problems(plan)
     # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
     summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
     summary["collection"] = seedfile.collection
@@ -164,6 +165,14 @@ def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
     return make_plan(rows, seedfile, now, everything=everything,
                      effort=settings.getfloat("PALIMPSEST_EFFORT"),
                      host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
+
+
+def plan_problems(plan: CrawlPlan) -> list[str]:
+    """What the plan could not read from the index (the rest of the run went ahead)."""
+    if not plan.unreadable:
+        return []
+    return [f"{len(plan.unreadable)} pages of the index could not be read and were not "
+            f"planned (first: {plan.unreadable[0]}); `palimpsest verify` checks the index"]
 
 
 def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:

@@ -220,3 +220,96 @@ def test_a_worker_that_cannot_start_stops_instead_of_looping(tmp_path):
     bad_name = palimpsest("worker", str(seeds), "--data", str(tmp_path), "--redis", REDIS_BASE,
                           "--name", "no-dashes", "--once", check=False, timeout=60)
     assert bad_name.returncode == 2 and "worker name 'no-dashes'" in bad_name.stderr
+
+
+class _Marker:
+    """A pickle whose loading runs a shell command: what the attack queues."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def test_what_a_stranger_writes_into_the_queue_runs_nothing_and_fetches_nothing(
+        tmp_path, pg_url, redis_prefix):  # noqa: F811 - fixtures
+    import pickle
+
+    marker = tmp_path / "code-ran"
+    with SlowSite(pages=8, delay=0.3) as site:
+        seeds = write_seeds(tmp_path / "s.toml", [(url, "page") for url in site.page_urls()],
+                            sources=0)
+        data = tmp_path / "data"
+        coordinator = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", "crawl", str(seeds), "--name", "wa",
+             *shared_args(data, pg_url, redis_prefix)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        client = redis.Redis.from_url(REDIS_BASE)
+        try:
+            wait_until(lambda: client.hget(f"{redis_prefix}:test:cycle", "seeded") == b"1")
+            stranger = json.dumps({"v": 1, "url": "file:///etc/passwd", "callback": "page",
+                                   "meta": {"palimpsest": {"seed": 0, "role": "article"}}})
+            client.zadd(f"{redis_prefix}:test:requests", {
+                pickle.dumps(_Marker(marker)): -100,        # runs code when unpickled
+                stranger: -99,                               # a URL the guard refuses
+                b"x" * (10 * 1024 * 1024): -98,              # 10 MB
+                b"\x00\x01 not a request": -97,             # garbage
+            })
+            out, err = coordinator.communicate(timeout=120)
+        finally:
+            coordinator.kill()
+        hits = dict(site.hits)
+    summary = json.loads(out)
+    assert not marker.exists()
+    assert summary["rejected_entries"] == {"pickle": 1, "refused-url": 1, "too-large": 1,
+                                           "not-json": 1}, summary
+    assert summary["finish_reason"] == "finished" and summary["fetched"] == 8
+    assert coordinator.returncode == 1  # told, not silent: the problem line names Redis
+    assert [p for p in summary["problems"] if "not requests of ours" in p] == \
+        summary["problems"], summary["problems"]
+    assert all(hits.get(f"/page/{n}") == 1 for n in range(8)), hits
+    assert set(hits) <= {f"/page/{n}" for n in range(8)} | {"/robots.txt"}, hits
+
+    status = palimpsest("status", "--data", str(data), "--index", pg_url, "--redis",
+                        REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
+    cycle = json.loads(status.stdout)["frontier"][0]["cycle"]
+    assert cycle["state"] == "closed"
+    assert cycle["rejected"] == summary["rejected_entries"]
+
+
+def test_requests_an_older_version_pickled_are_dropped_and_planned_afresh(
+        tmp_path, mocksite, pg_url, redis_prefix):  # noqa: F811 - fixtures
+    import pickle
+
+    client = redis.Redis.from_url(REDIS_BASE)
+    client.zadd(f"{redis_prefix}:test:requests",
+                {pickle.dumps({"url": mocksite.a.url + "/article/1"}, protocol=4): 0})
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/listing", "listing")],
+                        sources=0)
+    result = palimpsest("crawl", str(seeds), "--name", "wa",
+                        *shared_args(tmp_path / "data", pg_url, redis_prefix))
+    summary = json.loads(result.stdout)
+    assert summary["dropped_old_entries"] == 1 and summary["problems"] == []
+    assert summary["rejected_entries"] == {} and summary["new_versions"] >= 1
+
+
+def test_status_reports_what_it_cannot_read_in_redis_instead_of_crashing(
+        tmp_path, redis_prefix):  # noqa: F811 - fixtures
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    client = redis.Redis.from_url(REDIS_BASE)
+    client.hset(f"{redis_prefix}:test:cycle", mapping={"id": "x; rm -rf /", "state": "open"})
+    client.hset(f"{redis_prefix}:test:workers", mapping={
+        "wa": b"\x80\x04 pickled", "wb": json.dumps({"host": "h", "last_beat": "soon"}),
+        "wc": json.dumps({"host": "h", "pid": 7, "state": "idle", "last_beat": time.time(),
+                          "fetched": 3})})
+    result = CliRunner().invoke(main, ["status", "--data", str(tmp_path), "--redis",
+                                       REDIS_BASE, "--redis-prefix", redis_prefix])
+    assert result.exit_code == 0, result.output
+    assert "the cycle in Redis is unreadable (no valid cycle id)" in result.output
+    assert "worker wa: its heartbeat is not one a worker writes" in result.output
+    assert "worker wb: its heartbeat is not one a worker writes" in result.output
+    assert "worker wc on h gone, idle" in result.output

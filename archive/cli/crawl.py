@@ -64,6 +64,9 @@ def summary_line(summary: dict) -> str:
         reasons = ", ".join(f"{kind} {count}"
                             for kind, count in summary.get("refusals", {}).items())
         extras.append(f"refused {summary['refused']}" + (f": {reasons}" if reasons else ""))
+    if summary.get("dropped_old_entries"):
+        extras.append(f"{summary['dropped_old_entries']} requests an older Palimpsest queued "
+                      "dropped, planned afresh")
     if extras:
         line += " (" + ", ".join(extras) + ")"
     return line + f" in {summary['seconds']}s"

@@ -3,8 +3,6 @@ leases, and each worker's heartbeat and last capture."""
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import click
@@ -18,54 +16,6 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.frontier.state import DEFAULT_PREFIX
-
-
-def frontier_status(redis_url: str, prefix: str, collection: str | None) -> list[dict]:
-    """What Redis holds for each collection (or the one asked for)."""
-    from archive.frontier import Frontier, connect
-    from archive.frontier.keys import check_prefix
-
-    client = connect(redis_url)
-    check_prefix(prefix)
-    if collection is None:
-        names = sorted({key.decode().split(":")[1] for key in
-                        client.scan_iter(match=f"{prefix}:*:workers", count=1000)})
-    else:
-        names = [collection]
-    now = time.time()
-    result = []
-    for name in names:
-        frontier = Frontier(client, name, prefix=prefix)
-        keys = frontier.keys
-        cycle = frontier.current() or {}
-        entry: dict = {"collection": name, "queued": client.zcard(keys.queue), "cycle": None}
-        if cycle:
-            frontier.cycle = cycle["id"]
-            entry["cycle"] = {
-                "id": cycle["id"], "state": cycle.get("state"),
-                "coordinator": cycle.get("coordinator"), "seeded": cycle.get("seeded") == "1",
-                "plan_time": cycle.get("now"),
-                "started_ago_s": round(now - float(cycle.get("started", now)), 1),
-                "in_flight": client.hlen(keys.in_cycle(cycle["id"], "inflight")),
-                "leases": sum(1 for _ in client.scan_iter(
-                    match=keys.lease(cycle["id"], "*"), count=1000)),
-                "fetched": client.scard(keys.in_cycle(cycle["id"], "done")),
-            }
-        workers = []
-        for worker, raw in sorted(client.hgetall(keys.workers).items()):
-            info = json.loads(raw)
-            worker = worker.decode()
-            workers.append({
-                "name": worker, "host": info.get("host"), "pid": info.get("pid"),
-                "alive": bool(client.exists(keys.alive(worker))),
-                "state": info.get("state"), "cycle": info.get("cycle"),
-                "last_beat_ago_s": round(now - info.get("last_beat", now), 1),
-                "fetched": info.get("fetched", 0), "last_capture": info.get("last_capture"),
-            })
-        entry["workers"] = workers
-        result.append(entry)
-    client.close()
-    return result
 
 
 @click.command("status")
@@ -86,6 +36,8 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
     collection = load_seeds(seeds).collection if seeds else None
     result: dict = {"index": index_status(resolve_data(data_dir), chosen_index())}
     if redis_url:
+        from archive.frontier.status import frontier_status
+
         result["frontier"] = frontier_status(redis_url, redis_prefix, collection)
     if as_json:
         print_json(result)
@@ -98,13 +50,21 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
     for entry in result.get("frontier", []):
         cycle = entry["cycle"]
         click.echo(f"{entry['collection']}: {entry['queued']} queued")
-        if cycle:
+        if cycle and cycle["state"] == "unreadable":
+            click.echo(f"  problem: the cycle in Redis is unreadable ({cycle['problem']})")
+        elif cycle:
             click.echo(f"  cycle {cycle['id']} {cycle['state']} (coordinator "
                        f"{cycle['coordinator']}, started {cycle['started_ago_s']}s ago"
                        f"{'' if cycle['seeded'] else ', still enqueueing'}): "
                        f"{cycle['in_flight']} in flight, {cycle['leases']} leases, "
                        f"{cycle['fetched']} fetched")
+            if cycle["rejected"]:
+                kinds = ", ".join(f"{k} {n}" for k, n in cycle["rejected"].items())
+                click.echo(f"  problem: queue entries dropped unread: {kinds}")
         for worker in entry["workers"]:
+            if worker["state"] == "unreadable":
+                click.echo(f"  worker {worker['name']}: {worker['problem']}")
+                continue
             last = worker["last_capture"] or {}
             click.echo(f"  worker {worker['name']} on {worker['host']} "
                        f"{'alive' if worker['alive'] else 'gone'}, {worker['state']}, "

@@ -13,6 +13,9 @@
     PREFIX:COLLECTION:CYCLE:lease:FP        the lease on one URL this cycle (SET NX PX)
     PREFIX:COLLECTION:CYCLE:done            fingerprints fetched this cycle
     PREFIX:COLLECTION:CYCLE:fetched         hash: worker -> responses archived this cycle
+    PREFIX:COLLECTION:CYCLE:rejected        hash: reason -> queue entries dropped unread
+                                            (archive/frontier/wire.py); kept in the cycle
+                                            hash as JSON when the cycle closes
     PREFIX:host:HOST                        politeness slots held on HOST, by all workers
     PREFIX:hostnext:HOST                    the earliest time the next request to HOST may start
 """
@@ -75,4 +78,5 @@ class FrontierKeys:
 
     def cycle_keys(self, cycle: str) -> list[str]:
         return [self.in_cycle(cycle, name) for name in
-                ("seen", "inflight", "owners", "fps", "scores", "done", "fetched")]
+                ("seen", "inflight", "owners", "fps", "scores", "done", "fetched",
+                 "rejected")]

@@ -8,12 +8,19 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
 # Pop the best request and record it as in flight under this worker, in one step: a request is
-# always in the queue, in flight, or finished; never nowhere.
-# KEYS: queue, inflight, owners, scores. ARGV: worker. -> {id, payload} or nil
+# always in the queue, in flight, or finished; never nowhere. An entry over ARGV[2] bytes is not
+# one of ours (archive/frontier/wire.py): it is dropped here and counted in KEYS[5], so a huge
+# entry is never copied to a worker.
+# KEYS: queue, inflight, owners, scores, rejected. ARGV: worker, max bytes.
+# -> {id, payload}, {'', size} for a dropped entry, or nil when the queue is empty
 POP = """
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #top == 0 then return nil end
 redis.call('ZREM', KEYS[1], top[1])
+if string.len(top[1]) > tonumber(ARGV[2]) then
+  redis.call('HINCRBY', KEYS[5], 'too-large', 1)
+  return {'', tostring(string.len(top[1]))}
+end
 local id = redis.sha1hex(top[1])
 redis.call('HSET', KEYS[2], id, top[1])
 redis.call('HSET', KEYS[3], id, ARGV[1])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import time
 import uuid
@@ -21,13 +22,17 @@ from typing import Any
 import redis
 
 from archive.exceptions import ConfigError, LockHeldError
-from archive.frontier import scripts
+from archive.frontier import scripts, wire
 from archive.frontier.keys import FrontierKeys, check_prefix
+from archive.timeutil import parse_when
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "palimpsest"
 DEFAULT_LEASE_SECONDS = 60.0
+CYCLE_STATES = ("open", "closed", "abandoned")
+UNREADABLE = "unreadable"  # the state of a cycle hash this Palimpsest did not write
+_CYCLE_ID = re.compile(r"[0-9]{14}-[0-9a-f]{6}")
 
 
 def connect(url: str) -> redis.Redis:
@@ -50,6 +55,7 @@ class Frontier:
         self.worker = worker
         self.lease_ms = max(int(lease_seconds * 1000), 500)
         self.cycle: str | None = None
+        self.dropped_old_entries = 0  # pickled entries an older version left (open_cycle)
         self._pop = client.register_script(scripts.POP)
         self._claim = client.register_script(scripts.CLAIM)
         self._finish = client.register_script(scripts.FINISH)
@@ -105,8 +111,20 @@ class Frontier:
     # -- cycles -------------------------------------------------------------------------------
 
     def current(self) -> dict[str, str] | None:
+        """The collection's cycle as Redis holds it, checked: a hash that is not one a
+        coordinator wrote (id, state, plan time) reads as state `unreadable`, which no worker
+        joins and the next coordinator replaces."""
         raw = self.redis.hgetall(self.keys.cycle)
-        return {k.decode(): v.decode() for k, v in raw.items()} if raw else None
+        if not raw:
+            return None
+        cycle = {k.decode("utf-8", "replace"): v.decode("utf-8", "replace")
+                 for k, v in raw.items()}
+        problem = _cycle_problem(cycle)
+        if problem is not None:
+            logger.warning("the cycle of %s in Redis is not readable (%s); ignoring it",
+                           self.keys.collection, problem)
+            return {"id": cycle.get("id", "")[:40], "state": UNREADABLE, "problem": problem}
+        return cycle
 
     def open_cycle(self, now: str, everything: bool) -> str:
         """Start a cycle coordinated by this worker; refuse while another one runs."""
@@ -119,6 +137,11 @@ class Frontier:
             logger.warning("cycle %s lost its coordinator; abandoning it", current["id"])
             self.close_cycle(current["id"], state="abandoned")
         cycle = f"{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+        self.dropped_old_entries = self._count_pickled()
+        if self.dropped_old_entries:
+            logger.warning("%d requests in the queue were written by an older Palimpsest "
+                           "(pickled); dropped unread: this cycle is planned afresh from the "
+                           "index, which covers them", self.dropped_old_entries)
         pipe = self.redis.pipeline()
         pipe.delete(self.keys.cycle, self.keys.queue)
         pipe.hset(self.keys.cycle, mapping={
@@ -150,10 +173,13 @@ class Frontier:
         return seeded == b"1" and queued == 0 and inflight == 0
 
     def close_cycle(self, cycle: str, state: str = "closed") -> None:
-        """Mark the cycle ended and delete its per-cycle keys (the queue is empty by now)."""
+        """Mark the cycle ended and delete its per-cycle keys (the queue is empty by now); the
+        counts of rejected queue entries stay in the cycle hash, for `status`."""
         leases = list(self.redis.scan_iter(match=self.keys.lease(cycle, "*"), count=1000))
+        rejected = self.rejected(cycle)
         pipe = self.redis.pipeline()
-        pipe.hset(self.keys.cycle, mapping={"state": state, "ended": time.time()})
+        pipe.hset(self.keys.cycle, mapping={"state": state, "ended": time.time(),
+                                            "rejected": json.dumps(rejected)})
         pipe.delete(*self.keys.cycle_keys(cycle), *leases)
         if state != "closed":
             pipe.delete(self.keys.queue)
@@ -165,11 +191,44 @@ class Frontier:
         return [self.keys.in_cycle(self.cycle, name) for name in names]
 
     def pop(self) -> tuple[str, bytes] | None:
-        """The best queued request, now in flight under this worker: (id, payload)."""
-        result = self._pop(keys=[self.keys.queue, *self._cycle_keys("inflight", "owners",
-                                                                     "scores")],
-                           args=[self.worker])
-        return (result[0].decode(), result[1]) if result else None
+        """The best queued request, now in flight under this worker: (id, payload).
+
+        An entry too large to be ours is dropped inside Redis (and counted); then the next one
+        is tried. None when the queue is empty."""
+        while True:
+            result = self._pop(keys=[self.keys.queue, *self._cycle_keys(
+                "inflight", "owners", "scores", "rejected")],
+                args=[self.worker, wire.MAX_ENTRY_BYTES])
+            if not result:
+                return None
+            if result[0]:
+                return result[0].decode(), result[1]
+            logger.warning("dropped a queue entry of %s bytes, too large to be a request of "
+                           "ours", result[1].decode())
+
+    def reject(self, request_id: str, reason: str) -> None:
+        """Drop a popped entry that is not a request of ours, and count why."""
+        self.finish(request_id, None)
+        self.redis.hincrby(self.keys.in_cycle(self.cycle, "rejected"), reason, 1)
+
+    def rejected(self, cycle: str | None = None) -> dict[str, int]:
+        """Queue entries dropped unread in a cycle (default: this one), by reason."""
+        cycle = cycle or self.cycle
+        if not cycle:
+            return {}
+        raw = self.redis.hgetall(self.keys.in_cycle(cycle, "rejected"))
+        if not raw:  # a closed cycle keeps its counts in the cycle hash
+            current = self.current() or {}
+            if current.get("id") == cycle and current.get("rejected"):
+                return _counts(current["rejected"])
+        return {k.decode("utf-8", "replace"): int(v) for k, v in sorted(raw.items())}
+
+    def _count_pickled(self) -> int:
+        """Entries in the queue written by a Palimpsest that queued pickles (before JSON)."""
+        count = 0
+        for member, _ in self.redis.zscan_iter(self.keys.queue, count=1000):
+            count += member[:1] == b"\x80"
+        return count
 
     def claim(self, request_id: str, fingerprint: str) -> bool:
         """Take the URL's lease for this cycle; False if fetched already or leased elsewhere."""
@@ -220,3 +279,30 @@ class Frontier:
 
     def release_host(self, host: str, token: str) -> None:
         self.redis.zrem(self.keys.host_slots(host), token)
+
+
+def _cycle_problem(cycle: dict[str, str]) -> str | None:
+    """What is wrong with a cycle hash read from Redis, or None if a coordinator wrote it."""
+    if not _CYCLE_ID.fullmatch(cycle.get("id", "")):
+        return "no valid cycle id"
+    if cycle.get("state") not in CYCLE_STATES:
+        return f"state {cycle.get('state', '')[:20]!r}"
+    try:
+        parse_when(cycle.get("now", ""))
+    except ValueError:
+        return "no valid plan time"
+    if cycle.get("everything") not in ("0", "1"):
+        return "'everything' is not 0 or 1"
+    return None
+
+
+def _counts(text: str) -> dict[str, int]:
+    """A {reason: count} JSON object kept in the cycle hash; {} for anything else."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k)[:40]: v for k, v in value.items()
+            if isinstance(v, int) and not isinstance(v, bool)}

@@ -21,7 +21,7 @@ from archive.reindex import catch_up
 from archive.seeds import SeedFile
 from archive.timeutil import to_iso, utcnow
 from crawler.frontier.spider import SharedSnapshotSpider
-from crawler.run import CrawlReport, crawl_settings, plan_run, summarize
+from crawler.run import CrawlReport, crawl_settings, plan_problems, plan_run, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ _COMPONENTS = {
     "SCHEDULER": "crawler.frontier.scheduler.LeasedScheduler",
     "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_QUEUE_CLASS": "crawler.frontier.scheduler.LeasedPriorityQueue",
+    # Never pickle: requests travel as checked JSON (archive/frontier/wire.py).
+    "SCHEDULER_SERIALIZER": "archive.frontier.wire",
 }
 
 
@@ -100,6 +102,7 @@ def run_shared_crawl(seedfile: SeedFile, data_dir: str | Path, *, redis_url: str
         process.start()
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         summary = _summary(seedfile, stats, settings, frontier, started)
+        summary["problems"] += plan_problems(plan)
         if coordinator:
             summary.update(plan.counts())
             if frontier.complete():
@@ -136,7 +139,23 @@ def _summary(seedfile: SeedFile, stats: dict, settings, frontier: Frontier,
     summary["cycle"] = frontier.cycle
     if frontier.cycle:
         counts = frontier.redis.hgetall(frontier.keys.in_cycle(frontier.cycle, "fetched"))
-        summary["cycle_fetched"] = {k.decode(): int(v) for k, v in sorted(counts.items())}
+        summary["cycle_fetched"] = {k.decode("utf-8", "replace"): int(v)
+                                    for k, v in sorted(counts.items())}
+    # Entries in the shared queue that were not requests of ours: the whole cycle's count
+    # (Redis) where there is a cycle, else what this worker dropped itself (its stats).
+    rejected = frontier.rejected() if frontier.cycle else {}
+    summary["rejected_entries"] = rejected or {
+        key.rsplit("/", 1)[1]: int(value) for key, value in stats.items()
+        if key.startswith("palimpsest/frontier/rejected/")}
+    if summary["rejected_entries"]:
+        total = sum(summary["rejected_entries"].values())
+        kinds = ", ".join(f"{reason} {count}" for reason, count in
+                          sorted(summary["rejected_entries"].items()))
+        summary["problems"].append(
+            f"{total} entries in the shared queue were not requests of ours ({kinds}) and were "
+            "dropped unread: something else writes to this crawl's Redis keys (README: "
+            "Scaling out, locking Redis down)")
+    summary["dropped_old_entries"] = frontier.dropped_old_entries
     summary["seconds"] = round(time.monotonic() - started, 2)
     return summary
 

@@ -2,9 +2,13 @@
 
 What scrapy-redis 0.9.1 gives as is, with Scrapy 2.19: the scheduler interface (from_crawler,
 open, close, enqueue_request, next_request, has_pending_requests), request serialisation
-(`Request.to_dict`/`request_from_dict`: callbacks by spider method name, meta pickled), the
-sorted-set priority queue and the RFPDupeFilter (one Redis set per cycle here). What it lacks
-for a crawl that must survive a worker's death, added here:
+the sorted-set priority queue and the RFPDupeFilter (one Redis set per cycle here). What it
+lacks for a crawl that must survive a worker's death, or a stranger's write to Redis, added here:
+
+- Requests travel as checked JSON (archive/frontier/wire.py), never as scrapy-redis's pickle or
+  its `request_from_dict` (which imports any class an entry names): whoever can write the
+  queue key can at most queue a URL the network guard then judges. An entry that is not one
+  of ours is dropped with a counted reason and never reaches the downloader.
 
 - `LeasedPriorityQueue.pop` moves the request into an in-flight hash in the same Redis step
   (archive/frontier/scripts.py POP), instead of deleting it: if the worker dies, the request
@@ -34,8 +38,9 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from archive.frontier import Frontier
+from archive.frontier import Frontier, wire
 from archive.urls import host_of
+from crawler.containment import address_policy, url_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +52,14 @@ _MAX_SKIPS_PER_CALL = 16  # requests of busy hosts passed over per call
 class LeasedPriorityQueue(PriorityQueue):
     """scrapy-redis's priority queue whose pop records the request as in flight."""
 
-    def __init__(self, server, spider, key, serializer=None, frontier: Frontier | None = None):
-        super().__init__(server, spider, key, serializer)
+    def __init__(self, server, spider, key, frontier: Frontier):
+        # The serializer is never used: _encode_request and _decode_request are ours. Passing
+        # the wire module keeps scrapy-redis from falling back to pickle if it ever calls it.
+        super().__init__(server, spider, key, serializer=wire)
         self.frontier = frontier
+        self.policy = address_policy(spider.crawler.settings)
+        self._callbacks = {getattr(spider, method).__func__: name
+                           for name, method in wire.CALLBACKS.items()}
 
     def push(self, request):
         # As scrapy-redis (score = -priority), plus a random fraction below one half: requests
@@ -60,13 +70,45 @@ class LeasedPriorityQueue(PriorityQueue):
         self.server.execute_command("ZADD", self.key, score, self._encode_request(request))
 
     def pop(self, timeout=0):
+        """The best queued request, now in flight here; None when the queue is empty.
+
+        Raises wire.EntryRejected for an entry that is not a request of ours (already dropped
+        from Redis and counted by the frontier)."""
         popped = self.frontier.pop()
         if popped is None:
             return None
         request_id, payload = popped
-        request = self._decode_request(payload)
+        try:
+            request = self._decode_request(payload)
+        except wire.EntryRejected as exc:
+            self.frontier.reject(request_id, exc.reason)
+            raise
         request.meta[LEASE_META] = (request_id, None)
         return request
+
+    def _encode_request(self, request: Request) -> bytes:
+        function = getattr(request.callback, "__func__", None)
+        name = self._callbacks.get(function)
+        if name is None:  # every request the spider makes has one of its parse_* callbacks
+            raise ValueError(f"cannot queue {request.url}: callback {request.callback!r} is "
+                             "not one of the spider's parse methods")
+        headers = {key: request.headers.get(key).decode("latin-1") for key in wire.HEADERS
+                   if request.headers.get(key)}
+        return wire.dumps(wire.QueuedRequest(
+            url=request.url, callback=name, priority=request.priority,
+            dont_filter=request.dont_filter, headers=headers, meta=request.meta))
+
+    def _decode_request(self, payload: bytes) -> Request:
+        entry = wire.loads(payload)
+        refusal = url_refusal(entry.url, self.policy)
+        if refusal is not None:
+            kind, reason = refusal
+            raise wire.EntryRejected(wire.REFUSED_URL, f"{kind}: {reason}")
+        spider = self.spider
+        return Request(entry.url, callback=getattr(spider, wire.CALLBACKS[entry.callback]),
+                       errback=spider.on_error, priority=entry.priority,
+                       dont_filter=entry.dont_filter, headers=entry.headers,
+                       meta=dict(entry.meta))
 
 
 class LeasedScheduler(Scheduler):
@@ -100,7 +142,7 @@ class LeasedScheduler(Scheduler):
         # the leased queue.
         self.spider = spider
         self.queue = LeasedPriorityQueue(self.server, spider, self.queue_key,
-                                         self.serializer, frontier=self.frontier)
+                                         frontier=self.frontier)
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
 
@@ -135,7 +177,11 @@ class LeasedScheduler(Scheduler):
         skipped: list[str] = []
         try:
             for _ in range(_MAX_DROPS_PER_CALL):
-                request = self.queue.pop()
+                try:
+                    request = self.queue.pop()
+                except wire.EntryRejected as exc:
+                    self._rejected(exc)
+                    continue
                 if request is None:
                     return None
                 request_id, _ = request.meta[LEASE_META]
@@ -162,6 +208,15 @@ class LeasedScheduler(Scheduler):
         finally:
             for request_id in skipped:
                 self.frontier.put_back(request_id)
+
+    def _rejected(self, exc: wire.EntryRejected) -> None:
+        self._count(f"rejected/{exc.reason}")
+        # The first of each kind says what it was; the rest are counted (a flood of junk must
+        # not flood the log too).
+        first = self.counters is None or \
+            self.counters.get_value(f"palimpsest/frontier/rejected/{exc.reason}") == 1
+        logger.log(logging.WARNING if first else logging.DEBUG,
+                   "dropped a queue entry that is not a request of ours (%s)", exc)
 
     def _count(self, name: str) -> None:
         if self.counters is not None:
