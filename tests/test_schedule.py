@@ -247,3 +247,15 @@ def test_conditional_headers_come_from_the_last_good_response():
         "If-None-Match": '"v7"', "If-Modified-Since": "Tue, 03 Nov 2026 10:00:00 GMT"}
     assert plan.conditional_headers("http://gov.example/s2") == {}
     assert plan.conditional_headers("http://gov.example/unknown") == {}
+
+
+def test_index_rows_that_do_not_read_are_left_out_of_the_plan_and_counted():
+    good = row("http://news.example/a1", "article", T0, T0, seed="http://news.example/latest")
+    rows = [good,
+            {**good, "url": "http://news.example/a2", "first_seen": "yesterday-ish"},
+            {**good, "url": None},
+            {**good, "url": "http://news.example/a3", "role": 7}]
+    plan = make_plan(rows, SEEDS, T0 + 2 * DAY)
+    assert [visit.url for visit in plan.visits] == ["http://news.example/a1"]
+    assert plan.counts()["unreadable_rows"] == 3
+    assert plan.unreadable[0].startswith("http://news.example/a2: ")
