@@ -16,9 +16,9 @@ from pathlib import Path
 
 from archive.exceptions import ConfigError
 from archive.index import index_url, is_postgres, open_index
-from archive.layout import DataLayout
 from archive.recovery import Recovered, recover_directory
 from archive.reindex import catch_up, rebuild
+from archive.store.layout import DataLayout
 from archive.verify.data import verify_data
 
 logger = logging.getLogger(__name__)

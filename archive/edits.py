@@ -15,8 +15,8 @@ from archive.diff import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff
 from archive.exceptions import NotFoundError
 from archive.history import lookup_url
 from archive.index import Capture, Index, Version
-from archive.layout import DataLayout
 from archive.lifecycle import text_runs
+from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
 from archive.warcread import read_text
 

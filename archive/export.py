@@ -20,8 +20,8 @@ from pathlib import Path
 from archive import __version__, warciocompat
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
 from archive.index import SqliteIndex, open_index
-from archive.layout import DataLayout, check_collection
 from archive.pagelist import page_lists, write_page_list
+from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import to_iso
 
 logger = logging.getLogger(__name__)

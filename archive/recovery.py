@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from archive.fsutil import fsync_directory
+from archive.store.durable import fsync_directory
 from archive.verify.files import check_file
 from archive.warc import OPEN_SUFFIX
 

@@ -17,8 +17,8 @@ from warcio.recordloader import ArchiveLoadFailed
 
 from archive.index import Index, SqliteIndex, index_url, is_postgres, open_index
 from archive.ingest import Ingestor, RecordInfo
-from archive.layout import DataLayout
 from archive.recovery import recover_directory
+from archive.store.layout import DataLayout
 from archive.verify.files import check_file
 
 logger = logging.getLogger(__name__)

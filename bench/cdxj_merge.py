@@ -20,10 +20,10 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from archive.archiver import pageinfo
-from archive.layout import DataLayout
 from archive.records import HttpExchange, RecordFactory
 from archive.replay import cdxj
 from archive.replay.cdxj import update_cdxj
+from archive.store.layout import DataLayout
 from archive.warc import WarcFileWriter
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

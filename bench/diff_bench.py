@@ -105,8 +105,8 @@ def time_report(pages: int):
 
     from archive.archiver import Archiver
     from archive.index import open_index
-    from archive.layout import DataLayout
     from archive.report.site import build_report
+    from archive.store.layout import DataLayout
 
     start = datetime(2026, 11, 3, tzinfo=timezone.utc)
     with tempfile.TemporaryDirectory() as folder:

@@ -20,11 +20,11 @@ from archive import __version__
 from archive.consistency import bring_in_line
 from archive.exceptions import ConfigError
 from archive.index import open_index
-from archive.layout import DataLayout
 from archive.netpolicy import parse_networks
 from archive.plan import CrawlPlan, make_plan
 from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile
+from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
 from archive.warc import check_name_part
 from crawler.spiders.snapshot import SnapshotSpider

@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.exceptions import ConfigError
-from archive.layout import DataLayout
 from archive.limits import MAX_SEED_FILE_BYTES
 from archive.normalize import normalize_text, text_hash
 from archive.seeds import SEED_TYPES, load_seeds, parse_seeds
+from archive.store.layout import DataLayout
 from archive.urls import UnsafeURLError, canonical_url, check_url_syntax
 from archive.warc import WarcFileWriter
 

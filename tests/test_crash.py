@@ -1,7 +1,7 @@
 """Crash safety: crawls killed at random moments, a full disk, a crash between the WARC and the
 index, a stop by SIGINT, and repair under a running crawl. Real crawl subprocesses on loopback.
 
-Faults at exact points come from archive.faults (PALIMPSEST_FAULTS), the rest from SIGKILL.
+Faults at exact points come from archive.store.faults (PALIMPSEST_FAULTS), the rest from SIGKILL.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from crawling import FAST, palimpsest, warc_records, write_seeds
 
 from archive.consistency import bring_in_line
 from archive.exceptions import ArchiveWriteError
-from archive.lock import DataLock
 from archive.reindex import rebuild
+from archive.store.lock import DataLock
 from archive.verify.data import verify_data
 from archive.warc import OPEN_SUFFIX
 
@@ -250,7 +250,7 @@ def test_case05_repair_never_runs_under_a_crawl_and_verify_tells_live_from_crash
 
 @pytest.mark.parametrize("faults", ["warc-write:sometimes@3", "warc-write:kill@x"])
 def test_a_malformed_fault_plan_is_refused(faults):
-    result = subprocess.run([sys.executable, "-c", "import archive.faults"],
+    result = subprocess.run([sys.executable, "-c", "import archive.store.faults"],
                             env={**os.environ, "PALIMPSEST_FAULTS": faults},
                             capture_output=True, text=True)
     assert result.returncode != 0 and "PALIMPSEST_FAULTS" in result.stderr

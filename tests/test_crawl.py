@@ -188,7 +188,7 @@ def test_boilerplate_churn_is_no_version_and_an_edit_is_one(tmp_path, mocksite):
 
 
 def test_a_second_crawl_while_one_runs_exits_75_and_touches_nothing(tmp_path, mocksite):
-    from archive.lock import DataLock
+    from archive.store.lock import DataLock
 
     data = tmp_path / "data"
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/plain", "page")])
@@ -259,7 +259,7 @@ def test_waiting_requests_are_queued_on_disk_and_the_queue_removed(tmp_path, moc
 def test_a_jobdir_the_user_sets_is_left_alone(tmp_path):
     from scrapy.settings import Settings
 
-    from archive.layout import DataLayout
+    from archive.store.layout import DataLayout
     from crawler.run import _queue_on_disk
 
     mine = tmp_path / "mine"

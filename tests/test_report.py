@@ -22,10 +22,10 @@ from editarchive import (
 from htmlcheck import assert_csp, assert_inert
 
 from archive.index import open_index
-from archive.layout import DataLayout
 from archive.replayurl import replay_url
 from archive.report.model import slug_for
 from archive.report.site import build_report
+from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -16,9 +16,9 @@ import pytest
 from editarchive import ARTICLE, HOSTILE, HOSTILE_HEADLINE, NOW, build_archive
 
 from archive.index import open_index
-from archive.layout import DataLayout
 from archive.report.model import slug_for
 from archive.report.site import build_report
+from archive.store.layout import DataLayout
 
 pytestmark = pytest.mark.browser
 

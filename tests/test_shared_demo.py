@@ -22,7 +22,7 @@ from archive.demo.site import DemoSite
 from archive.demo.tour import FAST_LOCAL, STATES
 from archive.edits import EditReader
 from archive.index import open_index
-from archive.layout import DataLayout
+from archive.store.layout import DataLayout
 
 pytestmark = pytest.mark.services
 

@@ -18,7 +18,7 @@ from archive.exceptions import (
     NotFoundError,
     PalimpsestError,
 )
-from archive.layout import default_data_dir
+from archive.store.layout import default_data_dir
 
 EXIT_OK = 0
 EXIT_FAILED = 1       # the run failed, or its errors passed the threshold

@@ -22,9 +22,9 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.progress import CrawlProgress, wants_progress
-from archive.layout import DataLayout
-from archive.lock import DataLock
 from archive.seeds import load_seeds
+from archive.store.layout import DataLayout
+from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
 
 

@@ -18,10 +18,10 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.index import open_index
-from archive.layout import DataLayout
 from archive.plan import DEFAULT_EFFORT, DEFAULT_HOST_BUDGET, CrawlPlan, explain, make_plan
 from archive.schedule import Due, span
 from archive.seeds import load_seeds
+from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, to_iso, utcnow
 
 

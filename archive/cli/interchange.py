@@ -15,8 +15,8 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
-from archive.layout import DataLayout
-from archive.lock import DataLock
+from archive.store.layout import DataLayout
+from archive.store.lock import DataLock
 from archive.timeutil import parse_when
 
 

@@ -23,7 +23,7 @@ from archive.cli.common import (
 from archive.history import history as history_of
 from archive.history import version_at
 from archive.index import open_index
-from archive.layout import DataLayout
+from archive.store.layout import DataLayout
 from archive.timeutil import parse_when
 
 

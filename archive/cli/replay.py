@@ -9,10 +9,10 @@ import click
 
 from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, resolve_data
 from archive.exceptions import LockHeldError
-from archive.layout import DataLayout, check_collection
-from archive.lock import DataLock
 from archive.replay.cdxj import update_all
 from archive.replay.server import DEFAULT_BIND, DEFAULT_PORT, ReplayServer, is_loopback
+from archive.store.layout import DataLayout, check_collection
+from archive.store.lock import DataLock
 
 PUBLIC_WARNING = (
     "WARNING: replay is bound to {bind}, so other machines can reach it. Archived pages run "

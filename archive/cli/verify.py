@@ -16,8 +16,8 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.exceptions import LockHeldError
-from archive.layout import DataLayout
-from archive.lock import DataLock
+from archive.store.layout import DataLayout
+from archive.store.lock import DataLock
 from archive.verify.files import Defect, check_file
 
 

@@ -27,9 +27,9 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
-from archive.layout import DataLayout
-from archive.lock import DataLock
 from archive.seeds import SeedFile, load_seeds
+from archive.store.layout import DataLayout
+from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
 
 

@@ -16,9 +16,9 @@ from rich.text import Text
 from archive.changes import list_changes
 from archive.edits import EditReader
 from archive.index import open_index
-from archive.layout import DataLayout
 from archive.lifecycle import EDITED
 from archive.report.site import build_report, default_out
+from archive.store.layout import DataLayout
 from archive.termdiff import render_diff
 
 

@@ -28,9 +28,9 @@ from typing import Callable, Iterable
 from cdxj_indexer.main import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 
-from archive.fsutil import fsync_directory
 from archive.index import SqliteIndex, open_index
-from archive.layout import DataLayout
+from archive.store.durable import fsync_directory
+from archive.store.layout import DataLayout
 
 logger = logging.getLogger(__name__)
 

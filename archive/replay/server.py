@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import IO
 
 from archive.exceptions import ConfigError, PalimpsestError
-from archive.layout import DataLayout
 from archive.replay.pywbenv import PywbInstall, find_pywb
+from archive.store.layout import DataLayout
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from archive.edits import EditReader
 from archive.exceptions import ConfigError
 from archive.index import Index
-from archive.layout import DataLayout
 from archive.replayurl import replay_url
 from archive.report.model import PAGES_DIR, ReportCollector, ReportData
 from archive.report.render import page_context, render, safe_href
+from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
