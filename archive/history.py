@@ -7,11 +7,11 @@ from datetime import datetime
 
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index, Version
+from archive.net.urls import UnsafeURLError, canonical_url
 from archive.replayurl import replay_base as resolve_base
 from archive.replayurl import replay_url
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
-from archive.urls import UnsafeURLError, canonical_url
 from archive.warcread import read_text
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archive.ingest import LASTMOD_SKEW
+from archive.net.urls import host_of
 from archive.schedule import (
     GRACE,
     POLICIES,
@@ -25,7 +26,6 @@ from archive.schedule import (
 )
 from archive.seeds import Seed, SeedFile
 from archive.timeutil import parse_when
-from archive.urls import host_of
 
 DEFAULT_EFFORT = 1.0
 DEFAULT_HOST_BUDGET = 200

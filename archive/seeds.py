@@ -16,8 +16,8 @@ from typing import Any
 
 from archive.exceptions import ConfigError
 from archive.limits import MAX_SEED_FILE_BYTES
+from archive.net.urls import UnsafeURLError, check_url_syntax
 from archive.timeutil import parse_duration
-from archive.urls import UnsafeURLError, check_url_syntax
 
 SEED_TYPES = ("page", "listing", "feed", "sitemap")
 ROBOTS_POLICIES = ("obey", "ignore")

@@ -1,6 +1,6 @@
 """Network containment for the crawl: what may be fetched, and the bookkeeping of refusals.
 
-The rule itself lives in `archive.netpolicy` (pure and property-tested). This module reads it
+The rule itself lives in `archive.net.policy` (pure and property-tested). This module reads it
 from the crawl settings, judges URLs with it, and remembers which host names the resolver
 refused, so the downloader middleware can report a refused DNS answer as a refusal rather
 than as an ordinary lookup failure. Three layers apply it, each where it cannot be bypassed:
@@ -20,8 +20,8 @@ import threading
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.netpolicy import AddressPolicy, HostSyntaxError, parse_networks
-from archive.urls import ALLOWED_SCHEMES, UnsafeURLError, check_url_syntax
+from archive.net.policy import AddressPolicy, HostSyntaxError, parse_networks
+from archive.net.urls import ALLOWED_SCHEMES, UnsafeURLError, check_url_syntax
 
 logger = logging.getLogger(__name__)
 

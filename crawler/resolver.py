@@ -20,7 +20,7 @@ from twisted.internet._resolver import GAIResolver
 from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IResolutionReceiver
 from zope.interface import implementer
 
-from archive.netpolicy import AddressPolicy
+from archive.net.policy import AddressPolicy
 from crawler.containment import REFUSED_NAMES, RefusedNames, address_policy
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from archive import __version__
 from archive.consistency import bring_in_line
 from archive.exceptions import ConfigError
 from archive.index import open_index
-from archive.netpolicy import parse_networks
+from archive.net.policy import parse_networks
 from archive.plan import CrawlPlan, make_plan
 from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile

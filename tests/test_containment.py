@@ -19,7 +19,7 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from twisted.internet.error import DNSLookupError
 
-from archive.netpolicy import AddressPolicy, parse_networks
+from archive.net.policy import AddressPolicy, parse_networks
 from crawler.containment import REFUSED_META, RefusedNames, url_refusal
 from crawler.middlewares.containment import RequestGuard, ResponseGuard
 from crawler.resolver import CheckedLookup, GuardedResolver

@@ -1,4 +1,4 @@
-"""The address rule (archive.netpolicy): every non-global range, in every spelling."""
+"""The address rule (archive.net.policy): every non-global range, in every spelling."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.netpolicy import (
+from archive.net.policy import (
     IPV4_BLOCKED,
     IPV6_BLOCKED,
     AddressPolicy,

@@ -21,7 +21,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from archive.urls import host_of
+from archive.net.urls import host_of
 
 logger = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from archive.frontier import Frontier, wire
-from archive.urls import host_of
+from archive.net.urls import host_of
 from crawler.containment import address_policy, url_refusal
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from w3lib.url import safe_url_string
 
-from archive.urls import ALLOWED_SCHEMES
+from archive.net.urls import ALLOWED_SCHEMES
 from crawler.containment import REFUSED_NAMES, address_policy, count_refusal, url_refusal
 
 logger = logging.getLogger(__name__)

@@ -23,9 +23,9 @@ from archive.discover import parse_feed, parse_sitemap
 from archive.extract import failed_extraction
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.listing import listing_links
+from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.plan import CrawlPlan
 from archive.seeds import Seed, SeedFile, SeedPolicy
-from archive.urls import UnsafeURLError, canonical_url, host_of
 from crawler.containment import REFUSED_META
 from crawler.extensions.warc import CAPTURE_META
 from crawler.items import DiscoveryItem, PageItem

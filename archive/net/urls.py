@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from archive.netpolicy import HostSyntaxError, parse_ip_host
+from archive.net.policy import HostSyntaxError, parse_ip_host
 
 ALLOWED_SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -33,7 +33,7 @@ def check_url_syntax(url: str) -> str:
     >>> check_url_syntax("file:///etc/passwd")
     Traceback (most recent call last):
     ...
-    archive.urls.UnsafeURLError: scheme 'file' is not fetched (only http and https)
+    archive.net.urls.UnsafeURLError: scheme 'file' is not fetched (only http and https)
     """
     if "\\" in url:
         raise UnsafeURLError("backslash in URL (parsers disagree on where the host ends)")
