@@ -19,10 +19,10 @@ from warcio.utils import Digester
 from archive import __version__
 from archive.index import Index, open_index
 from archive.ingest import Ingestor, RecordInfo
-from archive.records import CaptureRef, HttpExchange, RecordFactory
 from archive.store.faults import fault, kill_now
 from archive.store.layout import DataLayout
-from archive.warc import DEFAULT_GZIP_LEVEL, DEFAULT_MAX_BYTES, WarcFileWriter
+from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
+from archive.warc.writer import DEFAULT_GZIP_LEVEL, DEFAULT_MAX_BYTES, WarcFileWriter
 
 logger = logging.getLogger(__name__)
 

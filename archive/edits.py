@@ -18,7 +18,7 @@ from archive.index import Capture, Index, Version
 from archive.lifecycle import text_runs
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
-from archive.warcread import read_text
+from archive.warc.reader import read_text
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from archive import __version__, warciocompat
+from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
 from archive.index import SqliteIndex, open_index
 from archive.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import to_iso
+from archive.warc import brotlicompat
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def _create(out: Path, warcs: list[Path], pages: Path, extra: Path | None, title
     """Run `wacz create` into a partial file, then give it its name (never half a WACZ)."""
     from wacz.main import main as wacz_main  # py-wacz pulls in frictionless: load it on demand
 
-    warciocompat.install()  # py-wacz reads every record's content, br-encoded ones too
+    brotlicompat.install()  # py-wacz reads every record's content, br-encoded ones too
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + PARTIAL_SUFFIX)
     args = ["create", "-o", str(partial), "--pages", str(pages), "--copy-pages",

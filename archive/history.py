@@ -12,7 +12,7 @@ from archive.replayurl import replay_base as resolve_base
 from archive.replayurl import replay_url
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
-from archive.warcread import read_text
+from archive.warc.reader import read_text
 
 
 def lookup_url(index: Index, url: str) -> str:

@@ -14,8 +14,8 @@ from datetime import timedelta
 from warcio.recordloader import ArcWarcRecord
 
 from archive.index import Capture
-from archive.records import PAGEINFO_PREFIX, PROFILE_NOT_MODIFIED, TEXT_PREFIX
 from archive.timeutil import parse_when, to_iso
+from archive.warc.records import PAGEINFO_PREFIX, PROFILE_NOT_MODIFIED, TEXT_PREFIX
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ MIB = 1024 * 1024
 MAX_RESPONSE_BYTES = 32 * MIB
 
 # Inflating a stored body (gzip, deflate, br, zstd) anywhere outside the crawl: verify,
-# replay helpers, diff input. A decompression bomb stops here (archive.inflate).
+# replay helpers, diff input. A decompression bomb stops here (archive.warc.inflate).
 MAX_DECOMPRESSED_BYTES = MAX_RESPONSE_BYTES
 
 # HTML handed to trafilatura (archive.extract); bigger pages fail extraction with a reason.

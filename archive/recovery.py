@@ -18,7 +18,7 @@ from typing import BinaryIO, Iterator
 
 from archive.store.durable import fsync_directory
 from archive.verify.files import check_file
-from archive.warc import OPEN_SUFFIX
+from archive.warc.writer import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 

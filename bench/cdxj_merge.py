@@ -20,11 +20,11 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from archive.archiver import pageinfo
-from archive.records import HttpExchange, RecordFactory
 from archive.replay import cdxj
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout
-from archive.warc import WarcFileWriter
+from archive.warc.records import HttpExchange, RecordFactory
+from archive.warc.writer import WarcFileWriter
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 WORDS = ("flood river ministry count injured district council bridge engineers water "

@@ -51,9 +51,9 @@ from diff_bench import article_text  # noqa: E402
 from archive.edits import EditReader  # noqa: E402
 from archive.history import history  # noqa: E402
 from archive.index import INDEX_FILENAME, open_index  # noqa: E402
-from archive.records import RecordFactory  # noqa: E402
 from archive.store.layout import DataLayout  # noqa: E402
-from archive.warc import WarcFileWriter  # noqa: E402
+from archive.warc.records import RecordFactory  # noqa: E402
+from archive.warc.writer import WarcFileWriter  # noqa: E402
 
 COLLECTION = "bench"
 T0 = datetime(2026, 10, 1, tzinfo=timezone.utc)

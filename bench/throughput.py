@@ -237,8 +237,8 @@ def gzip_levels(bodies: list[bytes]) -> list[dict]:
     gzip member per record): CPU ms per record and size against level 9 (warcio's)."""
     import zlib
 
-    from archive.records import HttpExchange, RecordFactory
-    from archive.warc import serialize_record
+    from archive.warc.records import HttpExchange, RecordFactory
+    from archive.warc.writer import serialize_record
 
     factory = RecordFactory()
     records = []  # serialised once: a warcio record's stream can be read only once
@@ -253,7 +253,7 @@ def gzip_levels(bodies: list[bytes]) -> list[dict]:
     for level in range(1, 10):
         started = time.process_time()
         size = 0
-        for record in records:  # what archive.warc.serialize_record does after warcio
+        for record in records:  # what archive.warc.writer.serialize_record does after warcio
             compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
             size += len(compressor.compress(record) + compressor.flush())
         rows.append({"level": level, "ms": (time.process_time() - started) / pages * 1000,

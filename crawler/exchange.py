@@ -11,8 +11,8 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 
-from archive.records import HttpExchange
 from archive.timeutil import utcnow
+from archive.warc.records import HttpExchange
 
 RECONSTRUCTION_NOTE = (
     "HTTP messages rebuilt from Scrapy: status line from the status code and its standard "

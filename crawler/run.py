@@ -26,7 +26,7 @@ from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
-from archive.warc import check_name_part
+from archive.warc.writer import check_name_part
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)

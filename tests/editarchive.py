@@ -24,7 +24,7 @@ from archive.archiver import Archiver, pageinfo
 from archive.demo import content
 from archive.extract import extract_page
 from archive.normalize import text_hash
-from archive.records import HttpExchange
+from archive.warc.records import HttpExchange
 
 BASE = "http://127.0.0.1:9"
 ARTICLE = f"{BASE}/news/2026/11/03/flood-count"

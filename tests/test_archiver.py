@@ -10,9 +10,9 @@ from archive.archiver import Archiver, pageinfo
 from archive.history import history, version_at
 from archive.index import open_index
 from archive.ingest import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
-from archive.records import HttpExchange
 from archive.reindex import catch_up, rebuild
 from archive.store.layout import DataLayout
+from archive.warc.records import HttpExchange
 
 URL = "http://127.0.0.1:9/news/a"
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)

@@ -23,7 +23,7 @@ from archive.net.urls import UnsafeURLError, canonical_url, check_url_syntax
 from archive.normalize import normalize_text, text_hash
 from archive.seeds import SEED_TYPES, load_seeds, parse_seeds
 from archive.store.layout import DataLayout
-from archive.warc import WarcFileWriter
+from archive.warc.writer import WarcFileWriter
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "news.toml") -> Path:

@@ -9,10 +9,10 @@ from cdxj_indexer.main import write_cdx_index
 from crawling import palimpsest
 
 from archive.archiver import Archiver
-from archive.records import HttpExchange
 from archive.replay import cdxj
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout
+from archive.warc.records import HttpExchange
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 URLS = [f"http://127.0.0.1:9/news/{name}" for name in ("alpha", "bravo", "charlie")]

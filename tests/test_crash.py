@@ -24,7 +24,7 @@ from archive.exceptions import ArchiveWriteError
 from archive.reindex import rebuild
 from archive.store.lock import DataLock
 from archive.verify.data import verify_data
-from archive.warc import OPEN_SUFFIX
+from archive.warc.writer import OPEN_SUFFIX
 
 KILL_ITERATIONS = int(os.environ.get("PALIMPSEST_KILL_ITERATIONS", "24"))
 
@@ -133,8 +133,8 @@ def test_case02_disk_full_mid_record_rolls_back_stops_and_exits_74(tmp_path, moc
 def test_case02_a_group_write_that_fails_leaves_neither_record(tmp_path, monkeypatch):
     import errno
 
-    from archive.records import HttpExchange, RecordFactory
-    from archive.warc import WarcFileWriter
+    from archive.warc.records import HttpExchange, RecordFactory
+    from archive.warc.writer import WarcFileWriter
 
     writer = WarcFileWriter(tmp_path, "full", RecordFactory())
     make = writer.factory

@@ -12,9 +12,9 @@ import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
 from mockserver import FIDELITY_PAGE, bomb_of
 
-from archive.inflate import DecompressionLimitError, decode_body
 from archive.limits import MAX_DECOMPRESSED_BYTES
 from archive.verify.data import verify_data
+from archive.warc.inflate import DecompressionLimitError, decode_body
 
 
 def rows(data: Path, sql: str, *params) -> list[tuple]:

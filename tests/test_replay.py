@@ -22,9 +22,9 @@ from replaying import Replay, get, start_replay
 from warcio.capture_http import capture_http
 
 from archive.archiver import Archiver
-from archive.records import HttpExchange
 from archive.replay.cdxj import update_cdxj
 from archive.replayurl import replay_url
+from archive.warc.records import HttpExchange
 
 ARTICLE = "/articles/flood-count"
 STATEMENT = "/statements/1"

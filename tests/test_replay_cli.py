@@ -7,7 +7,7 @@ import pytest
 from crawling import palimpsest
 
 from archive.archiver import Archiver
-from archive.records import HttpExchange
+from archive.warc.records import HttpExchange
 
 URL = "http://127.0.0.1:9/news/one"
 

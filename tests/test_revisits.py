@@ -15,7 +15,7 @@ import time
 
 from crawling import FAST, crawl, palimpsest, responses_for, warc_records, write_seeds
 
-from archive.records import PROFILE_NOT_MODIFIED
+from archive.warc.records import PROFILE_NOT_MODIFIED
 
 
 def sent_paths(server) -> list[str]:

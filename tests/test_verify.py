@@ -20,12 +20,12 @@ from archive.archiver import Archiver, pageinfo
 from archive.exceptions import CorruptArchiveError, NotFoundError
 from archive.history import version_at
 from archive.index import open_index
-from archive.records import CaptureRef, HttpExchange, RecordFactory
 from archive.recovery import recover_open_file
 from archive.store.layout import DataLayout
 from archive.verify.data import verify_data
 from archive.verify.files import check_file
-from archive.warc import OPEN_SUFFIX, WarcFileWriter, serialize_record
+from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
+from archive.warc.writer import OPEN_SUFFIX, WarcFileWriter, serialize_record
 
 FIXTURE_DIR = Path(__file__).parent / "data" / "warcs"
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)

@@ -11,9 +11,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.exceptions import ArchiveWriteError
-from archive.records import CaptureRef, HttpExchange, RecordFactory
 from archive.recovery import member_ends, recover_directory
-from archive.warc import OPEN_SUFFIX, WarcFileWriter, serialize_record
+from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
+from archive.warc.writer import OPEN_SUFFIX, WarcFileWriter, serialize_record
 
 FIXED_TIME = datetime(2026, 11, 25, 3, 4, 5, 123456, tzinfo=timezone.utc)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.records import CaptureRef, HttpExchange, RecordFactory  # noqa: E402
-from archive.warc import serialize_record  # noqa: E402
+from archive.warc.records import CaptureRef, HttpExchange, RecordFactory  # noqa: E402
+from archive.warc.writer import serialize_record  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "data" / "warcs"
 WHEN = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)

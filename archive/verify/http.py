@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.inflate import (
+from archive.limits import MAX_HTTP_HEADER_BYTES, MAX_RESPONSE_BYTES
+from archive.verify.digests import DigestCheck
+from archive.warc.inflate import (
     DecompressionLimitError,
     UndecodableBodyError,
     UnsupportedEncodingError,
     decode_body,
     encodings,
 )
-from archive.limits import MAX_HTTP_HEADER_BYTES, MAX_RESPONSE_BYTES
-from archive.verify.digests import DigestCheck
 
 # Bodies up to this size are kept to check their framing and content coding; bigger ones get
 # their digests checked only (and a note says so).

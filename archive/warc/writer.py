@@ -22,10 +22,10 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
 from archive.exceptions import ArchiveWriteError, ConfigError
-from archive.records import RecordFactory
 from archive.store.durable import fsync_directory
 from archive.store.faults import failing_write, fault
 from archive.timeutil import timestamp17, utcnow
+from archive.warc.records import RecordFactory
 
 logger = logging.getLogger(__name__)
 

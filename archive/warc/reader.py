@@ -10,7 +10,7 @@ from warcio.recordloader import ArchiveLoadFailed
 from archive.exceptions import ConfigError, CorruptArchiveError
 from archive.limits import MAX_RECORD_TEXT_BYTES
 from archive.store.layout import DataLayout
-from archive.warc import OPEN_SUFFIX
+from archive.warc.writer import OPEN_SUFFIX
 
 MAX_TEXT_BYTES = MAX_RECORD_TEXT_BYTES
 
