@@ -27,10 +27,10 @@ from archive.extract import MAX_EXTRACT_BYTES, extract_page
 from archive.importstage import StagedWarc, stage
 from archive.index import SqliteIndex, open_index
 from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
-from archive.reindex import index_file
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import timestamp17, utcnow
+from archive.verify.reindex import index_file
 from archive.warc.payload import decoded_body
 
 logger = logging.getLogger(__name__)

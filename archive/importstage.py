@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from archive.exceptions import ConfigError
-from archive.recovery import member_ends
+from archive.verify.recovery import member_ends
 from archive.waczread import extract_member, is_warc_name, open_wacz, warc_members
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from archive.archiver import Archiver, pageinfo  # noqa: E402 - after the path set-up
 from archive.history import history  # noqa: E402
 from archive.index import open_index  # noqa: E402
-from archive.reindex import rebuild  # noqa: E402
+from archive.verify.reindex import rebuild  # noqa: E402
 from archive.warc.records import HttpExchange  # noqa: E402
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from mockserver import MockSite  # noqa: E402
 from test_crash import busy_seeds, open_files, start_crawl, table_rows  # noqa: E402
 
-from archive.consistency import bring_in_line  # noqa: E402
-from archive.reindex import rebuild  # noqa: E402
+from archive.verify.consistency import bring_in_line  # noqa: E402
 from archive.verify.data import verify_data  # noqa: E402
+from archive.verify.reindex import rebuild  # noqa: E402
 
 
 def main() -> int:

@@ -17,7 +17,6 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
 from archive import __version__
-from archive.consistency import bring_in_line
 from archive.exceptions import ConfigError
 from archive.index import open_index
 from archive.net.policy import parse_networks
@@ -26,6 +25,7 @@ from archive.replay.cdxj import update_cdxj
 from archive.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
+from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
 from crawler.spiders.snapshot import SnapshotSpider
 
@@ -102,7 +102,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     data_dir = Path(data_dir)
     started = time.monotonic()
     # A crashed run's .open files are closed, the index brought in line with the files, and
-    # anything written but not indexed is indexed first (archive.consistency).
+    # anything written but not indexed is indexed first (archive.verify.consistency).
     bring_in_line(data_dir, url=(overrides or {}).get("PALIMPSEST_INDEX") or None)
     settings = crawl_settings(seedfile, data_dir, allow_private=allow_private,
                               overrides=overrides)

@@ -64,7 +64,7 @@ def raw_members(data: Path, collection: str = "test") -> list[bytes]:
     """Every record of a collection as its decompressed bytes, exactly as stored."""
     import zlib
 
-    from archive.recovery import member_ends
+    from archive.verify.recovery import member_ends
 
     members = []
     for path in sorted((data / "collections" / collection / "archive").glob("*.warc.gz")):

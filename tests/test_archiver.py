@@ -10,8 +10,8 @@ from archive.archiver import Archiver, pageinfo
 from archive.history import history, version_at
 from archive.index import open_index
 from archive.ingest import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
-from archive.reindex import catch_up, rebuild
 from archive.store.layout import DataLayout
+from archive.verify.reindex import catch_up, rebuild
 from archive.warc.records import HttpExchange
 
 URL = "http://127.0.0.1:9/news/a"

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from crawling import FAST, palimpsest, warc_records, write_seeds
 
-from archive.consistency import bring_in_line
 from archive.exceptions import ArchiveWriteError
-from archive.reindex import rebuild
 from archive.store.lock import DataLock
+from archive.verify.consistency import bring_in_line
 from archive.verify.data import verify_data
+from archive.verify.reindex import rebuild
 from archive.warc.writer import OPEN_SUFFIX
 
 KILL_ITERATIONS = int(os.environ.get("PALIMPSEST_KILL_ITERATIONS", "24"))

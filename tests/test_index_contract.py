@@ -12,7 +12,7 @@ from services import drop_pg_schema, new_pg_url, pg_url  # noqa: F401 - fixtures
 from archive.archiver import Archiver, pageinfo
 from archive.index import Capture, open_index
 from archive.index.versions import SchemaVersionError
-from archive.reindex import catch_up, rebuild
+from archive.verify.reindex import catch_up, rebuild
 from archive.warc.records import HttpExchange
 
 pytestmark = pytest.mark.services

@@ -11,7 +11,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.exceptions import ArchiveWriteError
-from archive.recovery import member_ends, recover_directory
+from archive.verify.recovery import member_ends, recover_directory
 from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
 from archive.warc.writer import OPEN_SUFFIX, WarcFileWriter, serialize_record
 

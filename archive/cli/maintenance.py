@@ -14,10 +14,10 @@ from archive.cli.common import (
     index_option,
     resolve_data,
 )
-from archive.reindex import rebuild
 from archive.replay.cdxj import update_all
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
+from archive.verify.reindex import rebuild
 
 
 @click.command("reindex")

@@ -51,7 +51,7 @@ def verify(files: tuple[Path, ...], data_dir: Path | None, repair: bool, as_json
 
 
 def _verify_folder(root: Path, repair: bool):
-    from archive.consistency import bring_in_line
+    from archive.verify.consistency import bring_in_line
     from archive.verify.data import verify_data
 
     layout = DataLayout(root)

@@ -1,6 +1,10 @@
-"""Strict verification of WARC files and of the index against them (`palimpsest verify`).
+"""The strict WARC reader and what trusts only it: `palimpsest verify`, the repair of files a
+crash left `.open`, bringing the index in line after a crash, and `reindex` (the index rebuilt
+from the WARC files alone). Imports `warc`, `index`, `store`, `limits` and `exceptions`.
 
 `members` walks gzip members, `records` checks each WARC record, `http` the HTTP message in
-it, `files` whole files, `data` a data folder and its index. Modules import one another
-directly; this package imports nothing, so archive.recovery can use `files` without a cycle.
+it, `files` whole files, `data` a data folder and its index; `recovery` cuts an `.open` file
+back to its last whole record, `consistency` brings the index in line with the files at every
+crawl start, `reindex` rebuilds it. This `__init__` imports nothing, so each module can be
+imported alone.
 """

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from archive.exceptions import ConfigError
 from archive.index import open_index
-from archive.recovery import INVALID_SUFFIX
 from archive.store.layout import DataLayout
 from archive.verify.digests import DigestFormatError, parse_digest
 from archive.verify.files import Defect, FileReport, check_file
 from archive.verify.records import PROFILE_IDENTICAL
+from archive.verify.recovery import INVALID_SUFFIX
 from archive.warc.records import TEXT_PREFIX
 from archive.warc.writer import OPEN_SUFFIX
 

@@ -2,8 +2,8 @@
 
 One gzip member per record (WARC 1.1 Annex D), so any record can be read with one seek. Files
 are written as `NAME.warc.gz.open` and renamed when closed; a file left `.open` by a crash is
-repaired by `archive.recovery`. Every write returns where the record landed, so the index never
-rescans a file.
+repaired by `archive.verify.recovery`. Every write returns where the record landed, so the index
+never rescans a file.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from scrapy.crawler import AsyncCrawlerProcess
 from archive.exceptions import ConfigError
 from archive.frontier import Frontier, connect
 from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX
-from archive.reindex import catch_up
 from archive.seeds import SeedFile
 from archive.timeutil import to_iso, utcnow
+from archive.verify.reindex import catch_up
 from crawler.frontier.spider import SharedSnapshotSpider
 from crawler.run import CrawlReport, crawl_settings, plan_problems, plan_run, summarize
 

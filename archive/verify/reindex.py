@@ -17,9 +17,9 @@ from warcio.recordloader import ArchiveLoadFailed
 
 from archive.index import Index, SqliteIndex, index_url, is_postgres, open_index
 from archive.ingest import Ingestor, RecordInfo
-from archive.recovery import recover_directory
 from archive.store.layout import DataLayout
 from archive.verify.files import check_file
+from archive.verify.recovery import recover_directory
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Bring the index in line with the WARC files after a crash, at every crawl start and on
 `palimpsest verify --repair`: no row may point at a missing or partial record.
 
-Order matters: first `.open` files are cut back to their last whole record (archive.recovery),
-then rows are checked against the files, and if any row is wrong the index (derived data) is
-rebuilt from the records a strict check found whole; otherwise only what the index has not
-seen yet is added (catch-up).
+Order matters: first `.open` files are cut back to their last whole record
+(archive.verify.recovery), then rows are checked against the files, and if any row is wrong
+the index (derived data) is rebuilt from the records a strict check found whole; otherwise only
+what the index has not seen yet is added (catch-up).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from archive.exceptions import ConfigError
 from archive.index import index_url, is_postgres, open_index
-from archive.recovery import Recovered, recover_directory
-from archive.reindex import catch_up, rebuild
 from archive.store.layout import DataLayout
 from archive.verify.data import verify_data
+from archive.verify.recovery import Recovered, recover_directory
+from archive.verify.reindex import catch_up, rebuild
 
 logger = logging.getLogger(__name__)
 
