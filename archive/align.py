@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from archive.normalize import normalize_text
+from archive.extract.normalize import normalize_text
 from archive.wordiff import DELETE, EQUAL, INSERT, Op, ops_for_tokens, token_key, tokenize
 
 # Paragraph kinds.

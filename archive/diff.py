@@ -31,8 +31,8 @@ from archive.align import (  # noqa: F401 - the paragraph kinds are part of this
     Paragraph,
     align,
 )
+from archive.extract.normalize import normalize_text
 from archive.figures import FigureChange, figure_changes, merge_figure_changes
-from archive.normalize import normalize_text
 from archive.wordiff import DELETE, EQUAL, INSERT, Op, changed_words, coalesce, word_ops
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.archiver import Archiver, CaptureResult, pageinfo
-from archive.describe import describe_extraction
-from archive.extract import MAX_EXTRACT_BYTES, extract_page
+from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
+from archive.extract.describe import describe_extraction
 from archive.importstage import StagedWarc, stage
 from archive.index import SqliteIndex, open_index
 from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED

@@ -17,7 +17,7 @@ MAX_RESPONSE_BYTES = 32 * MIB
 # replay helpers, diff input. A decompression bomb stops here (archive.warc.inflate).
 MAX_DECOMPRESSED_BYTES = MAX_RESPONSE_BYTES
 
-# HTML handed to trafilatura (archive.extract); bigger pages fail extraction with a reason.
+# HTML handed to trafilatura (archive.extract.article); bigger pages fail extraction with a reason.
 MAX_EXTRACT_BYTES = 5 * MIB
 
 # Each side of a text diff, in characters of extracted text. An article is some kilobytes;

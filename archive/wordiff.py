@@ -2,7 +2,7 @@
 
 Tokens are whole words, whole numbers (``1,412`` and ``3.5`` are one token each), single
 punctuation marks and runs of whitespace. Tokens are compared after folding typography the way
-the text hash does (``archive.normalize``), so curly versus straight quotes, dash styles and
+the text hash does (``archive.extract.normalize``), so curly versus straight quotes, dash styles and
 spacing are never reported as edits. Matching is `difflib.SequenceMatcher`; the result is then
 cleaned up so a rewritten sentence reads as one deletion and one insertion instead of a comb of
 single words around the spaces and articles the two sentences happen to share.
@@ -14,7 +14,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from archive.normalize import normalize_text
+from archive.extract.normalize import normalize_text
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 

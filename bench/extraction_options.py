@@ -10,10 +10,10 @@ page with up to six snippets its main text must contain ("with") and up to six i
 ("without"). A "with" snippet found is a true positive, a "without" snippet found a false positive;
 precision, recall and F1 follow. Whitespace is collapsed on both sides before matching.
 
-Each page is decoded with ``archive.decode.decode_html`` (no HTTP header, as for a saved file) and
-the text is extracted with ``archive.extract.TRAFILATURA_FIXED_OPTIONS`` plus the candidate options,
-as ``archive.extract`` does. One extra row feeds trafilatura the raw bytes instead, to compare its
-own charset guessing with ours. Columns beyond the scores:
+Each page is decoded with ``archive.extract.decode.decode_html`` (no HTTP header, as for a saved
+file) and the text is extracted with ``archive.extract.article.TRAFILATURA_FIXED_OPTIONS`` plus the
+candidate options, as ``archive.extract.article`` does. One extra row feeds trafilatura the raw
+bytes instead, to compare its own charset guessing with ours. Columns beyond the scores:
 
 * failed: pages that would not be an ``ok`` extraction (no result, or under ``MIN_BODY_WORDS``);
 * unstable: sampled pages whose later extractions in the same process differ from the first;
@@ -42,9 +42,9 @@ from typing import Any
 
 import trafilatura
 
-from archive.decode import decode_html
-from archive.extract import MIN_BODY_WORDS, TRAFILATURA_FIXED_OPTIONS, word_count
-from archive.normalize import text_hash
+from archive.extract.article import MIN_BODY_WORDS, TRAFILATURA_FIXED_OPTIONS, word_count
+from archive.extract.decode import decode_html
+from archive.extract.normalize import text_hash
 
 # name -> (options on top of the fixed ones, feed trafilatura bytes instead of our decoded text)
 OPTION_SETS: dict[str, tuple[dict[str, Any], bool]] = {
@@ -114,7 +114,8 @@ def collapse(text: str) -> str:
 
 
 def body_text(html: str | bytes, url: str, options: dict[str, Any]) -> str | None:
-    """The body text archive.extract would get for this page; None if trafilatura gave up."""
+    """The body text archive.extract.article would get for this page; None if trafilatura gave
+    up."""
     try:
         document = trafilatura.bare_extraction(
             html, url=url, **{**TRAFILATURA_FIXED_OPTIONS, **options}

@@ -1,8 +1,8 @@
 """Crawl throughput against the physical limit, unchanged recrawls, and memory as crawls grow.
 
 The unavoidable work of archiving an article is extracting its text. The *limit* is trafilatura
-(through ``archive.extract.extract_page``, exactly as the crawl calls it) extracting the same
-pages on all cores, with no fetching, hashing, WARC writing or indexing. Every other figure is
+(through ``archive.extract.article.extract_page``, exactly as the crawl calls it) extracting the
+same pages on all cores, with no fetching, hashing, WARC writing or indexing. Every other figure is
 a ratio against a run made in the same invocation, so a busy machine moves both sides.
 
 Phases (each crawl is a real ``palimpsest crawl`` subprocess against ``bench/newsroom.py``
@@ -47,7 +47,7 @@ sys.path.insert(0, str(HERE))
 
 from newsroom import page_html, serve  # noqa: E402 - after the path set-up
 
-from archive.extract import extract_page  # noqa: E402
+from archive.extract.article import extract_page  # noqa: E402
 
 PALIMPSEST = [sys.executable, "-m", "archive.cli"]
 # Our own server on loopback: no politeness delay, and enough requests in flight to keep the

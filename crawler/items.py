@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.archiver import CaptureResult
-from archive.describe import DescribedPage
+from archive.extract.describe import DescribedPage
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A small archive with known edits, built with the Archiver (no crawl) at fixed times.
 
-Texts come from real extraction (archive.extract) of pages written here, or from the demo
+Texts come from real extraction (archive.extract.article) of pages written here, or from the demo
 site's fictional articles, so what the diff, changes and report tests see is what a crawl would
 have stored. Three "crawls", a day apart:
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from archive.archiver import Archiver, pageinfo
 from archive.demo import content
-from archive.extract import extract_page
-from archive.normalize import text_hash
+from archive.extract.article import extract_page
+from archive.extract.normalize import text_hash
 from archive.warc.records import HttpExchange
 
 BASE = "http://127.0.0.1:9"

@@ -1,7 +1,7 @@
 """The standfirst and dates inside sentences reach the hashed text; metadata times do not."""
 
-from archive.extract import extract_html
-from archive.normalize import text_hash
+from archive.extract.article import extract_html
+from archive.extract.normalize import text_hash
 
 BODY = "".join(
     f"<p>Paragraph {n} of the report, long enough to read as article text for the extractor, "

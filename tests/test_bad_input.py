@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.exceptions import ConfigError
+from archive.extract.normalize import normalize_text, text_hash
 from archive.limits import MAX_SEED_FILE_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, check_url_syntax
-from archive.normalize import normalize_text, text_hash
 from archive.seeds import SEED_TYPES, load_seeds, parse_seeds
 from archive.store.layout import DataLayout
 from archive.warc.writer import WarcFileWriter

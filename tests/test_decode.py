@@ -5,8 +5,8 @@ import doctest
 import pytest
 from scrapy.http import HtmlResponse
 
-import archive.decode
-from archive.decode import Decoded, decode_html
+import archive.extract.decode
+from archive.extract.decode import Decoded, decode_html
 
 # Fictional text in the scripts the legacy encodings exist for.
 RUSSIAN = (
@@ -22,7 +22,7 @@ def page(text: str, head: str = "") -> str:
 
 
 def test_doctests():
-    results = doctest.testmod(archive.decode)
+    results = doctest.testmod(archive.extract.decode)
     assert results.failed == 0 and results.attempted > 0
 
 
@@ -107,7 +107,7 @@ def test_declared_encoding_skips_sniffing(monkeypatch):
     def must_not_sniff(*args, **kwargs):
         raise AssertionError("sniffed a declared page")
 
-    monkeypatch.setattr(archive.decode, "from_bytes", must_not_sniff)
+    monkeypatch.setattr(archive.extract.decode, "from_bytes", must_not_sniff)
     assert (
         decode_html(page(RUSSIAN).encode("cp1251"), "text/html; charset=cp1251").source == "header"
     )

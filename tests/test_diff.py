@@ -15,7 +15,7 @@ from archive.diff import (
     diff_texts,
     diff_versions,
 )
-from archive.normalize import normalize_text
+from archive.extract.normalize import normalize_text
 from archive.wordiff import DELETE, INSERT, new_text, old_text, tokenize, word_ops
 
 P1 = "The ministry counted 1,412 injured people in eleven districts after the floods."

@@ -18,9 +18,9 @@ from editarchive import (
     build_archive,
 )
 
+from archive.extract.normalize import text_hash
 from archive.index import Capture
 from archive.lifecycle import EDITED, REMOVED, RESTORED, events
-from archive.normalize import text_hash
 from archive.timeutil import to_iso
 
 URL = "http://127.0.0.1:9/news/2026/11/03/count"

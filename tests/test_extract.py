@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import archive.extract
-from archive.extract import (
+import archive.extract.article
+from archive.extract.article import (
     EXTRACTOR,
     EXTRACTOR_VERSION,
     MAX_EXTRACT_BYTES,
@@ -19,7 +19,7 @@ from archive.extract import (
     extract_html,
     extract_page,
 )
-from archive.normalize import compile_ignore, text_hash
+from archive.extract.normalize import compile_ignore, text_hash
 
 PAGES = Path(__file__).parent / "data" / "pages"
 URL = "https://www.harrowgate-ledger.example/news/2024/05/14/millbrook-reservoir-stays-shut"
@@ -47,7 +47,7 @@ def article() -> Extraction:
 
 
 def test_doctests():
-    results = doctest.testmod(archive.extract)
+    results = doctest.testmod(archive.extract.article)
     assert results.failed == 0 and results.attempted > 0
 
 
@@ -57,7 +57,7 @@ def test_article_fields(article):
     assert article.byline == "Ines Calloway"
     assert (article.published, article.modified) == ("2024-05-14", "2024-05-15")
     assert (article.encoding, article.encoding_source) == ("utf-8", "meta")
-    # The standfirst first (archive.articleparts puts it back), then the body.
+    # The standfirst first (archive.extract.articleparts puts it back), then the body.
     first, second = article.text.splitlines()[:2]
     assert first.startswith("Vale Water’s inspection report found two cracks in the spillway")
     assert second.startswith("Millbrook reservoir, the largest open-water swimming spot")
@@ -88,7 +88,7 @@ def test_text_is_the_body_without_headline_or_boilerplate(article):
 def test_lede_link_is_cited_although_trafilatura_drops_the_lede(article):
     import trafilatura
 
-    from archive.extract import TRAFILATURA_FIXED_OPTIONS, TRAFILATURA_OPTIONS
+    from archive.extract.article import TRAFILATURA_FIXED_OPTIONS, TRAFILATURA_OPTIONS
 
     alone = trafilatura.bare_extraction(read("article.html").decode("utf-8"),
                                         **TRAFILATURA_FIXED_OPTIONS, **TRAFILATURA_OPTIONS)
@@ -211,8 +211,8 @@ def test_trafilatura_exception_becomes_a_logged_failure(monkeypatch, caplog):
     def explode(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(archive.extract.trafilatura, "bare_extraction", explode)
-    with caplog.at_level(logging.WARNING, logger="archive.extract"):
+    monkeypatch.setattr(archive.extract.article.trafilatura, "bare_extraction", explode)
+    with caplog.at_level(logging.WARNING, logger="archive.extract.article"):
         result = extract_page(read("article.html"), URL, "text/html")
     assert result.status == "failed"
     assert result.reason == "trafilatura raised RecursionError: maximum recursion depth exceeded"

@@ -6,9 +6,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-import archive.links
-from archive.links import article_region, cited_links
-from archive.listing import listing_links
+import archive.extract.links
+from archive.extract.links import article_region, cited_links
+from archive.extract.listing import listing_links
 
 PAGES = Path(__file__).parent / "data" / "pages"
 URL = "https://www.harrowgate-ledger.example/news/2024/05/14/millbrook-reservoir-stays-shut"
@@ -32,7 +32,7 @@ def read(name: str) -> str:
 
 
 def test_doctests():
-    results = doctest.testmod(archive.links)
+    results = doctest.testmod(archive.extract.links)
     assert results.failed == 0 and results.attempted > 0
 
 

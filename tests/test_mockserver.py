@@ -28,7 +28,7 @@ from mockserver import (
     article_variant,
 )
 
-from archive.normalize import normalize_text
+from archive.extract.normalize import normalize_text
 
 TIMEOUT = 5
 

@@ -7,14 +7,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import archive.normalize
-from archive.normalize import NORMALIZATION_VERSION, compile_ignore, normalize_text, text_hash
+import archive.extract.normalize
+from archive.extract.normalize import (
+    NORMALIZATION_VERSION,
+    compile_ignore,
+    normalize_text,
+    text_hash,
+)
 
 BODY = "The dam held.\nEngineers will return in July."
 
 
 def test_doctests():
-    results = doctest.testmod(archive.normalize)
+    results = doctest.testmod(archive.extract.normalize)
     assert results.failed == 0 and results.attempted > 0
 
 

@@ -12,8 +12,8 @@ from rich.rule import Rule
 from rich.text import Text
 
 from archive.cli.common import EXIT_USAGE, Failure, print_json
-from archive.extract import Extraction, extract_page
-from archive.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
+from archive.extract.article import Extraction, extract_page
+from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
 
 
 @click.command("extract")

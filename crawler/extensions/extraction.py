@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.describe import DescribedPage, extract_and_describe
+from archive.extract.describe import DescribedPage, extract_and_describe
 
 
 class ExtractionPool:

@@ -17,12 +17,12 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive.decode import decode_html
-from archive.describe import describe_page
-from archive.discover import parse_feed, parse_sitemap
-from archive.extract import failed_extraction
+from archive.extract.article import failed_extraction
+from archive.extract.decode import decode_html
+from archive.extract.describe import describe_page
+from archive.extract.discover import parse_feed, parse_sitemap
+from archive.extract.listing import listing_links
 from archive.limits import MAX_EXTRACT_BYTES
-from archive.listing import listing_links
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.plan import CrawlPlan
 from archive.seeds import Seed, SeedFile, SeedPolicy

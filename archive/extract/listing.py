@@ -1,6 +1,6 @@
 """Find the article links of a listing page (a section front or a home page).
 
-The page is pruned of furniture the way `archive.links` prunes an article page, except that
+The page is pruned of furniture the way `archive.extract.links` prunes an article page, except that
 blocks under headings like "Top stories" are kept: on a section front they are the content.
 """
 
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from archive.links import absolute_links, parse_html, pruned_copy
+from archive.extract.links import absolute_links, parse_html, pruned_copy
 
 
 def listing_links(html: str | HtmlElement, base_url: str) -> list[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from archive.extract import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
-from archive.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
+from archive.extract.article import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
+from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
 
 
 @lru_cache(maxsize=64)

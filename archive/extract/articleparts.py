@@ -13,8 +13,8 @@ import re
 
 from lxml.html import HtmlElement
 
-from archive.links import article_region
-from archive.normalize import normalize_text
+from archive.extract.links import article_region
+from archive.extract.normalize import normalize_text
 
 # Whole class/id/itemprop tokens that name a standfirst.
 _STANDFIRST_TOKENS = frozenset({

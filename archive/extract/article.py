@@ -1,6 +1,6 @@
 """Extract an article's headline, metadata, body text and cited links from an HTML page.
 
-trafilatura finds the body text; ``archive.links`` finds the cited links in the HTML itself.
+trafilatura finds the body text; ``archive.extract.links`` finds the cited links in the HTML itself.
 A page with no usable body is ``failed`` and a non-HTML response ``not-article``, each with a
 reason: an extraction failure must never read as "the article was deleted", so there is no
 empty ``ok``. Hostile input (binary junk, absurd nesting, pages over the size cap) fails the
@@ -19,14 +19,14 @@ import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
-from archive.articleparts import keep_sentence_dates, standfirst, with_standfirst
-from archive.decode import decode_html
+from archive.extract.articleparts import keep_sentence_dates, standfirst, with_standfirst
+from archive.extract.decode import decode_html
+from archive.extract.links import cited_links, parse_html
+from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
 # as an edit. Real articles are far below the cap; what exceeds it is a dump, a feed or an attack.
 from archive.limits import MAX_EXTRACT_BYTES
-from archive.links import cited_links, parse_html
-from archive.normalize import normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ class Extraction:
     text: str  # body without the headline; "" unless status == "ok"
     links: tuple[str, ...]  # cited links; also filled for failed pages whose HTML parses
     encoding: str  # codec used; "unicode" for text the caller decoded, "" if nothing was decoded
-    encoding_source: str  # archive.decode's source, or "caller", or "none" (nothing decoded)
+    # archive.extract.decode's source, or "caller", or "none" (nothing decoded)
+    encoding_source: str
     reason: str | None  # why failed or not-article
 
     def to_json(self) -> dict[str, Any]:
@@ -88,7 +89,7 @@ class Extraction:
 def extract_page(
     body: bytes, url: str | None = None, content_type: str | None = None
 ) -> Extraction:
-    """Decode an HTTP body with ``archive.decode`` and extract it.
+    """Decode an HTTP body with ``archive.extract.decode`` and extract it.
 
     Args:
         body: the response body, content-encoding already removed.
