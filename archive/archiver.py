@@ -18,7 +18,7 @@ from warcio.utils import Digester
 
 from archive import __version__
 from archive.index import Index, open_index
-from archive.ingest import Ingestor, RecordInfo
+from archive.index.ingest import Ingestor, RecordInfo
 from archive.store.faults import fault, kill_now
 from archive.store.layout import DataLayout
 from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
@@ -40,7 +40,8 @@ class CaptureResult:
     kind: str  # response | revisit | not-modified
     status: int
     refers_to: CaptureRef | None = None  # the original, for revisits
-    outcome: str | None = None  # for revisits: how the text relates to before (archive.ingest)
+    # for revisits: how the text relates to before (archive.index.ingest)
+    outcome: str | None = None
     truncated: str | None = None  # WARC-Truncated of the response: never extracted
 
     @property
@@ -134,7 +135,7 @@ class Archiver:
     def describe(self, capture: CaptureResult, data: dict, text: str | None = None) -> str | None:
         """Write the pageinfo metadata (and the text, when it is a new version) of a capture.
 
-        Returns how the text relates to the URL's earlier captures (see archive.ingest).
+        Returns how the text relates to the URL's earlier captures (see archive.index.ingest).
         """
         records = [self.factory.metadata(capture.url, capture.record_id, data, capture.date)]
         text_hash = data.get("text_hash")

@@ -26,7 +26,7 @@ from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
 from archive.extract.describe import describe_extraction
 from archive.importstage import StagedWarc, stage
 from archive.index import SqliteIndex, open_index
-from archive.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
+from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import timestamp17, utcnow

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archive.ingest import LASTMOD_SKEW
+from archive.index.ingest import LASTMOD_SKEW
 from archive.net.urls import host_of
 from archive.schedule import (
     GRACE,

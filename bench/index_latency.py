@@ -152,7 +152,7 @@ def capture_times(plans: list[PagePlan]) -> list[list[tuple[datetime, PagePlan, 
 
 
 class RowMaker:
-    """Turns (time, page, position) into index rows the way archive/ingest.py fills them."""
+    """Turns (time, page, position) into index rows the way archive/index/ingest.py fills them."""
 
     def __init__(self, rng: random.Random, sources: list[str]) -> None:
         self.rng = rng
@@ -299,7 +299,7 @@ def page_rows(plans: list[PagePlan]):
 
 def write_texts(data: Path, plans: list[PagePlan]) -> None:
     """Real conversion records for the pages whose diff is timed, written with the project's
-    WARC writer and linked with set_version_text, as archive/ingest.py does."""
+    WARC writer and linked with set_version_text, as archive/index/ingest.py does."""
     index = open_index(data)
     factory = RecordFactory()
     writer = WarcFileWriter(DataLayout(data).archive_dir(COLLECTION), COLLECTION, factory,

@@ -9,7 +9,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.archiver import Archiver, pageinfo
 from archive.history import history, version_at
 from archive.index import open_index
-from archive.ingest import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
+from archive.index.ingest import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
 from archive.store.layout import DataLayout
 from archive.verify.reindex import catch_up, rebuild
 from archive.warc.records import HttpExchange

@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from archive.index import Index, SqliteIndex, index_url, is_postgres, open_index
-from archive.ingest import Ingestor, RecordInfo
+from archive.index.ingest import Ingestor, RecordInfo
 from archive.store.layout import DataLayout
 from archive.verify.files import check_file
 from archive.verify.recovery import recover_directory
