@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.diff import MOVED_AWAY, SAME, Paragraph, TextDiff
+from archive.diff.engine import MOVED_AWAY, SAME, Paragraph, TextDiff
 
 CONTEXT_PARAGRAPHS = 1
 

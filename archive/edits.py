@@ -1,5 +1,5 @@
 """Diffs of archived pages: pick two versions of a URL from the index, read their texts from the
-WARC conversion records, and compare them with the pure engine in `archive.diff`.
+WARC conversion records, and compare them with the pure engine in `archive.diff.engine`.
 
 "Versions" here follow the capture timeline: the texts a page showed, in the order it showed
 them, with repeats of the same text collapsed. So A -> B -> A has three, and the default diff
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from archive.diff import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff_versions
+from archive.diff.engine import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff_versions
 from archive.exceptions import NotFoundError
 from archive.history import lookup_url
 from archive.index import Capture, Index, Version

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from archive.demo import content
-from archive.diff import VersionText, diff_texts, diff_versions
+from archive.diff.engine import VersionText, diff_texts, diff_versions
 
 
 def article_text(state: int, key: str = "A") -> VersionText:

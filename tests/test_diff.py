@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.diff import (
+from archive.diff.engine import (
     CHANGED,
     DELETED,
     INSERTED,
@@ -15,8 +15,8 @@ from archive.diff import (
     diff_texts,
     diff_versions,
 )
+from archive.diff.wordiff import DELETE, INSERT, new_text, old_text, tokenize, word_ops
 from archive.extract.normalize import normalize_text
-from archive.wordiff import DELETE, INSERT, new_text, old_text, tokenize, word_ops
 
 P1 = "The ministry counted 1,412 injured people in eleven districts after the floods."
 P2 = "Deputy Minister Teodor Halsk said the count had been checked twice by district staff."

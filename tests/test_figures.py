@@ -2,8 +2,8 @@
 
 import pytest
 
-from archive.figures import figure_changes, find_figures, merge_figure_changes
-from archive.wordiff import word_ops
+from archive.diff.figures import figure_changes, find_figures, merge_figure_changes
+from archive.diff.wordiff import word_ops
 
 
 def changes(old, new):

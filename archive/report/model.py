@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archive.changes import REPORTED_ROLES, Change, page_changes
-from archive.diff import FieldChange
+from archive.diff.engine import FieldChange
+from archive.diff.figures import FigureChange, merge_figure_changes
 from archive.edits import EditReader, Side, UrlDiff
-from archive.figures import FigureChange, merge_figure_changes
 from archive.index import Capture, Page
 from archive.lifecycle import EDITED, REMOVED, RESTORED, Event, events
 from archive.replayurl import replay_url

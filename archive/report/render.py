@@ -21,10 +21,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from archive import __version__
+from archive.diff.figures import FigureChange
+from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.diffview import Gap, label, note, view
-from archive.figures import FigureChange
 from archive.report.timeline import version_css
-from archive.wordiff import DELETE, INSERT, Op
 
 # Characters XML 1.0 forbids (and HTML parsers replace): dropped from every value written out.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -4,7 +4,7 @@ Paragraphs equal after typography folding are matched first (`difflib.SequenceMa
 paragraph list). Then, in order: paragraphs that reappear unchanged in another run of changes
 are *moved*; within each run, similar paragraphs are paired as edited in place; what is left is
 searched for moved-and-edited paragraphs; the rest are whole insertions and deletions. Paired
-and moved paragraphs are word-diffed (`archive.wordiff`) within the caps of `DiffLimits`.
+and moved paragraphs are word-diffed (`archive.diff.wordiff`) within the caps of `DiffLimits`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from archive.diff.wordiff import DELETE, EQUAL, INSERT, Op, ops_for_tokens, token_key, tokenize
 from archive.extract.normalize import normalize_text
-from archive.wordiff import DELETE, EQUAL, INSERT, Op, ops_for_tokens, token_key, tokenize
 
 # Paragraph kinds.
 SAME, CHANGED, INSERTED, DELETED, MOVED, MOVED_AWAY = (

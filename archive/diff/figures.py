@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from archive.wordiff import EQUAL, INSERT, Op, new_text, old_text
+from archive.diff.wordiff import EQUAL, INSERT, Op, new_text, old_text
 
 _NUMBER = r"\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -97,7 +97,7 @@ def figure_changes(old: str, new: str, ops: list[Op], *, where: str = "body",
                    paragraph: int | None = None) -> list[FigureChange]:
     """Figures of `old` revised in `new`, paired through the word diff `ops` between them.
 
-    >>> from archive.wordiff import word_ops
+    >>> from archive.diff.wordiff import word_ops
     >>> a = "Of 1,412 injured, 37 died by 14 November."
     >>> b = "Of 1,438 injured, 37 died by 21 November."
     >>> [(c.old, c.new, c.delta) for c in figure_changes(a, b, word_ops(a, b))]

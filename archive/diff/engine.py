@@ -1,8 +1,8 @@
 """Edit diffs between two versions of an article: pure, texts in and a result out.
 
 The body is compared paragraph by paragraph first (one paragraph per line, as extraction
-stores it, lined up by `archive.align`), then word by word inside the paragraphs that changed
-(`archive.wordiff`):
+stores it, lined up by `archive.diff.align`), then word by word inside the paragraphs that changed
+(`archive.diff.wordiff`):
 
 - paragraphs equal after typography folding are equal;
 - a paragraph that reappears elsewhere is *moved* (and word-diffed if it was also edited),
@@ -10,7 +10,7 @@ stores it, lined up by `archive.align`), then word by word inside the paragraphs
 - within a run of changed paragraphs, similar ones are paired and word-diffed; the rest are
   whole insertions or deletions.
 
-The headline and byline are compared separately; changed figures come from `archive.figures`.
+The headline and byline are compared separately; changed figures come from `archive.diff.figures`.
 Inputs are capped (`DiffLimits`) so a pathological page cannot stall a run; every cap that was
 hit is named in `TextDiff.capped`.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archive.align import (  # noqa: F401 - the paragraph kinds are part of this module's API
+from archive.diff.align import (  # noqa: F401 - the paragraph kinds are part of this module's API
     CHANGED,
     DEFAULT_LIMITS,
     DELETED,
@@ -31,9 +31,9 @@ from archive.align import (  # noqa: F401 - the paragraph kinds are part of this
     Paragraph,
     align,
 )
+from archive.diff.figures import FigureChange, figure_changes, merge_figure_changes
+from archive.diff.wordiff import DELETE, EQUAL, INSERT, Op, changed_words, coalesce, word_ops
 from archive.extract.normalize import normalize_text
-from archive.figures import FigureChange, figure_changes, merge_figure_changes
-from archive.wordiff import DELETE, EQUAL, INSERT, Op, changed_words, coalesce, word_ops
 
 
 @dataclass
