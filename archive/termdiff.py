@@ -11,12 +11,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from archive.changes import Change
 from archive.diff.engine import MOVED_AWAY, FieldChange
 from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.diffview import Gap, label, note, view
-from archive.edits import UrlDiff
+from archive.versions.changes import Change
+from archive.versions.edits import UrlDiff
 
 DELETED_STYLE = "red strike"
 INSERTED_STYLE = "green underline"

@@ -13,13 +13,13 @@ listing pages sharing 2% of the captures (2,000 each at 1M). The pages whose `di
 get real conversion records written with the project's WARC writer, holding the demo site's
 articles.
 
-`history` is timed in-process with archive.history.history and `diff` with
-archive.edits.EditReader, the functions the CLI calls: median and p95 over `--sample` random
-pages after one warm-up call, with the OS cache warm (the index was just written). One real
-`palimpsest history URL --data DIR --json` is also timed end to end, interpreter start-up
-included. The report figure repeats bench/diff_bench.py's `--report` set-up (Archiver, three
-crawls) and times `build_report` alone. Needs about 1.2 GB of disk for 1M captures, and
-runs in about a minute on two cores.
+`history` is timed in-process with archive.versions.history.history and `diff` with
+archive.versions.edits.EditReader, the functions the CLI calls: median and p95 over `--sample`
+random pages after one warm-up call, with the OS cache warm (the index was just written). One real
+`palimpsest history URL --data DIR --json` is also timed end to end, interpreter start-up included.
+The report figure repeats bench/diff_bench.py's `--report` set-up (Archiver, three crawls) and times
+`build_report` alone. Needs about 1.2 GB of disk for 1M captures, and runs in about a minute on two
+cores.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import diff_bench  # noqa: E402 - after the path set-up
 from diff_bench import article_text  # noqa: E402
 
-from archive.edits import EditReader  # noqa: E402
-from archive.history import history  # noqa: E402
 from archive.index import INDEX_FILENAME, open_index  # noqa: E402
 from archive.store.layout import DataLayout  # noqa: E402
+from archive.versions.edits import EditReader  # noqa: E402
+from archive.versions.history import history  # noqa: E402
 from archive.warc.records import RecordFactory  # noqa: E402
 from archive.warc.writer import WarcFileWriter  # noqa: E402
 
@@ -355,7 +355,7 @@ def time_queries(data: Path, history_urls: list[str], listing_urls: list[str],
         results[name] = (*summary(timings(call, items, before)), len(items) - 1)
 
     try:
-        measure("history (archive.history.history, index open)",
+        measure("history (archive.versions.history.history, index open)",
                 lambda url: history(index, url), history_urls)
         measure("history incl. open_index + close (the CLI's work minus start-up)",
                 lambda url: history_once(data, url), history_urls)

@@ -1,11 +1,10 @@
 """Index speed: what the crawl's indexing and the readers' queries cost on each backend.
 
-Writes a synthetic archive through the Archiver (the crawl's own path: WARC write, ingest,
-batched commits): `--pages` articles fetched `--visits` times each, every fetch a response or
-a revisit with its pageinfo record, a new text every third visit, three cited sources each.
-Then reads every page's history (archive/history.py) and the collection's schedule rows, and
-rebuilds the index from the WARCs (`palimpsest reindex`). Prints seconds per phase, best of
-`--repeat` runs.
+Writes a synthetic archive through the Archiver (the crawl's own path: WARC write, ingest, batched
+commits): `--pages` articles fetched `--visits` times each, every fetch a response or a revisit with
+its pageinfo record, a new text every third visit, three cited sources each. Then reads every page's
+history (archive/versions/history.py) and the collection's schedule rows, and rebuilds the index
+from the WARCs (`palimpsest reindex`). Prints seconds per phase, best of `--repeat` runs.
 
     .venv/bin/python bench/index_speed.py                  # SQLite (the default path)
     .venv/bin/python bench/index_speed.py --index postgresql://root@127.0.0.1/test?schema=b1
@@ -28,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.archiver import Archiver, pageinfo  # noqa: E402 - after the path set-up
-from archive.history import history  # noqa: E402
 from archive.index import open_index  # noqa: E402
 from archive.verify.reindex import rebuild  # noqa: E402
+from archive.versions.history import history  # noqa: E402
 from archive.warc.records import HttpExchange  # noqa: E402
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

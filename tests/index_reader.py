@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.exceptions import NotFoundError  # noqa: E402
-from archive.history import history, version_at  # noqa: E402
 from archive.index import SqliteIndex, open_index  # noqa: E402
 from archive.store.layout import DataLayout  # noqa: E402
+from archive.versions.history import history, version_at  # noqa: E402
 
 
 def main(data: Path, operations: int, seed: int, stop: Path) -> dict:

@@ -7,11 +7,11 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.archiver import Archiver, pageinfo
-from archive.history import history, version_at
 from archive.index import open_index
 from archive.index.ingest import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
 from archive.store.layout import DataLayout
 from archive.verify.reindex import catch_up, rebuild
+from archive.versions.history import history, version_at
 from archive.warc.records import HttpExchange
 
 URL = "http://127.0.0.1:9/news/a"

@@ -20,8 +20,8 @@ from editarchive import (
 
 from archive.extract.normalize import text_hash
 from archive.index import Capture
-from archive.lifecycle import EDITED, REMOVED, RESTORED, events
 from archive.timeutil import to_iso
+from archive.versions.lifecycle import EDITED, REMOVED, RESTORED, events
 
 URL = "http://127.0.0.1:9/news/2026/11/03/count"
 P1 = "The ministry counted 1,412 injured people in eleven districts."

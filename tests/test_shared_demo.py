@@ -17,12 +17,12 @@ from crawling import palimpsest
 from services import REDIS_BASE, pg_url, redis_prefix  # noqa: F401 - fixtures
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.changes import list_changes
 from archive.demo.site import DemoSite
 from archive.demo.tour import FAST_LOCAL, STATES
-from archive.edits import EditReader
 from archive.index import open_index
 from archive.store.layout import DataLayout
+from archive.versions.changes import list_changes
+from archive.versions.edits import EditReader
 
 pytestmark = pytest.mark.services
 

@@ -18,12 +18,12 @@ from warc_fixtures import FIXTURES, build
 
 from archive.archiver import Archiver, pageinfo
 from archive.exceptions import CorruptArchiveError, NotFoundError
-from archive.history import version_at
 from archive.index import open_index
 from archive.store.layout import DataLayout
 from archive.verify.data import verify_data
 from archive.verify.files import check_file
 from archive.verify.recovery import recover_open_file
+from archive.versions.history import version_at
 from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
 from archive.warc.writer import OPEN_SUFFIX, WarcFileWriter, serialize_record
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from archive.changes import list_changes
 from archive.cli.common import (
     EXIT_USAGE,
     Failure,
@@ -17,9 +16,10 @@ from archive.cli.common import (
     print_json,
 )
 from archive.cli.query import _open
-from archive.edits import EditReader
 from archive.termdiff import changes_table, render_diff
 from archive.timeutil import parse_when, to_iso
+from archive.versions.changes import list_changes
+from archive.versions.edits import EditReader
 
 
 def when_option(value: str | None, option: str):

@@ -20,11 +20,11 @@ from archive.cli.common import (
     replay_base_option,
     resolve_data,
 )
-from archive.history import history as history_of
-from archive.history import version_at
 from archive.index import open_index
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when
+from archive.versions.history import history as history_of
+from archive.versions.history import version_at
 
 
 def _open(data_dir: Path | None):

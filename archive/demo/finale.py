@@ -13,13 +13,13 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from archive.changes import list_changes
-from archive.edits import EditReader
 from archive.index import open_index
-from archive.lifecycle import EDITED
 from archive.report.site import build_report, default_out
 from archive.store.layout import DataLayout
 from archive.termdiff import render_diff
+from archive.versions.changes import list_changes
+from archive.versions.edits import EditReader
+from archive.versions.lifecycle import EDITED
 
 
 def show_edits(data_dir: Path, console: Console) -> Path:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from archive.edits import UrlDiff
 from archive.replayurl import replay_url
 from archive.report.render import page_context, render
 from archive.timeutil import to_iso, utcnow
+from archive.versions.edits import UrlDiff
 
 
 def diff_page(result: UrlDiff, replay_base: str | None = None) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.index import Capture, Citation, Index
-from archive.lifecycle import EDITED, REMOVED, Event, events, is_live
 from archive.timeutil import from_iso
+from archive.versions.lifecycle import EDITED, REMOVED, Event, events, is_live
 
 
 @dataclass

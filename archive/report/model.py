@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archive.changes import REPORTED_ROLES, Change, page_changes
 from archive.diff.engine import FieldChange
 from archive.diff.figures import FigureChange, merge_figure_changes
-from archive.edits import EditReader, Side, UrlDiff
 from archive.index import Capture, Page
-from archive.lifecycle import EDITED, REMOVED, RESTORED, Event, events
 from archive.replayurl import replay_url
 from archive.report.citations import CitedSource, cited_sources
 from archive.report.timeline import Timeline, build_timeline
 from archive.timeutil import to_iso
+from archive.versions.changes import REPORTED_ROLES, Change, page_changes
+from archive.versions.edits import EditReader, Side, UrlDiff
+from archive.versions.lifecycle import EDITED, REMOVED, RESTORED, Event, events
 
 PAGES_DIR = "pages"
 

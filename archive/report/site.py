@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from archive.edits import EditReader
 from archive.exceptions import ConfigError
 from archive.index import Index
 from archive.replayurl import replay_url
@@ -24,6 +23,7 @@ from archive.report.model import PAGES_DIR, ReportCollector, ReportData
 from archive.report.render import page_context, render, safe_href
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
+from archive.versions.edits import EditReader
 
 logger = logging.getLogger(__name__)
 

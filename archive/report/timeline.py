@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.index import Capture
-from archive.lifecycle import is_gone, is_live
 from archive.timeutil import from_iso
+from archive.versions.lifecycle import is_gone, is_live
 
 WIDTH, HEIGHT, PAD = 720.0, 58.0, 12.0
 # Room after the last capture: the last band runs on to the edge (what the page showed when

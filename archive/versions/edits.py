@@ -13,11 +13,11 @@ from datetime import datetime
 
 from archive.diff.engine import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff_versions
 from archive.exceptions import NotFoundError
-from archive.history import lookup_url
 from archive.index import Capture, Index, Version
-from archive.lifecycle import text_runs
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
+from archive.versions.history import lookup_url
+from archive.versions.lifecycle import text_runs
 from archive.warc.reader import read_text
 
 

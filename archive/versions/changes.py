@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from archive.edits import EditReader, UrlDiff
-from archive.lifecycle import EDITED, Event, events
 from archive.timeutil import to_iso
+from archive.versions.edits import EditReader, UrlDiff
+from archive.versions.lifecycle import EDITED, Event, events
 
 # Listings, feeds and sitemaps change all the time by design; their changes are not edits.
 REPORTED_ROLES = ("article", "source")
