@@ -4,8 +4,8 @@ A population of articles is edited the way newsrooms edit (see EDIT MODEL below 
 figure comes from). Three policies check them from a cron job that starts every `--tick`:
 
 - fixed: every article every N hours;
-- newsdiffs: NewsDiffs' ladder (archive.schedule.newsdiffs_due), stretched by a factor;
-- adaptive: Palimpsest's own policy (archive.schedule.revisit_due), at several efforts.
+- newsdiffs: NewsDiffs' ladder (archive.schedule.policy.newsdiffs_due), stretched by a factor;
+- adaptive: Palimpsest's own policy (archive.schedule.policy.revisit_due), at several efforts.
 
 For each setting we count fetches per article (after the first capture) and measure, over all
 edits, the median delay from an edit to the first fetch that sees it, and the share of edits
@@ -34,7 +34,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.schedule import (  # noqa: E402 - after the path set-up, for a plain `python bench/...`
+from archive.schedule.policy import (  # noqa: E402 - after the path set-up, for a plain `python bench/...`
     ARTICLE_POLICY,
     PageHistory,
     newsdiffs_due,

@@ -20,9 +20,9 @@ from archive import __version__
 from archive.exceptions import ConfigError
 from archive.index import open_index
 from archive.net.policy import parse_networks
-from archive.plan import CrawlPlan, make_plan
 from archive.replay.cdxj import update_cdxj
-from archive.seeds import SeedFile
+from archive.schedule.plan import CrawlPlan, make_plan
+from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
 from archive.verify.consistency import bring_in_line

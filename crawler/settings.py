@@ -20,7 +20,8 @@ PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per c
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
 PALIMPSEST_ALLOWED_NETWORKS: list[str] = []  # allow just these networks, e.g. ["10.1.0.0/16"]
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
-PALIMPSEST_EFFORT = 1.0                  # revisit effort (archive/schedule.py); 2: ~2x the fetches
+# revisit effort (archive/schedule/policy.py); 2: ~2x the fetches
+PALIMPSEST_EFFORT = 1.0
 PALIMPSEST_HOST_BUDGET = 200             # most revisits of known pages per host per run (0: no cap)
 PALIMPSEST_NOW = ""                      # plan as if it were this ISO time (tests); empty: now
 PALIMPSEST_INDEX = ""                    # postgresql://…; empty: $PALIMPSEST_INDEX, else SQLite

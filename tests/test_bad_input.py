@@ -21,7 +21,7 @@ from archive.exceptions import ConfigError
 from archive.extract.normalize import normalize_text, text_hash
 from archive.limits import MAX_SEED_FILE_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, check_url_syntax
-from archive.seeds import SEED_TYPES, load_seeds, parse_seeds
+from archive.schedule.seeds import SEED_TYPES, load_seeds, parse_seeds
 from archive.store.layout import DataLayout
 from archive.warc.writer import WarcFileWriter
 

@@ -15,7 +15,7 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from archive.frontier import wire
-from archive.seeds import parse_seeds
+from archive.schedule.seeds import parse_seeds
 from crawler.frontier.scheduler import LeasedPriorityQueue
 from crawler.frontier.spider import SharedSnapshotSpider
 

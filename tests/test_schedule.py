@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.plan import make_plan
-from archive.schedule import (
+from archive.schedule.plan import make_plan
+from archive.schedule.policy import (
     ARTICLE_POLICY,
     DAY,
     HOUR,
@@ -26,7 +26,7 @@ from archive.schedule import (
     seed_due,
     within_budget,
 )
-from archive.seeds import parse_seeds
+from archive.schedule.seeds import parse_seeds
 from archive.timeutil import to_iso
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.exceptions import ConfigError
-from archive.seeds import host_matches, load_seeds
+from archive.schedule.seeds import host_matches, load_seeds
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.progress import CrawlProgress, wants_progress
-from archive.seeds import load_seeds
+from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, resolve_data
-from archive.seeds import load_seeds
+from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_duration
 

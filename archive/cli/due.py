@@ -18,9 +18,9 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.index import open_index
-from archive.plan import DEFAULT_EFFORT, DEFAULT_HOST_BUDGET, CrawlPlan, explain, make_plan
-from archive.schedule import Due, span
-from archive.seeds import load_seeds
+from archive.schedule.plan import DEFAULT_EFFORT, DEFAULT_HOST_BUDGET, CrawlPlan, explain, make_plan
+from archive.schedule.policy import Due, span
+from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, to_iso, utcnow
 

@@ -27,7 +27,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
-from archive.seeds import SeedFile, load_seeds
+from archive.schedule.seeds import SeedFile, load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow

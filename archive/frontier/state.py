@@ -1,6 +1,6 @@
 """One collection's shared crawl in Redis: its cycle, its workers, leases and politeness.
 
-A *cycle* is one run of the plan (archive/plan.py): `palimpsest crawl --redis` opens it,
+A *cycle* is one run of the plan (archive/schedule/plan.py): `palimpsest crawl --redis` opens it,
 enqueues what is due, works on it like any worker, and closes it when the queue is empty and
 nothing is in flight. `palimpsest worker` joins the open cycle. Within a cycle a URL is fetched
 once: the dupefilter keeps it out of the queue twice, and a worker fetches a popped request

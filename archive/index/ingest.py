@@ -203,7 +203,7 @@ class Ingestor:
 
     def _scheduling_inputs(self, capture: Capture, data: dict) -> None:
         """The seed a page was captured under, and the dates a feed or sitemap gave for the
-        pages it lists (scheduling reads both; see archive/schedule.py)."""
+        pages it lists (scheduling reads both; see archive/schedule/policy.py)."""
         if isinstance(data.get("seed"), str):
             self.index.note_seed(capture.url, data["seed"], capture.fetched_at)
         lastmods = data.get("lastmod")

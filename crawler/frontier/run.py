@@ -17,7 +17,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 from archive.exceptions import ConfigError
 from archive.frontier import Frontier, connect
 from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX
-from archive.seeds import SeedFile
+from archive.schedule.seeds import SeedFile
 from archive.timeutil import to_iso, utcnow
 from archive.verify.reindex import catch_up
 from crawler.frontier.spider import SharedSnapshotSpider

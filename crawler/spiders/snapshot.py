@@ -24,8 +24,8 @@ from archive.extract.discover import parse_feed, parse_sitemap
 from archive.extract.listing import listing_links
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
-from archive.plan import CrawlPlan
-from archive.seeds import Seed, SeedFile, SeedPolicy
+from archive.schedule.plan import CrawlPlan
+from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
 from crawler.extensions.warc import CAPTURE_META
 from crawler.items import DiscoveryItem, PageItem
@@ -51,7 +51,7 @@ class SnapshotSpider(scrapy.Spider):
         self.seeds = {seed.position: seed for seed in seedfile.seeds}
         # When given, only these seed URLs are fetched this run (the rest are not due).
         self.only = set(urls) if urls is not None else None
-        # What is due this run and which links to follow (archive.plan); None: everything.
+        # What is due this run and which links to follow (archive.schedule.plan); None: everything.
         self.plan = plan
 
     @classmethod

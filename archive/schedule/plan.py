@@ -14,7 +14,7 @@ from datetime import datetime
 
 from archive.index.ingest import LASTMOD_SKEW
 from archive.net.urls import host_of
-from archive.schedule import (
+from archive.schedule.policy import (
     GRACE,
     POLICIES,
     Due,
@@ -24,7 +24,7 @@ from archive.schedule import (
     seed_due,
     within_budget,
 )
-from archive.seeds import Seed, SeedFile
+from archive.schedule.seeds import Seed, SeedFile
 from archive.timeutil import parse_when
 
 DEFAULT_EFFORT = 1.0
