@@ -233,7 +233,7 @@ def test_a_foreign_revisit_shares_the_version_of_its_original(tmp_path, tmp_data
 
 
 def test_importing_again_completes_an_interrupted_import(foreign_warc, tmp_data, monkeypatch):
-    from archive import importer
+    from archive.interchange import importer
 
     url, warc = foreign_warc
 

@@ -32,7 +32,9 @@ from archive.timeutil import parse_when
 def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
            as_json: bool) -> None:
     """Package COLLECTION as a WACZ file (for ReplayWeb.page, pywb, other archives)."""
-    from archive.export import export_wacz  # py-wacz is heavy; only this command needs it
+    from archive.interchange.export import (
+        export_wacz,  # py-wacz is heavy; only this command needs it
+    )
 
     try:
         moment = parse_when(since) if since else None
@@ -63,7 +65,7 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
 def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: str,
                    max_bytes: int | None, as_json: bool) -> None:
     """Add the captures in WARC or WACZ FILES, made by other tools, to a collection."""
-    from archive.importer import DEFAULT_MAX_BYTES, import_files
+    from archive.interchange.importer import DEFAULT_MAX_BYTES, import_files
 
     layout = DataLayout(resolve_data(data_dir))
     with DataLock(layout.lock_path):

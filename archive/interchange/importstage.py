@@ -18,8 +18,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from archive.exceptions import ConfigError
+from archive.interchange.waczread import extract_member, is_warc_name, open_wacz, warc_members
 from archive.verify.recovery import member_ends
-from archive.waczread import extract_member, is_warc_name, open_wacz, warc_members
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 96

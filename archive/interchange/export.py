@@ -20,7 +20,7 @@ from pathlib import Path
 from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
 from archive.index import SqliteIndex, open_index
-from archive.pagelist import page_lists, write_page_list
+from archive.interchange.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import to_iso
 from archive.warc import brotlicompat
