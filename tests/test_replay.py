@@ -23,7 +23,7 @@ from warcio.capture_http import capture_http
 
 from archive.archiver import Archiver
 from archive.replay.cdxj import update_cdxj
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_url
 from archive.warc.records import HttpExchange
 
 ARTICLE = "/articles/flood-count"

@@ -22,7 +22,7 @@ from editarchive import (
 from htmlcheck import assert_csp, assert_inert
 
 from archive.index import open_index
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_url
 from archive.report.model import slug_for
 from archive.report.site import build_report
 from archive.store.layout import DataLayout

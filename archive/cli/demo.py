@@ -13,7 +13,7 @@ from archive.demo.finale import show_edits
 from archive.demo.site import DEFAULT_PORT
 from archive.demo.tour import run_tour
 from archive.index import open_index
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_url
 
 
 @click.command("demo")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_url
 from archive.report.render import page_context, render
 from archive.timeutil import to_iso, utcnow
 from archive.versions.edits import UrlDiff

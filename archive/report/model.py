@@ -15,7 +15,7 @@ from datetime import datetime
 from archive.diff.engine import FieldChange
 from archive.diff.figures import FigureChange, merge_figure_changes
 from archive.index import Capture, Page
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_url
 from archive.report.citations import CitedSource, cited_sources
 from archive.report.timeline import Timeline, build_timeline
 from archive.timeutil import to_iso

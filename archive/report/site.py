@@ -18,7 +18,7 @@ from pathlib import Path
 
 from archive.exceptions import ConfigError
 from archive.index import Index
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, ReportCollector, ReportData
 from archive.report.render import page_context, render, safe_href
 from archive.store.layout import DataLayout

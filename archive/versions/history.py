@@ -8,8 +8,8 @@ from datetime import datetime
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index, Version
 from archive.net.urls import UnsafeURLError, canonical_url
-from archive.replayurl import replay_base as resolve_base
-from archive.replayurl import replay_url
+from archive.replay.urls import replay_base as resolve_base
+from archive.replay.urls import replay_url
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
 from archive.warc.reader import read_text
@@ -31,7 +31,7 @@ def lookup_url(index: Index, url: str) -> str:
 def history(index: Index, url: str, replay_base: str | None = None) -> dict:
     """`palimpsest history --json`: versions and captures, oldest first.
 
-    Each capture carries its `replay_url` under `replay_base` (see archive.replayurl).
+    Each capture carries its `replay_url` under `replay_base` (see archive.replay.urls).
     """
     url = lookup_url(index, url)
     versions = index.versions(url)
