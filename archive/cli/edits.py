@@ -16,7 +16,7 @@ from archive.cli.common import (
     print_json,
 )
 from archive.cli.query import _open
-from archive.termdiff import changes_table, render_diff
+from archive.report.termdiff import changes_table, render_diff
 from archive.timeutil import parse_when, to_iso
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader

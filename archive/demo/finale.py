@@ -15,8 +15,8 @@ from rich.text import Text
 
 from archive.index import open_index
 from archive.report.site import build_report, default_out
+from archive.report.termdiff import render_diff
 from archive.store.layout import DataLayout
-from archive.termdiff import render_diff
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
 from archive.versions.lifecycle import EDITED

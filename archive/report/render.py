@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from archive import __version__
 from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
-from archive.diffview import Gap, label, note, view
+from archive.report.diffview import Gap, label, note, view
 from archive.report.timeline import version_css
 
 # Characters XML 1.0 forbids (and HTML parsers replace): dropped from every value written out.

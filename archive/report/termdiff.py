@@ -14,7 +14,7 @@ from rich.text import Text
 from archive.diff.engine import MOVED_AWAY, FieldChange
 from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
-from archive.diffview import Gap, label, note, view
+from archive.report.diffview import Gap, label, note, view
 from archive.versions.changes import Change
 from archive.versions.edits import UrlDiff
 
