@@ -1,4 +1,6 @@
-"""`palimpsest`: the command line. A thin shell over `archive` (and `crawler`, imported lazily)."""
+"""`palimpsest`: the command line, a thin shell over every stage below it: each command parses,
+calls one library function and prints. The only place logging is configured. May import any
+package of `archive`, and `crawler` lazily (only commands that crawl load Scrapy)."""
 
 from __future__ import annotations
 

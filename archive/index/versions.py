@@ -1,7 +1,8 @@
 """Schema versions of the index, and the refusal to run on a schema this code does not know.
 
-Version 1 is archive/index/schema.sql. A later version adds a migration script here (the SQL
-that takes version N-1 to N); `palimpsest index upgrade` applies the missing ones in order.
+Version 1 is archive/index/schema.sql. A later version adds its migration scripts here (the
+SQL that takes version N-1 to N; one script per feature, applied in the order listed), and the
+same tables to schema.sql; `palimpsest index upgrade` applies the missing ones in order.
 PostgreSQL is never created or upgraded implicitly; a fresh SQLite file is (it is a local
 cache of the WARCs), but an existing one of another version is refused like PostgreSQL.
 """
@@ -12,8 +13,8 @@ from archive.exceptions import ConfigError
 
 SCHEMA_VERSION = 1
 
-# target version -> SQL script (in archive/index/) that upgrades the version before it.
-MIGRATIONS: dict[int, str] = {}
+# target version -> SQL scripts (in archive/index/) that upgrade the version before it.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
 
 
 class SchemaVersionError(ConfigError):
@@ -40,4 +41,5 @@ def check_version(found: int | None, where: str) -> None:
 
 def pending_migrations(found: int) -> list[tuple[int, str]]:
     """The (version, script) pairs that take an index from `found` to SCHEMA_VERSION."""
-    return [(version, MIGRATIONS[version]) for version in range(found + 1, SCHEMA_VERSION + 1)]
+    return [(version, script) for version in range(found + 1, SCHEMA_VERSION + 1)
+            for script in MIGRATIONS[version]]

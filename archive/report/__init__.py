@@ -1,4 +1,6 @@
-"""The report people read: a static HTML site of edits, with an Atom feed beside it."""
+"""What people read: the static HTML report of edits with its Atom feed, the terminal view of a
+diff, and what a reader is shown of a body diff. Imports `versions`, `diff`, `index`,
+`replay.urls`, `store` and `timeutil`."""
 
 from __future__ import annotations
 
