@@ -1,4 +1,4 @@
--- Palimpsest index, schema version 1. Derived data: `palimpsest reindex` rebuilds it from the WARCs.
+-- Palimpsest index, schema version 2. Derived data: `palimpsest reindex` rebuilds it from the WARCs.
 -- Times are ISO 8601 UTC strings with microseconds and a Z, so they sort as text.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS versions (
     text_file     TEXT,                   -- the conversion record holding the text
     text_offset   INTEGER,
     text_length   INTEGER,
+    language      TEXT,                   -- primary language subtag from the pageinfo record (v2)
     UNIQUE (url, text_hash)
 );
 CREATE INDEX IF NOT EXISTS versions_by_first_seen ON versions (first_seen);

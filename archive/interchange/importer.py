@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.archiver import Archiver, CaptureResult, pageinfo
 from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
-from archive.extract.describe import describe_extraction
+from archive.extract.describe import describe_extraction, language_of
 from archive.index import SqliteIndex, open_index
 from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
@@ -169,7 +169,9 @@ def _extract(record, url: str, index: SqliteIndex, filename: str) -> tuple[dict 
         return pageinfo(role=_role(index, url, False), status="failed",
                         extraction=extraction_fields) | {"imported_from": filename}, ""
     extraction = extract_page(body, url, content_type)
-    digest, fields = describe_extraction(extraction, ())
+    language = language_of(extraction, body,
+                           record.http_headers.get_header("Content-Language"))
+    digest, fields = describe_extraction(extraction, (), language)
     data = pageinfo(role=_role(index, url, extraction.status == "ok"), status=extraction.status,
                     text_hash=digest, extraction=fields, links=extraction.links)
     data["imported_from"] = filename
