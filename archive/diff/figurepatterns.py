@@ -22,6 +22,8 @@ _GAP = r"[\u00a0\u202f\u2009 ]"            # some space
 # (loosely: the readings decide), with an optional decimal part.
 _SPACED = r"\d{{1,3}}(?:[{spaces}'\u2019\u066c]\d{{3}})+(?!\d)(?:[.,\u066b]\d+)?"
 _MARKED = r"\d+(?:[.,\u066b\u066c]\d+)*"
+# "1,2 million d'euros", "1,2 millones de euros", "2 million of dollars"
+_OF = r"d['\u2019]|de[\u00a0 ]|of[\u00a0 ]"
 _ORDINAL = r"(?:\.|-?[^\W\d_]{1,3})?"
 _YEAR = r"\d{4}"
 _DAY = r"\d{1,2}"
@@ -65,7 +67,7 @@ class FigurePatterns:
         ))
         money = "|".join((
             rf"(?:{symbols}){_GLUE}{number}(?:{_GLUE}(?:{scale_any}))?",
-            rf"{number}(?:{_GLUE}(?:{scale_any}))?{_GLUE}(?:{symbols}|{names})",
+            rf"{number}(?:{_GLUE}(?:{scale_any}))?{_GLUE}(?:{_OF})?(?:{symbols}|{names})",
         ))
         percent = "|".join((
             rf"(?:{signs}){number}",
