@@ -27,6 +27,8 @@ KNOWN_LANGUAGES = ("en", "ru", "az", "tr", "hy", "fr", "de", "es", "ar")
 # CLDR's 300 currencies in every language would turn ordinary words into money.
 CURRENCIES = ("USD", "EUR", "GBP", "RUB", "AZN", "TRY", "AMD", "GEL", "UAH", "KZT", "CHF",
               "JPY", "CNY", "IRR", "SAR", "AED", "EGP", "CAD", "AUD")
+NARROW_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₼": "AZN",
+                  "₺": "TRY", "֏": "AMD", "₾": "GEL", "₴": "UAH", "₸": "KZT", "¥": "JPY"}
 # Grouping characters that are spaces of some width: people type any of them (or a plain space)
 # where CLDR says a no-break space.
 SPACES = "\u00a0\u202f\u2009 "
@@ -223,6 +225,10 @@ def _currencies(locale: Locale, words: Vocabulary) -> None:
             for word in re.findall(r"[^\W\d_]{4,}", form):
                 if len(sharing.get(word, ())) >= 2 and word[:4] not in places:
                     words.currency_words.setdefault(word, code)
+    # The narrow symbols CLDR gives these currencies (Babel exposes only the standard ones,
+    # which in most locales are the ISO code): "₼ 5", "12 ₽".
+    for symbol, code in NARROW_SYMBOLS.items():
+        words.currency_symbols.setdefault(symbol, code)
 
 
 def _place_words(locale: Locale) -> set[str]:
@@ -230,9 +236,6 @@ def _place_words(locale: Locale) -> set[str]:
     a currency's name word that starts like one ("Georgian", "Türk", "США") is an adjective."""
     names = list(locale.territories.values()) + list(locale.languages.values())
     return {word[:4] for name in names for word in re.findall(r"[^\W\d_]{4,}", name.lower())}
-    for symbol, code in (("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("₽", "RUB"), ("₼", "AZN"),
-                         ("₺", "TRY"), ("֏", "AMD"), ("US$", "USD")):
-        words.currency_symbols.setdefault(symbol, code)
 
 
 def _months(locale: Locale, words: Vocabulary) -> None:

@@ -138,7 +138,8 @@ def detect_language(text: str) -> PageLanguage:
     return PageLanguage(code, code, "detected", confidence)
 
 
-def page_language(body: bytes | None, text: str, content_language: str | None = None) -> PageLanguage:
+def page_language(body: bytes | None, text: str,
+                  content_language: str | None = None) -> PageLanguage:
     """A page's language: its markup's declaration, else the header's, else detection on the
     extracted text (see the module docstring for why in this order)."""
     if body:
