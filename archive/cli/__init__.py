@@ -24,6 +24,7 @@ _COMMANDS = {
     "show": "archive.cli.query:show",
     "diff": "archive.cli.edits:diff",
     "changes": "archive.cli.edits:changes",
+    "stale": "archive.cli.stale:stale",
     "report": "archive.cli.report:report",
     "replay": "archive.cli.replay:replay",
     "export": "archive.cli.interchange:export",
