@@ -10,10 +10,12 @@ Two figures are the same when all of these hold:
    (stop words of its language left out, each word cut to its first five letters so `injured`
    meets `injuries` and `пострадали` meets `пострадавших`; other figures nearby count as words).
    - A *distinctive* value (three significant digits or more, and not a year: `2,783`, `12.5%`)
-     needs one shared word, or none when the texts are in two different known languages (their
-     words cannot meet; the value alone carries it).
-   - A *common* value (`94`, `1,400`, `2026`, `50%`) needs two shared words, and is never matched
-     across languages.
+     needs the word right beside it shared (the nearest content word on either side: `2,783
+     residents` and `2,783 residents`) or two shared words anywhere in the window; none when
+     the texts are in two different known languages (their words cannot meet; the value alone
+     carries it).
+   - A *common* value (`94`, `1,400`, `2026`, `50%`) needs both: a word beside it shared and two
+     shared words in all; it is never matched across languages.
    - A date needs two shared words, in one language.
 """
 
@@ -39,7 +41,8 @@ class Occurrence:
 
     figure: Figure
     language: str | None
-    words: frozenset[str]
+    words: frozenset[str]   # up to CONTEXT_WORDS content words on each side
+    near: frozenset[str]    # the nearest content word on each side
     context: str
 
 
@@ -56,7 +59,7 @@ def occurrences(text: str, language: str | None) -> list[Occurrence]:
         line_end = text.find("\n", figure.end)
         line = text[line_start:line_end if line_end != -1 else len(text)]
         found.append(Occurrence(figure, language, frozenset(before + after),
-                                snippet(line, figure.start - line_start,
+                                frozenset(before[-1:] + after[:1]), snippet(line, figure.start - line_start,
                                         figure.end - line_start)))
     return found
 
@@ -74,13 +77,14 @@ def same_figure(one: Occurrence, other: Occurrence) -> bool:
     if not same_value(one.figure, other.figure):
         return False
     shared = len(one.words & other.words)
+    beside = bool(one.near & other.near)
     other_languages = (one.language is not None and other.language is not None
                        and one.language != other.language)
     if one.figure.kind == "date":
         return not other_languages and shared >= 2
     if distinctive(one.figure) and distinctive(other.figure):
-        return other_languages or shared >= 1
-    return not other_languages and shared >= 2
+        return other_languages or beside or shared >= 2
+    return not other_languages and beside and shared >= 2
 
 
 def same_value(one: Figure, other: Figure) -> bool:
