@@ -33,13 +33,14 @@ HOMES = ("The housing agency confirmed that 412 homes in the lowlands were flood
          "river and will need new wiring before families can move back in.\n"
          "Inspectors will visit every street over the coming fortnight, the agency said.")
 
-# Article A keeps both old figures; B updates them at stage 3; C mentions the same numbers in
-# other senses; D cites the Azerbaijani statement and keeps its old figure; E revises a figure
-# its source still shows the old way (ahead of its source).
+# Article A keeps both old figures (and quotes markup, which the report must show as text);
+# B updates them at stage 3; C mentions the same numbers in other senses; D cites the
+# Azerbaijani statement and keeps its old figure; E revises a figure its source still shows
+# the old way (ahead of its source).
 ARTICLES = {
     "a": ("Floods: injury count passes 2,700", "statement", {
-        1: ("Regional officials said 2,783 residents were injured in the floods, according to "
-            "the ministry of emergency situations.\n"
+        1: ("Regional officials said 2,783 residents were injured <script>alert('stale')"
+            "</script> in the floods, according to the ministry of emergency situations.\n"
             "Shelters now house 1,946 families, most of them from villages along the river, "
             "and volunteers are collecting blankets and food for them.\n"
             "Roads into the lowlands remain closed while engineers inspect the embankments."),

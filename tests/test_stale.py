@@ -13,10 +13,13 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 from crawling import crawl, palimpsest, write_seeds
+from htmlcheck import assert_csp, assert_inert
 from stalesite import ARTICLES, StaleSite
 
 from archive.cli import main
 from archive.index import open_index
+from archive.report.model import slug_for
+from archive.report.site import build_report
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
 from archive.versions.edits import EditReader
@@ -150,3 +153,29 @@ def test_findings_survive_reindex_unchanged(archive, tmp_path):
     for finding in before + after:
         finding.pop("open_seconds")
     assert after == before and len(before) == 6
+
+
+def test_the_report_leads_with_stale_figures_and_shows_them_on_the_article(archive, tmp_path):
+    site, data, _ = archive
+    index = open_index(data, readonly=True)
+    try:
+        result = build_report(index, DataLayout(data), tmp_path / "site",
+                              replay_base="http://replay.example:8080")
+    finally:
+        index.close()
+    front = result.index.read_text("utf-8")
+    assert_csp(assert_inert(front))
+    assert front.index("<h2>Stale figures</h2>") < front.index("<h2>Edited articles</h2>")
+    assert "<b>4</b> stale figures" in front
+    section = front[front.index("<h2>Stale figures</h2>"):front.index("<h2>Edited articles")]
+    assert section.count('<tr class="open">') == 4 and section.count('<tr class="closed">') == 2
+    assert "<del>2,783</del> → <ins>2,790</ins></span> (+7)" in section
+    assert "<del>2.783</del> → <ins>2.790</ins></span> (+7)" in section
+    assert "&lt;script&gt;alert(&#39;stale&#39;)&lt;/script&gt;" in section
+    article = (result.out / "pages" / slug_for(site.article_url("a"))).read_text("utf-8")
+    assert_csp(assert_inert(article))
+    mine = article[article.index("<h2>Stale figures</h2>"):article.index("<h2>Timeline</h2>")]
+    assert mine.count('<tr class="open">') == 2
+    assert mine.count('>before</a>') == 2 and mine.count('>after</a>') == 2
+    assert 'href="http://replay.example:8080/test/' in mine
+    assert f'href="{slug_for(site.source_url("statement"))}"' in mine

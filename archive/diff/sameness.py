@@ -58,9 +58,9 @@ def occurrences(text: str, language: str | None) -> list[Occurrence]:
         line_start = text.rfind("\n", 0, figure.start) + 1
         line_end = text.find("\n", figure.end)
         line = text[line_start:line_end if line_end != -1 else len(text)]
+        context = snippet(line, figure.start - line_start, figure.end - line_start)
         found.append(Occurrence(figure, language, frozenset(before + after),
-                                frozenset(before[-1:] + after[:1]), snippet(line, figure.start - line_start,
-                                        figure.end - line_start)))
+                                frozenset(before[-1:] + after[:1]), context))
     return found
 
 

@@ -81,7 +81,7 @@ class _SiteWriter:
             _write(self.out / page.href, html)
             written.add(page.slug)
         index_path = self.out / "index.html"
-        _write(index_path, render("index.html.j2", report=self.data,
+        _write(index_path, render("index.html.j2", report=self.data, replay=self.replay,
                                   **page_context("", self.data.generated, self.data.since,
                                                  FEED_NAME)))
         feed_path = self.out / FEED_NAME
