@@ -130,6 +130,7 @@ def test_a_number_one_convention_reads_differently_is_ambiguous_without_a_langua
     assert [(r["from_value"], r["to_value"], r["delta"]) for r in change.readings] == [
         (2783, 2790, 7), (2.783, 2.79, 0.007)]
     assert change.to_json()["readings"][0]["reading"] == "'.' groups thousands"
+    assert change.difference() == "ambiguous: +7 or +0.007"
 
 
 @pytest.mark.parametrize("old, new, expected", [

@@ -57,8 +57,7 @@ def stale(data_dir: Path | None, since: str | None, as_json: bool,
 def describe(finding: Finding, now) -> list[str]:
     """A finding as lines a person reads."""
     change = finding.revision.change
-    delta = f" ({change.delta:+,})" if change.delta is not None else \
-        (" (ambiguous: the language is unknown)" if change.ambiguous else "")
+    delta = f" ({change.difference()})" if change.difference() else ""
     state = (f"OPEN for {_duration(finding.open_for(now))}" if finding.open else
              f"closed after {_duration(finding.open_for(now))} ({finding.closed_because})")
     article = finding.titles.get(finding.article_url) or finding.article_url

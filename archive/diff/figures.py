@@ -70,6 +70,20 @@ class FigureChange:
     old_context: str = ""        # the older text around the older figure
     languages: tuple[str | None, str | None] = (None, None)
 
+    def difference(self) -> str:
+        """The change in words: `+26`, `+8 points`, `ambiguous: +7 or +0.007`, or empty.
+
+        >>> FigureChange("63%", "71%", "percent", delta=8).difference()
+        '+8 points'
+        """
+        points = " points" if self.kind in ("percent", "permille") else ""
+        if self.delta is not None:
+            return f"{self.delta:+,}{points}"
+        deltas = [r["delta"] for r in self.readings if r.get("delta") is not None]
+        if self.ambiguous and deltas:
+            return "ambiguous: " + " or ".join(f"{d:+,}{points}" for d in deltas)
+        return ""
+
     def to_json(self) -> dict:
         return {"from": self.old, "to": self.new, "kind": self.kind, "where": self.where,
                 "paragraph": self.paragraph, "context": self.context, "count": self.count,
