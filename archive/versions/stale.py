@@ -174,6 +174,7 @@ class _Walker:
         self.reader = reader
         self.index = reader.index
         self._occurrences = lru_cache(maxsize=4096)(self._occurrences_of)
+        self._revisions_of: dict[str, list[Revision]] = {}
 
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
@@ -203,6 +204,12 @@ class _Walker:
         return found
 
     def _revisions(self, url: str) -> list[Revision]:
+        """The figures a page revised, edit by edit (worked out once per page)."""
+        if url not in self._revisions_of:
+            self._revisions_of[url] = self._find_revisions(url)
+        return self._revisions_of[url]
+
+    def _find_revisions(self, url: str) -> list[Revision]:
         revisions = []
         for diff in self.reader.history(url):
             old = self.reader.text(url, diff.old.version)
