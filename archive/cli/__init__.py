@@ -22,6 +22,7 @@ _COMMANDS = {
     "cron": "archive.cli.cron:cron",
     "history": "archive.cli.query:history",
     "show": "archive.cli.query:show",
+    "search": "archive.cli.search:search_command",
     "diff": "archive.cli.edits:diff",
     "changes": "archive.cli.edits:changes",
     "report": "archive.cli.report:report",

@@ -7,10 +7,11 @@ depends on the database's locale: under LC_CTYPE "C" it drops Cyrillic, Armenian
 words). So a query finds the same versions on either backend, in any script.
 
 A token is a run of letters and digits (Unicode's), folded: NFKD, combining marks dropped
-(accents, Arabic harakat), case-folded, Arabic tatweel removed.
+(accents, Arabic harakat), case-folded, Arabic tatweel removed, Armenian
+"և" spelled as its capitals spell it.
 
 >>> tokens("Ministry's FIGURE: 2,783 — Минобороны, Երևան, الدِّفاع")
-['ministry', 's', 'figure', '2', '783', 'минобороны', 'երեւան', 'الدفاع']
+['ministry', 's', 'figure', '2', '783', 'минобороны', 'երեվան', 'الدفاع']
 """
 
 from __future__ import annotations
@@ -25,10 +26,15 @@ MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 100
 _TOKEN = re.compile(r"[^\W_]+")
 _TATWEEL = "\u0640"
+# Armenian "և" is one letter in lower case and two in capitals ("ԵՎ"); Unicode decomposes it
+# to "եւ" instead, which would keep "ԵՐԵՎԱՆ" from finding "Երևան".
+_SPECIAL = {"\u0587": "\u0565\u057e"}
 
 
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
+    if char in _SPECIAL:
+        return _SPECIAL[char]
     decomposed = unicodedata.normalize("NFKD", char)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c) and c != _TATWEEL)
     return unicodedata.normalize("NFC", kept.casefold())
@@ -244,6 +250,14 @@ def snippet(query: Query, text: str, width: int = 200) -> Snippet:
         end = space if space > first_end else end
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(flat) else ""
-    marks = tuple((a - start + len(prefix), b - start + len(prefix))
-                  for a, b in found if a >= start and b <= end)
-    return Snippet(prefix + flat[start:end] + suffix, marks)
+    marks: list[tuple[int, int]] = []
+    for a, b in found:
+        if a < start or b > end:
+            continue
+        if marks and not flat[marks[-1][1]:a].strip():  # "2" and "790": one mark, "2 790"
+            marks[-1] = (marks[-1][0], max(b, marks[-1][1]))
+        else:
+            marks.append((a, b))
+    shift = len(prefix) - start
+    return Snippet(prefix + flat[start:end] + suffix,
+                   tuple((a + shift, b + shift) for a, b in marks))
