@@ -26,6 +26,7 @@ _COMMANDS = {
     "diff": "archive.cli.edits:diff",
     "changes": "archive.cli.edits:changes",
     "report": "archive.cli.report:report",
+    "notify": "archive.cli.notify:notify",
     "replay": "archive.cli.replay:replay",
     "export": "archive.cli.interchange:export",
     "import": "archive.cli.interchange:import_command",

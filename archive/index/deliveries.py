@@ -89,8 +89,12 @@ class DeliveryLog:
             self._x("UPDATE notify_channels SET failing_since = coalesce(failing_since, ?), "
                     "last_error = ? WHERE channel = ?", (at, error[:500], channel))
         if advance_since is not None:
-            self._x("UPDATE notify_channels SET since = max(since, ?) WHERE channel = ?",
-                    (advance_since, channel))
+            # Never past an event another run still holds a claim on: if that run died, its
+            # events must stay in the window to be taken over.
+            self._x("UPDATE notify_channels SET since = max(since, min(?, coalesce(("
+                    "SELECT min(event_at) FROM notify_deliveries WHERE channel = ? "
+                    "AND state = ?), ?))) WHERE channel = ?",
+                    (advance_since, channel, CLAIMED, advance_since, channel))
             self._x("DELETE FROM notify_deliveries WHERE channel = ? AND event_at < ? "
                     "AND state = ?", (channel, advance_since, SENT))
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+from archive.diff.engine import MOVED_AWAY, SAME
 from archive.diff.figures import FigureChange
 from archive.notify.sources import Notice
 from archive.report.diffview import Gap, label, view
@@ -48,7 +49,7 @@ def diff_lines(notice: Notice) -> list[str]:
     if result.title is not None:
         lines.append("Headline: " + ops_text(result.title.ops).plain)
     for item in view(result.body, context=0):
-        if isinstance(item, Gap) or item.kind == "moved-away":
+        if isinstance(item, Gap) or item.kind in (SAME, MOVED_AWAY):
             continue
         text = f"{label(item)} {ops_text(item.ops).plain}"
         if shown >= MAX_PARAGRAPHS or used + len(text) > MAX_DIFF_CHARS:
@@ -80,7 +81,8 @@ def subject(notices: list[Notice], collection: str) -> str:
         return f"{notice.summary}: {notice.title or notice.url}"
     counts: dict[str, int] = {}
     for notice in notices:
-        counts[notice.summary] = counts.get(notice.summary, 0) + 1
+        what = notice.summary.split(" (")[0].lower()
+        counts[what] = counts.get(what, 0) + 1
     parts = ", ".join(f"{count} {summary.lower()}" for summary, count in counts.items())
     return f"{collection}: {len(notices)} changes ({parts})"
 
