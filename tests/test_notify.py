@@ -275,3 +275,28 @@ def test_notify_dry_run_shows_what_would_go_out_and_sends_nothing(data, hook, tm
     index.close()
     sent = CliRunner().invoke(main, ["notify", str(seeds), "--data", str(data)])
     assert sent.exit_code == 0 and sent.output == "desk: 0 events in 0 messages\n"
+
+
+def test_a_crawl_notifies_after_it_commits_and_a_failing_channel_never_fails_it(
+        tmp_path, mocksite, hook):
+    from crawling import crawl, write_seeds
+
+    url = mocksite.a.url + "/articles/flood-count"
+    seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
+    seeds.write_text(seeds.read_text("utf-8") + '[notify]\nevery = "event"\n'
+                     f'[[notify.channel]]\nname = "hook"\nurl = "{hook.url()}"\n',
+                     encoding="utf-8")
+    data = tmp_path / "data"
+    first = crawl(seeds, data)
+    assert first["notify"]["sent"] == 0 and hook.posts == []   # nothing changed yet
+    mocksite.a.set_variant("flood-count", "edit")
+    hook.fail = True
+    failed = crawl(seeds, data, "--all")  # exit 0: the crawl itself went well
+    assert failed["new_versions"] == 1 and failed["problems"] == []
+    assert failed["notify"]["problems"][0].startswith("notify hook: ")
+    hook.fail = False
+    again = crawl(seeds, data, "--all")
+    assert again["notify"]["sent"] == 1 and len(hook.posts) == 1
+    assert hook.posts[0]["title"].startswith(("Edited: ", "Figures revised: ",
+                                              "Headline changed: "))
+    assert url in hook.posts[0]["message"]
