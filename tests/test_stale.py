@@ -179,3 +179,26 @@ def test_the_report_leads_with_stale_figures_and_shows_them_on_the_article(archi
     assert mine.count('>before</a>') == 2 and mine.count('>after</a>') == 2
     assert 'href="http://replay.example:8080/test/' in mine
     assert f'href="{slug_for(site.source_url("statement"))}"' in mine
+
+
+def test_stale_findings_are_an_event_kind_of_the_notifications(archive):
+    from archive.notify.sources import FILTERS, SourceContext, collect
+
+    site, data, stages = archive
+    assert "stale" in FILTERS
+    index = open_index(data, readonly=True)
+    try:
+        context = SourceContext(index, EditReader(index, DataLayout(data)), "test",
+                                report_url="https://news.example/edits/")
+        notices = [n for n in collect(context, stages[3].strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+                   if "stale" in n.tags]
+    finally:
+        index.close()
+    assert sorted((n.kind, n.url) for n in notices) == [
+        ("ahead-opened", site.article_url("e")), ("stale-closed", site.article_url("b")),
+        ("stale-closed", site.article_url("b"))]
+    closed = next(n for n in notices if n.kind == "stale-closed")
+    assert closed.summary == "No longer stale (updated)"
+    assert [label for label, _ in closed.links] == ["Report", "Revised: before",
+                                                     "Revised: after", "As it read"]
+    assert len({n.key for n in notices}) == 3
