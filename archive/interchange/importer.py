@@ -25,7 +25,7 @@ from archive.archiver import Archiver, CaptureResult, pageinfo
 from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
 from archive.extract.describe import describe_extraction
 from archive.index import SqliteIndex, open_index
-from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
+from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout, check_collection

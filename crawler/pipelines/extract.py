@@ -14,7 +14,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.archiver import Archiver, pageinfo
 from archive.exceptions import ArchiveWriteError
-from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
+from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
 from crawler.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
 from archive.extract.discover import parse_feed, parse_sitemap
 from archive.extract.listing import listing_links
+from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.schedule.plan import CrawlPlan
@@ -134,8 +135,8 @@ class SnapshotSpider(scrapy.Spider):
                                                        seed.policy.ignore)
             links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
-        changed = extraction is not None and self._text_changed(response.url,
-                                                                extraction.text_hash)
+        changed = extraction is not None and extraction.text_hash is not None and \
+            self._archiver.text_outcome(response.url, extraction.text_hash) != UNCHANGED
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
@@ -273,13 +274,6 @@ class SnapshotSpider(scrapy.Spider):
         self.crawler.stats.inc_value("palimpsest/failed")
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
-
-    def _text_changed(self, url: str, digest: str | None) -> bool:
-        """Whether this capture's text differs from the URL's previous text (or is its first)."""
-        if digest is None:
-            return False
-        previous = self._archiver.index.latest_text_capture(url)
-        return previous is None or previous.text_hash != digest
 
 
 def _failure_reason(message: str) -> str | None:
