@@ -74,7 +74,7 @@ EXTENSIONS = {
     "crawler.extensions.progress.ProgressReporter": 20,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.extract.ExtractPipeline": 300,
+    "crawler.pipelines.versions.VersionPipeline": 300,
 }
 
 # Scrapy runs each callback's output through CONCURRENT_ITEMS asyncio workers, started afresh

@@ -1,6 +1,6 @@
 """The metadata fields that say how a page's text was extracted and hashed.
 
-Shared by the crawl's extraction pipeline and by `palimpsest import`, so a page imported from
+Shared by the crawl's extraction pool and by `palimpsest import`, so a page imported from
 another tool's WARC is described exactly as a crawled one.
 """
 

@@ -1,7 +1,7 @@
 """The snapshot spider: seeds to articles, articles to the sources they cite.
 
 Every response is archived by the WARC extension before it gets here; the spider only decides
-what to fetch next and hands pages to the extraction pipeline. Request meta carries plain
+what to fetch next and hands pages to the version pipeline. Request meta carries plain
 values (seed position, role, hop), so requests stay serialisable for a shared frontier.
 """
 

@@ -1,8 +1,9 @@
-"""Write each page's metadata and text records, and count what the capture meant.
+"""Record what each captured page's text means: its pageinfo and text records, and the count.
 
-The spider has had the text extracted and hashed (in the worker pool) and the WARC extension
-has already written the response; this step decides what the capture means (a new version, the
-same text, a return to an earlier text, a failure) and writes that down.
+The spider has had the text extracted and hashed (in the extraction pool) and the WARC extension
+has already written the response. This pipeline writes the page's pageinfo record through the
+same archiver (and its text record when the text is a new version: the archiver asks
+archive.index.versioning, the one place that decides) and counts the outcome for the summary.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ _OUTCOME_STATS = {
 }
 
 
-class ExtractPipeline:
-    """Version decisions for every captured page."""
+class VersionPipeline:
+    """Writes each page's description and counts new versions, returns and unchanged texts."""
 
     def __init__(self, crawler: Crawler, archiver: Archiver) -> None:
         self.archiver = archiver
@@ -38,7 +39,7 @@ class ExtractPipeline:
         self.archive_failed = getattr(crawler, "palimpsest_archive_failed", None)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
+    def from_crawler(cls, crawler: Crawler) -> "VersionPipeline":
         archiver = getattr(crawler, "palimpsest_archiver", None)
         if archiver is None:
             raise NotConfigured("the WARC capture extension is not enabled")
