@@ -12,11 +12,12 @@ import re
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archive.archiver import Archiver
 from archive.extract.article import failed_extraction
 from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
@@ -28,12 +29,14 @@ from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.schedule.plan import CrawlPlan
 from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
-from crawler.extensions.warc import CAPTURE_META
+from crawler.extensions.extraction import ExtractionPool
+from crawler.extensions.warc import CAPTURE_META, WarcCaptureExtension
 from crawler.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
 
 META = "palimpsest"
+MISSING_COMPONENT = "missing_component"  # finish reason: an extension the spider needs is off
 MAX_SITEMAP_DEPTH = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -54,12 +57,30 @@ class SnapshotSpider(scrapy.Spider):
         self.only = set(urls) if urls is not None else None
         # What is due this run and which links to follow (archive.schedule.plan); None: everything.
         self.plan = plan
+        self.capture: WarcCaptureExtension | None = None  # set by find_components
+        self.extractor: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_dropped, scrapy.signals.request_dropped)
+        # Scrapy makes the spider before any extension, so the two it works with are looked up
+        # once the crawl opens (find_components).
+        crawler.signals.connect(spider.find_components, scrapy.signals.spider_opened)
         return spider
+
+    def find_components(self, spider: scrapy.Spider) -> None:
+        """Take the WARC capture (its archiver's index answers what a text is) and the
+        extraction pool; without either, close the crawl before anything is fetched."""
+        self.capture = self.crawler.get_extension(WarcCaptureExtension)
+        self.extractor = self.crawler.get_extension(ExtractionPool)
+        missing = [cls.__name__ for cls, found in ((WarcCaptureExtension, self.capture),
+                                                   (ExtractionPool, self.extractor))
+                   if found is None]
+        if missing:
+            logger.error("the snapshot spider cannot crawl without %s (see EXTENSIONS in "
+                         "crawler/settings.py)", " and ".join(missing))
+            raise CloseSpider(MISSING_COMPONENT)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.plan is not None:
@@ -130,9 +151,9 @@ class SnapshotSpider(scrapy.Spider):
                 seed.policy.ignore)
             links = []
         else:
-            extraction = await self._extractor.extract(response.body, response.url,
-                                                       _content_type(response),
-                                                       seed.policy.ignore)
+            extraction = await self.extractor.extract(response.body, response.url,
+                                                      _content_type(response),
+                                                      seed.policy.ignore)
             links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
         changed = extraction is not None and extraction.text_hash is not None and \
@@ -251,19 +272,15 @@ class SnapshotSpider(scrapy.Spider):
     # -- helpers ------------------------------------------------------------------------------
 
     @property
-    def _archiver(self):
-        return self.crawler.palimpsest_archiver
-
-    @property
-    def _extractor(self):
-        return self.crawler.palimpsest_extractor
+    def _archiver(self) -> Archiver:
+        return self.capture.archiver
 
     def _context(self, response: Response):
         info = response.meta[META]
         seed = self.seeds[info["seed"]]
         capture = response.meta.get(CAPTURE_META)
         if capture is None or capture.url != response.url:
-            if self.crawler.stats.get_value("palimpsest/archive_error"):
+            if self.capture.stopped:
                 return info, seed, None  # the archive failed: the crawl is stopping already
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None

@@ -1,0 +1,84 @@
+"""How the crawl's Scrapy components find each other: through Scrapy, never by chance.
+
+Each component names what it needs in `from_crawler` (or, for what Scrapy builds later, when
+the spider opens) and refuses to start without it, saying what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from crawling import crawl, write_seeds
+from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from archive.schedule.seeds import parse_seeds
+from crawler.extensions.extraction import ExtractionPool
+from crawler.extensions.warc import WarcCaptureExtension
+from crawler.pipelines.versions import VersionPipeline
+from crawler.spiders.snapshot import MISSING_COMPONENT, SnapshotSpider
+
+WARC_CAPTURE = "crawler.extensions.warc.WarcCaptureExtension"
+EXTRACTION_POOL = "crawler.extensions.extraction.ExtractionPool"
+
+
+def crawler_with(tmp_path, extensions: dict[str, int]):
+    return get_crawler(SnapshotSpider, {
+        "EXTENSIONS": extensions, "PALIMPSEST_DATA": str(tmp_path),
+        "PALIMPSEST_COLLECTION": "test", "PALIMPSEST_EXTRACT_PROCESSES": 0})
+
+
+def test_the_version_pipeline_refuses_to_start_without_the_warc_capture(tmp_path):
+    crawler = crawler_with(tmp_path, {})
+    with pytest.raises(NotConfigured, match="WarcCaptureExtension is not enabled"):
+        build_from_crawler(VersionPipeline, crawler)
+
+
+def test_the_version_pipeline_writes_through_the_warc_captures_archiver(tmp_path):
+    crawler = crawler_with(tmp_path, {WARC_CAPTURE: 0})
+    capture = crawler.get_extension(WarcCaptureExtension)
+    try:
+        pipeline = build_from_crawler(VersionPipeline, crawler)
+        assert pipeline.archiver is capture.archiver
+        assert not capture.stopped
+    finally:
+        capture.archiver.close()
+
+
+def test_the_spider_closes_at_once_without_the_extraction_pool(tmp_path):
+    crawler = crawler_with(tmp_path, {WARC_CAPTURE: 0})
+    spider = SnapshotSpider.from_crawler(crawler, seedfile=parse_seeds(
+        {"seed": [{"url": "http://127.0.0.1:9/a"}]}, tmp_path / "s.toml"))
+    try:
+        with pytest.raises(CloseSpider) as closed:
+            spider.find_components(spider)
+        assert closed.value.reason == MISSING_COMPONENT
+        assert spider.capture is crawler.get_extension(WarcCaptureExtension)
+    finally:
+        crawler.get_extension(WarcCaptureExtension).archiver.close()
+
+
+def test_the_spider_finds_both_of_its_components(tmp_path):
+    crawler = crawler_with(tmp_path, {WARC_CAPTURE: 0, EXTRACTION_POOL: 10})
+    spider = SnapshotSpider.from_crawler(crawler, seedfile=parse_seeds(
+        {"seed": [{"url": "http://127.0.0.1:9/a"}]}, tmp_path / "s.toml"))
+    try:
+        spider.find_components(spider)
+        assert spider.extractor is crawler.get_extension(ExtractionPool)
+        assert spider._archiver is crawler.get_extension(WarcCaptureExtension).archiver
+    finally:
+        crawler.get_extension(WarcCaptureExtension).archiver.close()
+
+
+def test_a_crawl_missing_a_component_stops_before_fetching_and_says_why(tmp_path, mocksite):
+    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/articles/flood-count", "page")])
+    # EXTENSIONS given on the command line replaces the project's: the WARC capture only.
+    summary = crawl(seeds, tmp_path / "data", "-s", "EXTENSIONS=" + json.dumps({WARC_CAPTURE: 0}),
+                    check=False)
+    assert summary["finish_reason"] == MISSING_COMPONENT
+    assert summary["problems"] == [f"crawl ended early: {MISSING_COMPONENT}"]
+    assert mocksite.a.sent == []  # not even robots.txt
+    [log] = (tmp_path / "data" / "logs").glob("crawl-*.log")
+    assert "the snapshot spider cannot crawl without ExtractionPool" in log.read_text("utf-8")
