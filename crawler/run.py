@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy import Spider
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from archive import __version__
@@ -27,6 +28,7 @@ from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
 from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
+from crawler.extensions.progress import progress_counted, show_progress
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)
@@ -114,9 +116,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI logs
         queue = _queue_on_disk(settings, DataLayout(data_dir))
         try:
-            process = AsyncCrawlerProcess(settings)
-            crawler = process.create_crawler(SnapshotSpider)
-            crawler.palimpsest_progress = progress
+            process, crawler = create_crawler(settings, SnapshotSpider, progress)
             process.crawl(crawler, seedfile=seedfile, urls=urls, plan=plan)
             process.start()
         finally:
@@ -132,6 +132,24 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     summary["collection"] = seedfile.collection
     summary["seconds"] = round(time.monotonic() - started, 2)
     return CrawlReport(summary, stats)
+
+
+def create_crawler(settings: Settings, spidercls: type[Spider],
+                   progress: Callable[[dict], None] | None) -> tuple[AsyncCrawlerProcess, Crawler]:
+    """The process and the crawler of one run; with `progress`, live counts go to it.
+
+    `progress` is the CLI's display: it is connected to the reporter's `progress_counted`
+    signal (crawler/extensions/progress.py says why a signal), and the reporter is enabled
+    only then.
+    """
+    if progress is not None:
+        show_progress(settings)
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(spidercls)
+    if progress is not None:
+        # Held strongly: the dispatcher's default weak reference would drop a lambda at once.
+        crawler.signals.connect(progress, signal=progress_counted, weak=False)
+    return process, crawler
 
 
 def _queue_on_disk(settings: Settings, layout: DataLayout) -> Path | None:

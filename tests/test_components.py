@@ -82,3 +82,25 @@ def test_a_crawl_missing_a_component_stops_before_fetching_and_says_why(tmp_path
     assert mocksite.a.sent == []  # not even robots.txt
     [log] = (tmp_path / "data" / "logs").glob("crawl-*.log")
     assert "the snapshot spider cannot crawl without ExtractionPool" in log.read_text("utf-8")
+
+
+def test_progress_goes_to_whoever_connects_to_the_reporters_signal(tmp_path):
+    from scrapy.settings import Settings
+
+    from crawler.extensions.progress import ProgressReporter, progress_counted, show_progress
+
+    settings = Settings({"EXTENSIONS": {}})
+    show_progress(settings)  # what the runner does when a bar is shown
+    crawler = get_crawler(SnapshotSpider, {"EXTENSIONS": settings.getdict("EXTENSIONS")})
+    reporter = crawler.get_extension(ProgressReporter)
+    received = []
+    crawler.signals.connect(lambda counts: received.append(counts), signal=progress_counted,
+                            weak=False)
+    reporter.request_scheduled(None, None)
+    crawler.stats.set_value("palimpsest/new_versions", 1)
+    reporter.report(final=True)
+    assert received == [{"total": 1, "done": 1, "final": True, "fetched": 0,
+                         "new_versions": 1, "failed": 0}]
+    # Without a display the reporter is not part of the crawl at all.
+    assert get_crawler(SnapshotSpider, {"EXTENSIONS": {}}).get_extension(ProgressReporter) \
+        is None

@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from scrapy.crawler import AsyncCrawlerProcess
-
 from archive.exceptions import ConfigError
 from archive.frontier import Frontier, connect
 from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX
@@ -21,7 +19,14 @@ from archive.schedule.seeds import SeedFile
 from archive.timeutil import to_iso, utcnow
 from archive.verify.reindex import catch_up
 from crawler.frontier.spider import SharedSnapshotSpider
-from crawler.run import CrawlReport, crawl_settings, plan_problems, plan_run, summarize
+from crawler.run import (
+    CrawlReport,
+    crawl_settings,
+    create_crawler,
+    plan_problems,
+    plan_run,
+    summarize,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +99,7 @@ def run_shared_crawl(seedfile: SeedFile, data_dir: str | Path, *, redis_url: str
         plan = plan_run(seedfile, data_dir, settings, everything)
         frontier.beat("crawling")
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-        process = AsyncCrawlerProcess(settings)
-        crawler = process.create_crawler(SharedSnapshotSpider)
-        crawler.palimpsest_progress = progress
+        process, crawler = create_crawler(settings, SharedSnapshotSpider, progress)
         crawler.palimpsest_frontier = frontier
         process.crawl(crawler, seedfile=seedfile, plan=plan, coordinator=coordinator)
         process.start()
