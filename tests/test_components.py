@@ -11,7 +11,7 @@ import json
 import pytest
 from crawling import crawl, write_seeds
 from scrapy.exceptions import CloseSpider, NotConfigured
-from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.test import get_crawler
 
 from archive.schedule.seeds import parse_seeds
@@ -104,3 +104,60 @@ def test_progress_goes_to_whoever_connects_to_the_reporters_signal(tmp_path):
     # Without a display the reporter is not part of the crawl at all.
     assert get_crawler(SnapshotSpider, {"EXTENSIONS": {}}).get_extension(ProgressReporter) \
         is None
+
+
+# -- a shared crawl's components take the frontier the runner handed the spider ---------------
+
+def shared_crawler(tmp_path, spider_class=None):
+    """A crawler whose spider is a shared-crawl worker holding a frontier (never connected),
+    as Crawler.crawl makes it: the spider first, the components after."""
+    import redis
+
+    from archive.frontier import Frontier
+    from crawler.frontier.spider import SharedSnapshotSpider
+
+    crawler = get_crawler(spider_class or SharedSnapshotSpider, {"EXTENSIONS": {}})
+    seedfile = parse_seeds({"seed": [{"url": "http://127.0.0.1:9/a"}]}, tmp_path / "s.toml")
+    if spider_class is SnapshotSpider:
+        crawler.spider = SnapshotSpider.from_crawler(crawler, seedfile=seedfile)
+        return crawler, None
+    frontier = Frontier(redis.Redis(host="127.0.0.1", port=1), "test", worker="wa")
+    crawler.spider = SharedSnapshotSpider.from_crawler(crawler, seedfile=seedfile,
+                                                       frontier=frontier)
+    return crawler, frontier
+
+
+@pytest.mark.parametrize("component", [
+    "crawler.frontier.extension.FrontierExtension",
+    "crawler.frontier.middlewares.GlobalHostLimit",
+    "crawler.frontier.middlewares.FinishedRequests",
+    "crawler.frontier.scheduler.LeasedScheduler",
+])
+def test_a_shared_crawl_component_refuses_a_crawl_that_is_not_shared(tmp_path, component):
+    crawler, _ = shared_crawler(tmp_path, SnapshotSpider)
+    with pytest.raises(NotConfigured, match="shared crawl"):
+        build_from_crawler(load_object(component), crawler)
+
+
+def test_the_shared_crawl_components_take_the_spiders_frontier(tmp_path):
+    from crawler.frontier.extension import FrontierExtension
+    from crawler.frontier.middlewares import FinishedRequests, GlobalHostLimit
+    from crawler.frontier.spider import shared_frontier
+
+    crawler, frontier = shared_crawler(tmp_path)
+    assert shared_frontier(crawler) is frontier
+    assert build_from_crawler(FrontierExtension, crawler).frontier is frontier
+    assert build_from_crawler(GlobalHostLimit, crawler).frontier is frontier
+    assert isinstance(build_from_crawler(FinishedRequests, crawler), FinishedRequests)
+
+
+def test_a_shared_crawl_without_the_leasing_scheduler_closes_as_it_opens(tmp_path):
+    from crawler.frontier.extension import FrontierExtension
+
+    crawler, _ = shared_crawler(tmp_path)
+    extension = build_from_crawler(FrontierExtension, crawler)
+    crawler.engine = crawler._create_engine()  # its scheduler: none that leases
+    with pytest.raises(CloseSpider) as closed:
+        extension.spider_opened(crawler.spider)
+    assert closed.value.reason == MISSING_COMPONENT
+    assert not extension.looping.running  # no heartbeat for a crawl that never ran

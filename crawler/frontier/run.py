@@ -100,8 +100,10 @@ def run_shared_crawl(seedfile: SeedFile, data_dir: str | Path, *, redis_url: str
         frontier.beat("crawling")
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
         process, crawler = create_crawler(settings, SharedSnapshotSpider, progress)
-        crawler.palimpsest_frontier = frontier
-        process.crawl(crawler, seedfile=seedfile, plan=plan, coordinator=coordinator)
+        # The frontier goes to the spider, from which the shared components take it
+        # (crawler/frontier/spider.py says why).
+        process.crawl(crawler, seedfile=seedfile, plan=plan, coordinator=coordinator,
+                      frontier=frontier)
         process.start()
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         summary = _summary(seedfile, stats, settings, frontier, started)

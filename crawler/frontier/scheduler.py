@@ -34,6 +34,7 @@ import random
 from collections import deque
 
 from scrapy import Request
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -41,6 +42,7 @@ from scrapy_redis.scheduler import Scheduler
 from archive.frontier import Frontier, wire
 from archive.net.urls import host_of
 from crawler.containment import address_policy, url_refusal
+from crawler.frontier.spider import shared_frontier
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +128,10 @@ class LeasedScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler):
-        frontier = crawler.palimpsest_frontier
+        frontier = shared_frontier(crawler)
+        if frontier is None:  # a scheduler cannot be left out: refuse, saying why
+            raise NotConfigured("LeasedScheduler serves a shared crawl only (SharedSnapshotSpider "
+                                "with its frontier)")
         plain = Scheduler.from_settings(crawler.settings)
         instance = cls(plain.server, frontier=frontier, queue_key=plain.queue_key,
                        queue_cls=plain.queue_cls, dupefilter=plain.df,
@@ -134,7 +139,6 @@ class LeasedScheduler(Scheduler):
                        idle_before_close=0, serializer=plain.serializer,
                        per_host=crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         instance.counters = crawler.stats
-        crawler.palimpsest_scheduler = instance
         return instance
 
     def open(self, spider):
