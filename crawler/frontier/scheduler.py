@@ -125,6 +125,7 @@ class LeasedScheduler(Scheduler):
         self.leased: dict[str, str] = {}  # fingerprint -> request id, in flight here
         self.hosts: dict[str, str] = {}  # fingerprint -> host, of the leased requests
         self.counters = None
+        self.rejected_kinds: set[str] = set()  # kinds of rejected entries logged in full
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -217,8 +218,8 @@ class LeasedScheduler(Scheduler):
         self._count(f"rejected/{exc.reason}")
         # The first of each kind says what it was; the rest are counted (a flood of junk must
         # not flood the log too).
-        first = self.counters is None or \
-            self.counters.get_value(f"palimpsest/frontier/rejected/{exc.reason}") == 1
+        first = exc.reason not in self.rejected_kinds
+        self.rejected_kinds.add(exc.reason)
         logger.log(logging.WARNING if first else logging.DEBUG,
                    "dropped a queue entry that is not a request of ours (%s)", exc)
 
