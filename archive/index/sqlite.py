@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archive.index.base import Capture, Citation, Page, Version
-from archive.index.versions import SCHEMA_VERSION, check_version
+from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class SqliteIndex:
     def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = True) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.created = not readonly and not self.path.exists()  # made now, at SCHEMA_VERSION
         if readonly:
             uri = f"file:{self.path}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
@@ -84,6 +85,20 @@ class SqliteIndex:
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         ))
+
+    def upgrade(self) -> tuple[int | None, int]:
+        """Apply the migrations this file lacks, as PostgresIndex.upgrade does; (version
+        before, after), before being None when this index created the file. A newer file is
+        refused."""
+        before = None if self.created else self.schema_version()
+        if before is not None and before > SCHEMA_VERSION:
+            check_version(before, self.describe())  # refuses: newer than this code
+        for version, script in pending_migrations(SCHEMA_VERSION if before is None else before):
+            sql = resources.files("archive.index").joinpath(script).read_text("utf-8")
+            self.db.executescript(sql)
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                            (str(version),))
+        return before, SCHEMA_VERSION
 
     # -- transactions -------------------------------------------------------------------------
 
