@@ -1,4 +1,4 @@
-"""`palimpsest worker SEEDS.toml --redis URL`, and the shared-crawl half of `crawl --redis`.
+"""`palimpsest worker SEEDS.toml --redis URL`: work on a shared crawl, one cycle per process.
 
 Each worker runs one cycle per process (Twisted's reactor starts once per process), so a
 long-running worker starts a child process per cycle.
@@ -7,7 +7,6 @@ long-running worker starts a child process per cycle.
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import time
@@ -20,45 +19,14 @@ from archive.cli.common import (
     EXIT_LOCKED,
     EXIT_USAGE,
     Failure,
-    configure_logging,
     data_option,
     domain_errors,
     index_option,
     print_json,
     resolve_data,
 )
-from archive.schedule.seeds import SeedFile, load_seeds
-from archive.store.layout import DataLayout
-from archive.store.lock import DataLock
-from archive.timeutil import timestamp17, utcnow
-
-
-def default_worker_name() -> str:
-    """The short host name, made safe for WARC file names."""
-    host = socket.gethostname().split(".")[0] or "worker"
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in host)
-    return cleaned if cleaned[:1].isalpha() else f"w{cleaned}"[:32]
-
-
-def run_worker_cycle(ctx: click.Context, seedfile: SeedFile, data_dir: Path, *, redis_url: str,
-                     name: str | None, coordinator: bool, allow_private: bool,
-                     everything: bool, overrides: dict, quiet: bool, as_json: bool,
-                     wait: float = 60.0) -> dict:
-    """One cycle of a shared crawl in this process, under this worker's own lock."""
-    from crawler.frontier.run import check_worker_name, run_shared_crawl
-
-    name = check_worker_name(name or default_worker_name())
-    layout = DataLayout(data_dir)
-    # Workers share the data folder (each writes its own files): the lock is per worker.
-    with DataLock(layout.root / f"crawl-{name}.lock"):
-        logfile = layout.logs_dir / f"{'crawl' if coordinator else 'worker'}-{name}-" \
-                                    f"{timestamp17(utcnow())}.log"
-        verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0
-        configure_logging(verbosity, quiet, logfile)
-        report = run_shared_crawl(seedfile, layout.root, redis_url=redis_url, name=name,
-                                  coordinator=coordinator, allow_private=allow_private,
-                                  everything=everything, overrides=overrides, wait=wait)
-    return report.summary
+from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
+from archive.schedule.seeds import load_seeds
 
 
 @click.command("worker")
@@ -83,8 +51,6 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
            name: str | None, once: bool, wait: float, allow_private: bool, as_json: bool,
            quiet: bool, settings: tuple[str, ...]) -> None:
     """Work on the shared crawl of SEEDS.toml: join each cycle `crawl --redis` opens."""
-    from archive.cli.crawl import crawl_overrides, summary_line
-
     seedfile = load_seeds(seeds)
     overrides = crawl_overrides(settings)
     if not once:
@@ -92,8 +58,7 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
         return
     summary = run_worker_cycle(ctx, seedfile, resolve_data(data_dir), redis_url=redis_url,
                                name=name, coordinator=False, allow_private=allow_private,
-                               everything=False, overrides=overrides, quiet=quiet,
-                               as_json=as_json, wait=wait)
+                               everything=False, overrides=overrides, quiet=quiet, wait=wait)
     if as_json:
         print_json(summary)
     elif summary.get("finish_reason") == "no_cycle":

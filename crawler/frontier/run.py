@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from archive.exceptions import ConfigError
 from archive.frontier import Frontier, connect
 from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX
 from archive.schedule.seeds import SeedFile
@@ -164,12 +163,3 @@ def _summary(seedfile: SeedFile, stats: dict, settings, frontier: Frontier,
     summary["seconds"] = round(time.monotonic() - started, 2)
     return summary
 
-
-def check_worker_name(name: str) -> str:
-    """Worker names end up in WARC file names and Redis keys."""
-    import re
-
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.]{0,31}", name):
-        raise ConfigError(f"worker name {name!r}: use 1-32 letters, digits, '_' or '.' "
-                          "(starting with a letter; no '-')")
-    return name
