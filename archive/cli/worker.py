@@ -1,12 +1,13 @@
 """`palimpsest worker SEEDS.toml --redis URL`: work on a shared crawl, one cycle per process.
 
-Each worker runs one cycle per process (Twisted's reactor starts once per process), so a
-long-running worker starts a child process per cycle.
+Twisted's reactor starts once per process, so a long-running worker (without --once) starts a
+child process per cycle: `palimpsest worker … --once`, built from the options it was given.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from archive.cli.common import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_USAGE,
-    Failure,
+    chosen_index,
     data_option,
     domain_errors,
     index_option,
@@ -26,7 +27,10 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
+from archive.index import INDEX_ENV
 from archive.schedule.seeds import load_seeds
+
+CYCLE_WAIT_S = 60  # each cycle of the loop waits this long for a cycle to open
 
 
 @click.command("worker")
@@ -54,7 +58,11 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
     seedfile = load_seeds(seeds)
     overrides = crawl_overrides(settings)
     if not once:
-        _loop(ctx)
+        verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0
+        command = cycle_command(seeds, resolve_data(data_dir), redis_url=redis_url, name=name,
+                                allow_private=allow_private, as_json=as_json, quiet=quiet,
+                                settings=settings, verbosity=verbosity)
+        _loop(ctx, command, _cycle_environment(chosen_index()))
         return
     summary = run_worker_cycle(ctx, seedfile, resolve_data(data_dir), redis_url=redis_url,
                                name=name, coordinator=False, allow_private=allow_private,
@@ -72,17 +80,44 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
         ctx.exit(EXIT_FAILED)
 
 
-def _loop(ctx: click.Context) -> None:
-    """Run `worker … --once` again and again, one child process per cycle, until stopped;
+def cycle_command(seeds: Path, data_dir: Path, *, redis_url: str, name: str | None,
+                  allow_private: bool, as_json: bool, quiet: bool, settings: tuple[str, ...],
+                  verbosity: int) -> list[str]:
+    """The child command for one cycle: `worker … --once` with the options this worker got.
+
+    Built from the parsed options, never from sys.argv (which is the caller's, not ours, when
+    `main` is called with its own arguments)."""
+    command = [sys.executable, "-m", "archive.cli", *["-v"] * verbosity, "worker", str(seeds),
+               "--data", str(data_dir), "--redis", redis_url]
+    if name:
+        command += ["--name", name]
+    if allow_private:
+        command.append("--allow-private")
+    if as_json:
+        command.append("--json")
+    if quiet:
+        command.append("--quiet")
+    for pair in settings:
+        command += ["--set", pair]
+    return command + ["--once", "--wait", str(CYCLE_WAIT_S)]
+
+
+def _cycle_environment(index_url: str | None) -> dict[str, str]:
+    """The child's environment: ours, with the index chosen here (--index or the environment)
+    passed as $PALIMPSEST_INDEX, so a password in it never shows in the process list."""
+    environment = dict(os.environ)
+    if index_url:
+        environment[INDEX_ENV] = index_url
+    return environment
+
+
+def _loop(ctx: click.Context, command: list[str], environment: dict[str, str]) -> None:
+    """Run the cycle command again and again, one child process per cycle, until stopped;
     stop too when a cycle cannot even start (bad usage, or the name is in use)."""
-    args = [arg for arg in sys.argv[1:] if arg != "--once"]
-    if "worker" not in args:
-        raise Failure("cannot rebuild the worker's command line", EXIT_USAGE)
-    command = [sys.executable, "-m", "archive.cli", *args, "--once", "--wait", "60"]
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             started = time.monotonic()
-            child = subprocess.run(command, check=False)
+            child = subprocess.run(command, check=False, env=environment)
             if child.returncode in (EXIT_USAGE, EXIT_LOCKED):
                 ctx.exit(child.returncode)
             time.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
