@@ -19,10 +19,9 @@ from scrapy.settings import Settings
 
 from archive import __version__
 from archive.exceptions import ConfigError
-from archive.index import open_index
 from archive.net.policy import parse_networks
 from archive.replay.cdxj import update_cdxj
-from archive.schedule.plan import CrawlPlan, make_plan
+from archive.schedule.plan import CrawlPlan, plan_from_index
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
@@ -171,18 +170,13 @@ def _queue_on_disk(settings: Settings, layout: DataLayout) -> Path | None:
 
 def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
              everything: bool) -> CrawlPlan:
-    """This run's plan, from the index as it stands after catch-up."""
-    index = open_index(data_dir, url=settings.get("PALIMPSEST_INDEX") or None)
-    try:
-        rows = index.schedule_rows(seedfile.collection)
-    finally:
-        index.close()
+    """This run's plan, from the index as it stands after catch-up (as `palimpsest due`)."""
     # PALIMPSEST_NOW plans as if it were another time (tests, what-if runs); fetches are real.
     now = parse_when(settings.get("PALIMPSEST_NOW")) if settings.get("PALIMPSEST_NOW") \
         else utcnow()
-    return make_plan(rows, seedfile, now, everything=everything,
-                     effort=settings.getfloat("PALIMPSEST_EFFORT"),
-                     host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
+    return plan_from_index(data_dir, seedfile, now, url=settings.get("PALIMPSEST_INDEX") or None,
+                           everything=everything, effort=settings.getfloat("PALIMPSEST_EFFORT"),
+                           host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
 
 
 def plan_problems(plan: CrawlPlan) -> list[str]:
