@@ -40,6 +40,11 @@ class ExportResult:
     extra_pages: int = 0
     size: int = 0
 
+    def to_json(self) -> dict:
+        """What `palimpsest export --json` prints."""
+        return {"file": str(self.path), "warc_files": self.warc_files, "pages": self.pages,
+                "extra_pages": self.extra_pages, "bytes": self.size}
+
 
 def files_since(index: SqliteIndex, collection: str, since: str | None,
                 available: list[str]) -> list[str]:
