@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
-from archive.index import SqliteIndex, open_index
+from archive.index import Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import to_iso
@@ -46,7 +46,7 @@ class ExportResult:
                 "extra_pages": self.extra_pages, "bytes": self.size}
 
 
-def files_since(index: SqliteIndex, collection: str, since: str | None,
+def files_since(index: Index, collection: str, since: str | None,
                 available: list[str]) -> list[str]:
     """The WARC files of `collection` an export since `since` needs, in name (time) order."""
     if since is None:
