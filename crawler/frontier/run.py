@@ -162,4 +162,3 @@ def _summary(seedfile: SeedFile, stats: dict, settings, frontier: Frontier,
     summary["dropped_old_entries"] = frontier.dropped_old_entries
     summary["seconds"] = round(time.monotonic() - started, 2)
     return summary
-
