@@ -47,7 +47,7 @@ def test_the_version_pipeline_writes_through_the_warc_captures_archiver(tmp_path
         capture.archiver.close()
 
 
-def test_the_spider_closes_at_once_without_the_extraction_pool(tmp_path):
+def test_the_spider_closes_at_once_without_the_extraction_pool(tmp_path, caplog):
     crawler = crawler_with(tmp_path, {WARC_CAPTURE: 0})
     spider = SnapshotSpider.from_crawler(crawler, seedfile=parse_seeds(
         {"seed": [{"url": "http://127.0.0.1:9/a"}]}, tmp_path / "s.toml"))
@@ -55,7 +55,7 @@ def test_the_spider_closes_at_once_without_the_extraction_pool(tmp_path):
         with pytest.raises(CloseSpider) as closed:
             spider.find_components(spider)
         assert closed.value.reason == MISSING_COMPONENT
-        assert spider.capture is crawler.get_extension(WarcCaptureExtension)
+        assert "the snapshot spider cannot crawl without ExtractionPool (" in caplog.text
     finally:
         crawler.get_extension(WarcCaptureExtension).archiver.close()
 
@@ -161,3 +161,21 @@ def test_a_shared_crawl_without_the_leasing_scheduler_closes_as_it_opens(tmp_pat
         extension.spider_opened(crawler.spider)
     assert closed.value.reason == MISSING_COMPONENT
     assert not extension.looping.running  # no heartbeat for a crawl that never ran
+
+
+def test_a_leased_request_is_reported_finished_once_its_pages_output_is_consumed(tmp_path):
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawler.frontier.middlewares import FinishedRequests
+    from crawler.frontier.spider import request_finished
+
+    crawler, _ = shared_crawler(tmp_path)
+    finished = []
+    crawler.signals.connect(lambda request: finished.append(request.url),
+                            signal=request_finished, weak=False)
+    middleware = build_from_crawler(FinishedRequests, crawler)
+    response = HtmlResponse("http://127.0.0.1:9/a", request=Request("http://127.0.0.1:9/a"))
+    output = middleware.process_spider_output(response, iter(["link one", "link two"]))
+    assert next(output) == "link one" and finished == []  # not while links are still coming
+    assert list(output) == ["link two"] and finished == ["http://127.0.0.1:9/a"]

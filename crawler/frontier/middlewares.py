@@ -24,7 +24,7 @@ from scrapy.http import Response
 
 from archive.frontier import Frontier
 from archive.net.urls import host_of
-from crawler.frontier.spider import shared_frontier
+from crawler.frontier.spider import request_finished, shared_frontier
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,7 @@ class FinishedRequests:
         return cls(crawler)
 
     def _finished(self, response: Response) -> None:
-        # The engine's scheduler is the LeasedScheduler (FrontierExtension checks it on open).
-        self.crawler.engine.scheduler.finish_request(response.request)
+        self.crawler.signals.send_catch_log(request_finished, request=response.request)
 
     async def process_spider_output_async(self, response: Response, result):
         try:

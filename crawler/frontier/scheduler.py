@@ -42,7 +42,7 @@ from scrapy_redis.scheduler import Scheduler
 from archive.frontier import Frontier, wire
 from archive.net.urls import host_of
 from crawler.containment import address_policy, url_refusal
-from crawler.frontier.spider import shared_frontier
+from crawler.frontier.spider import request_finished, shared_frontier
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +140,7 @@ class LeasedScheduler(Scheduler):
                        idle_before_close=0, serializer=plain.serializer,
                        per_host=crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         instance.counters = crawler.stats
+        crawler.signals.connect(instance.finish_request, signal=request_finished)
         return instance
 
     def open(self, spider):

@@ -22,6 +22,11 @@ from twisted.python.failure import Failure
 from archive.frontier import Frontier
 from crawler.spiders.snapshot import SnapshotSpider
 
+# Sent with `request` when a leased request is done with: its callback's output processed
+# (FinishedRequests) or its errback called (the spider). LeasedScheduler, connected to it,
+# marks the URL fetched for the cycle; neither sender needs to know the scheduler.
+request_finished = object()
+
 
 def shared_frontier(crawler: Crawler) -> Frontier | None:
     """The frontier of the shared crawl `crawler` runs, or None if it runs no shared crawl."""
@@ -47,5 +52,4 @@ class SharedSnapshotSpider(SnapshotSpider):
 
     def on_error(self, failure: Failure) -> None:
         super().on_error(failure)
-        # The engine's scheduler is the LeasedScheduler (FrontierExtension checks it on open).
-        self.crawler.engine.scheduler.finish_request(failure.request)
+        self.crawler.signals.send_catch_log(request_finished, request=failure.request)
