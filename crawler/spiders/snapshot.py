@@ -45,6 +45,9 @@ class SnapshotSpider(scrapy.Spider):
     """Crawls one seed file: pages, listings, feeds and sitemaps, then cited sources."""
 
     name = "snapshot"
+    # The WARC capture and the extraction pool, found when the crawl opens (find_components).
+    capture: WarcCaptureExtension
+    extractor: ExtractionPool
     # A 304 answers our conditional requests: archived as a server-not-modified revisit.
     handle_httpstatus_list = [304]
 
@@ -57,8 +60,6 @@ class SnapshotSpider(scrapy.Spider):
         self.only = set(urls) if urls is not None else None
         # What is due this run and which links to follow (archive.schedule.plan); None: everything.
         self.plan = plan
-        self.capture: WarcCaptureExtension | None = None  # set by find_components
-        self.extractor: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
@@ -72,15 +73,16 @@ class SnapshotSpider(scrapy.Spider):
     def find_components(self, spider: scrapy.Spider) -> None:
         """Take the WARC capture (its archiver's index answers what a text is) and the
         extraction pool; without either, close the crawl before anything is fetched."""
-        self.capture = self.crawler.get_extension(WarcCaptureExtension)
-        self.extractor = self.crawler.get_extension(ExtractionPool)
-        missing = [cls.__name__ for cls, found in ((WarcCaptureExtension, self.capture),
-                                                   (ExtractionPool, self.extractor))
-                   if found is None]
-        if missing:
+        capture = self.crawler.get_extension(WarcCaptureExtension)
+        extractor = self.crawler.get_extension(ExtractionPool)
+        if capture is None or extractor is None:
+            missing = [cls.__name__ for cls, found in ((WarcCaptureExtension, capture),
+                                                       (ExtractionPool, extractor))
+                       if found is None]
             logger.error("the snapshot spider cannot crawl without %s (see EXTENSIONS in "
                          "crawler/settings.py)", " and ".join(missing))
             raise CloseSpider(MISSING_COMPONENT)
+        self.capture, self.extractor = capture, extractor
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.plan is not None:
