@@ -48,7 +48,7 @@ class DescribedPage:
     fields: dict
 
 
-def extract_and_describe(body: bytes, url: str, content_type: str | None,
+def extract_and_describe(body: bytes, url: str | None, content_type: str | None,
                          ignore: tuple[str, ...]) -> DescribedPage:
     """Extract a page and hash its text: the crawl runs this whole in an extraction worker,
     so normalising and hashing the text costs the reactor thread nothing."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archive.index import INDEX_FILENAME, is_postgres
 from archive.index.sqlite import SqliteIndex
@@ -26,7 +27,7 @@ class SchemaUpgrade:
 def upgrade_index(data_dir: Path, url: str | None) -> SchemaUpgrade:
     """Create the index's schema, or apply the migrations it lacks (SQLite in `data_dir`, or
     the PostgreSQL `url`). A schema newer than this code is refused (SchemaVersionError)."""
-    if is_postgres(url):
+    if url is not None and is_postgres(url):
         from archive.index.postgres import PostgresIndex  # psycopg only when asked for
 
         index: SqliteIndex | PostgresIndex = PostgresIndex(url, check=False)
@@ -43,7 +44,7 @@ def index_status(data_dir: Path, url: str | None) -> dict:
     """Backend, location, schema version and row counts; never creates or changes anything.
 
     A schema this code cannot use is reported as `problem`, not raised."""
-    if is_postgres(url):
+    if url is not None and is_postgres(url):
         from archive.index.postgres import PostgresIndex
 
         index: SqliteIndex | PostgresIndex = PostgresIndex(url, readonly=True, check=False)
@@ -57,10 +58,11 @@ def index_status(data_dir: Path, url: str | None) -> dict:
         index = SqliteIndex(path, readonly=True, check=False)
         backend = "sqlite"
     try:
-        result = {"backend": backend, "index": index.describe(),
-                  "schema_version": index.schema_version(), "expected_version": SCHEMA_VERSION}
+        where, found = index.describe(), index.schema_version()
+        result: dict[str, Any] = {"backend": backend, "index": where, "schema_version": found,
+                                  "expected_version": SCHEMA_VERSION}
         try:
-            check_version(result["schema_version"], result["index"])
+            check_version(found, where)
             result["counts"] = index.counts()
         except SchemaVersionError as exc:
             result["problem"] = str(exc)

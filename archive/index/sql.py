@@ -134,7 +134,8 @@ class SqlIndex(ABC):
                              (url,)), Capture)
 
     def iter_captures(self, since: str | None = None) -> Iterator[Capture]:
-        sql, params = "SELECT * FROM captures", ()
+        sql = "SELECT * FROM captures"
+        params: tuple[str, ...] = ()
         if since:
             sql, params = sql + " WHERE fetched_at >= ?", (since,)
         for row in self._x(sql + " ORDER BY fetched_at, id", params):
