@@ -3,10 +3,13 @@ and PostgresIndex.
 
 Every statement is written in SQLite's spelling; PostgreSQL runs the same text after the few
 mechanical rewrites of archive/index/dialect.py, so a query added here serves both backends
-(tests/test_index_contract.py runs every one on both). What differs, each backend supplies:
-its connection (`db`) and how a statement runs on it (`_x`), the statement that opens a writer
-transaction (`BEGIN`), whether a busy database is waited for (`_retry`), where it lives
-(`describe`) and its schema (`schema_version`, `upgrade`).
+(tests/test_index_contract.py runs every one on both). So do the version texts and search
+(archive/index/search_rows.py, whose word index is SQLite's FTS5 unless the backend replaces
+it, as PostgresIndex does) and the notification delivery log (archive/index/deliveries.py),
+mixed in here. What differs, each backend supplies: its connection (`db`) and how a statement
+runs on it (`_x`), the statement that opens a writer transaction (`BEGIN`), whether a busy
+database is waited for (`_retry`), where it lives (`describe`) and its schema
+(`schema_version`, `upgrade`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from abc import ABC, abstractmethod
 from typing import Any, Callable, Iterator, TypeVar
 
 from archive.index.base import Capture, Citation, Page, Version
+from archive.index.deliveries import DeliveryLog
+from archive.index.search_rows import TextRows
 
 _T = TypeVar("_T")
 
@@ -28,7 +33,7 @@ def _one(cursor: Any, cls: type[_T]) -> _T | None:
     return cls(**dict(row)) if row is not None else None
 
 
-class SqlIndex(ABC):
+class SqlIndex(TextRows, DeliveryLog, ABC):
     """Pages, captures, versions and citations in SQL tables (archive/index/schema.sql)."""
 
     BEGIN = "BEGIN"  # how a writer transaction starts

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
+from archive.index.search_rows import SEARCH_DDL_SQLITE
 from archive.index.sql import SqlIndex
 from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
@@ -72,6 +73,8 @@ class SqliteIndex(SqlIndex):
         self.db.execute("PRAGMA foreign_keys=ON")
         schema = resources.files("archive.index").joinpath("schema.sql").read_text("utf-8")
         self._retry(lambda: self.db.executescript(schema))
+        words = resources.files("archive.index").joinpath(SEARCH_DDL_SQLITE).read_text("utf-8")
+        self._retry(lambda: self.db.executescript(words))
         self._retry(lambda: self.db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
