@@ -7,9 +7,14 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import data_option, domain_errors, index_option, print_json
+from archive.cli.common import (
+    data_option,
+    domain_errors,
+    index_option,
+    open_for_reading,
+    print_json,
+)
 from archive.cli.edits import when_option
-from archive.cli.query import _open
 from archive.replay.urls import replay_base as resolve_base
 from archive.timeutil import to_iso, utcnow
 from archive.versions.edits import EditReader
@@ -31,7 +36,7 @@ def stale(data_dir: Path | None, since: str | None, as_json: bool,
           replay_base: str | None) -> None:
     """Articles still showing a figure their cited source has revised (open findings first)."""
     moment = when_option(since, "--since")
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         found = stale_findings(EditReader(index, layout), moment)
     finally:
