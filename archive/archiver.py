@@ -43,6 +43,7 @@ class CaptureResult:
     # for revisits: how the text relates to before (archive.index.ingest)
     outcome: str | None = None
     truncated: str | None = None  # WARC-Truncated of the response: never extracted
+    origin: str = "crawl"  # the capture's lineage: an import describes imported captures
 
     @property
     def is_revisit(self) -> bool:
@@ -108,7 +109,8 @@ class Archiver:
         response_id = self.factory.new_id()
         original: CaptureRef | None = None
         if ex.status == 304:
-            previous = self.index.latest_response(ex.url)
+            # A crawl refers only to what it crawled itself: never to an imported capture.
+            previous = self.index.latest_response(ex.url, "crawl")
             if previous is not None:
                 original = CaptureRef(previous.record_id, previous.url, previous.fetched_at,
                                       previous.payload_digest)
@@ -118,7 +120,7 @@ class Archiver:
             digest = payload_digest(ex.body)
             earlier = None
             if 200 <= ex.status < 300 and not ex.truncated:
-                earlier = self.index.find_payload(ex.url, digest)
+                earlier = self.index.find_payload(ex.url, digest, "crawl")
             if earlier is not None:
                 original = CaptureRef(earlier.record_id, earlier.url, earlier.fetched_at, digest)
                 response = self.factory.revisit_identical(ex, response_id, original)
@@ -140,7 +142,7 @@ class Archiver:
         records = [self.factory.metadata(capture.url, capture.record_id, data, capture.date)]
         text_hash = data.get("text_hash")
         if (data.get("status") == "ok" and text is not None and text_hash
-                and not self.index.has_version(capture.url, text_hash)):
+                and not self.index.has_version(capture.url, text_hash, capture.origin)):
             records.append(self.factory.conversion(capture.url, capture.record_id, text,
                                                    capture.date))
         outcomes = self._write_and_index(records, data=data)
