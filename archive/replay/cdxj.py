@@ -2,10 +2,15 @@
 
 pywb finds captures by binary search in `DATA/collections/<c>/indexes/index.cdxj`, so the file
 must stay sorted. After every crawl and import, only the bytes of each WARC file past the last
-record the CDXJ already lists are read (by cdxj-indexer, the indexer of pywb's own tools), and the
-new lines are merge-sorted into the file, which is then replaced atomically: pywb, reading it
-at the same time, sees the old file or the new one, never half of one. Identical lines collapse
-in the merge, so indexing a range twice (after a crash, say) changes nothing.
+record the CDXJ already lists are read, and the new lines are merge-sorted into the file, which
+is then replaced atomically: pywb, reading it at the same time, sees the old file or the new
+one, never half of one. Identical lines collapse in the merge, so indexing a range twice (after
+a crash, say) changes nothing.
+
+Which records are whole is the strict reader's word (archive.verify.files), as for the index
+and `verify`: each whole record is handed alone to cdxj-indexer (the indexer of pywb's own
+tools), with the offset and length the strict reader found, and damage is reported, never
+indexed past silently.
 
 One deliberate difference from plain cdxj-indexer output: a `server-not-modified` revisit (a 304)
 is listed with the location, status and type of the response it confirms. pywb replays any 3xx
@@ -17,20 +22,24 @@ the WARC stays in the line as `record_filename`, `record_offset` and `record_len
 from __future__ import annotations
 
 import heapq
+import io
 import json
 import logging
 import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from cdxj_indexer.main import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 
-from archive.index import SqliteIndex, open_index
+from archive.exceptions import ConfigError
+from archive.index import Index, open_index
+from archive.store.confined import create_new, real_dir
 from archive.store.durable import fsync_directory
 from archive.store.layout import DataLayout
+from archive.verify.files import check_file
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +61,26 @@ class CdxjUpdate:
 
 
 class _CollectingIndexer(CDXJIndexer):
-    """cdxj-indexer over one file from a given offset, with 304 revisits resolved."""
+    """cdxj-indexer over one whole record, with 304 revisits resolved, placed where the strict
+    reader found it."""
 
-    def __init__(self, output: "SortedRuns", stream, filename: str, resolve: Resolver) -> None:
+    def __init__(self, output: "SortedRuns", filename: str, resolve: Resolver) -> None:
         # No post_append: it would decode and spool every record's content (a decompression
         # bomb's included) only to key POST captures by their body, and the crawler sends none.
-        super().__init__(output, [stream], filename=filename)
+        super().__init__(output, [], filename=filename)
         self._resolve = resolve
+        self._place = ("0", "0")
+
+    def index_record(self, stream: BinaryIO, offset: int, length: int) -> None:
+        self._place = (str(offset), str(length))
+        self.process_one(_Slice(stream, offset, length), self.output, self.force_filename)
+
+    def get_field(self, record, name, it, filename):
+        if name == "offset":
+            return self._place[0]
+        if name == "length":  # for plain WARC, warcio leaves out the record's closing CRLFs
+            return self._place[1]
+        return super().get_field(record, name, it, filename)
 
     def _write_line(self, out, index, record, filename):
         profile = record.rec_headers.get_header("WARC-Profile") or ""
@@ -73,20 +95,61 @@ class _CollectingIndexer(CDXJIndexer):
         super()._write_line(out, index, record, filename)
 
 
+class _Slice(io.RawIOBase):
+    """One record's bytes of a file, ending where the record does; `tell` is the file's."""
+
+    def __init__(self, stream: BinaryIO, offset: int, length: int) -> None:
+        stream.seek(offset)
+        self.stream, self.position, self.end = stream, offset, offset + length
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        left = self.end - self.position
+        data = self.stream.read(left if size is None or size < 0 else min(size, left))
+        self.position += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+
+class Misaligned(Exception):
+    """The CDXJ says a file was indexed up to a byte where no record starts (a CDXJ written
+    by a version that measured plain WARC records short, or a file changed under it)."""
+
+
 def index_lines(path: Path, start: int, resolve: Resolver, out: "SortedRuns") -> str | None:
-    """Add the CDXJ lines of `path`'s records from byte `start` on to `out`; return what
-    stopped it early, if anything (the lines before the problem are kept)."""
+    """Add the CDXJ lines of `path`'s whole records from byte `start` on to `out`; return the
+    damage found, if any (every whole record is indexed all the same)."""
+    report = check_file(path, start=start)
+    if start and any(defect.offset == start and defect.kind == "structure"
+                     for defect in report.defects):
+        raise Misaligned(f"{path.name}: no whole record at byte {start}")
+    indexer = _CollectingIndexer(out, path.name, resolve)
     problem = None
     with path.open("rb") as stream:
-        stream.seek(start)
-        try:
-            _CollectingIndexer(out, stream, path.name, resolve).process_all()
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-            problem = f"{path.name}: cannot index past byte {start}: {exc}"
-        except Exception as exc:  # a derived index must never take a finished crawl down
-            logger.debug("indexing %s failed", path, exc_info=True)
-            problem = f"{path.name}: cannot index past byte {start}: {exc!r}"
-    out.end_of_file()
+        for offset, length in report.good():
+            try:
+                indexer.index_record(stream, offset, length)
+            except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+                problem = problem or f"{path.name}: record at byte {offset} not indexed: {exc}"
+            except Exception as exc:  # a derived index must never take a finished crawl down
+                logger.debug("indexing %s failed", path, exc_info=True)
+                problem = problem or f"{path.name}: record at byte {offset} not indexed: {exc!r}"
+            out.end_of_file()
+    damage = [defect for defect in report.defects if defect.kind == "structure"]
+    if damage:
+        first = damage[0]
+        where = f"byte {first.offset}" if first.offset is not None else "the file"
+        problem = (f"{path.name}: damaged at {where} ({first.problem}); its whole records are "
+                   "indexed, the damaged ones are not (run `palimpsest verify`)")
     return problem
 
 
@@ -122,10 +185,10 @@ class SortedRuns:
             self._spill()
 
     def _spill(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         run = self.directory / f"index.cdxj.run{len(self.files)}{TEMP_SUFFIX}"
         self.lines.sort()
-        with run.open("w", encoding="utf-8") as out:
+        run.unlink(missing_ok=True)  # a killed update's leftover (or a link planted there)
+        with os.fdopen(create_new(run), "w", encoding="utf-8") as out:
             out.writelines(self.lines)
         self.files.append(run)
         self.lines = []
@@ -173,8 +236,8 @@ def indexed_ends(path: Path) -> dict[str, int] | None:
 
 def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) -> int:
     """Merge `new_lines` into the sorted CDXJ at `path`, atomically; return the net lines added."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + TEMP_SUFFIX)
+    temp.unlink(missing_ok=True)  # a killed update's leftover (or a link planted there)
     existing = path.open(encoding="utf-8") if keep_existing and path.exists() else None
     counted = [0]
 
@@ -185,7 +248,7 @@ def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) ->
 
     written = 0
     try:
-        with temp.open("w", encoding="utf-8") as out:
+        with os.fdopen(create_new(temp), "w", encoding="utf-8") as out:
             sources = new_lines.sorted_sources()
             if existing is not None:
                 sources.append(existing_lines())
@@ -205,8 +268,7 @@ def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) ->
     return written - counted[0]
 
 
-
-def original_resolver(index: SqliteIndex | None, collection: str) -> Resolver:
+def original_resolver(index: Index | None, collection: str) -> Resolver:
     """Look up the response a 304 revisit refers to, as CDXJ fields (same collection only)."""
 
     def resolve(record_id: str) -> dict[str, str] | None:
@@ -225,16 +287,30 @@ def original_resolver(index: SqliteIndex | None, collection: str) -> Resolver:
     return resolve
 
 
-def update_cdxj(data_dir: str | Path, collection: str, index: SqliteIndex | None = None,
+def update_cdxj(data_dir: str | Path, collection: str, index: Index | None = None,
                 *, rebuild: bool = False) -> CdxjUpdate:
     """Bring a collection's CDXJ up to date with its WARC files (from scratch if `rebuild`).
 
     The caller holds the data lock; the SQLite index should already be current, since 304
     revisits are resolved through it.
     """
-    layout = DataLayout(data_dir)
+    try:
+        return _update(DataLayout(data_dir), collection, index, rebuild)
+    except Misaligned as exc:
+        logger.warning("replay index of %s: %s; rebuilding it from the WARC files", collection,
+                       exc)
+        return _update(DataLayout(data_dir), collection, index, True)
+
+
+def _update(layout: DataLayout, collection: str, index: Index | None,
+            rebuild: bool) -> CdxjUpdate:
     path = layout.cdxj_path(collection)
     result = CdxjUpdate(collection)
+    try:
+        real_dir(layout.root, path.parent)  # no symlink sends the index elsewhere
+    except (ConfigError, OSError) as exc:
+        result.problems.append(f"cannot write {path}: {exc}")
+        return result
     ends = {} if rebuild else indexed_ends(path)
     if ends is None:
         logger.warning("%s is not a sorted CDXJ; rebuilding it from the WARC files", path)
@@ -270,7 +346,7 @@ def update_cdxj(data_dir: str | Path, collection: str, index: SqliteIndex | None
 
 
 def update_all(data_dir: str | Path, collections: Iterable[str] | None = None,
-               index: SqliteIndex | None = None, *, rebuild: bool = False) -> list[CdxjUpdate]:
+               index: Index | None = None, *, rebuild: bool = False) -> list[CdxjUpdate]:
     """Update the CDXJ of each collection (default: every collection of the data folder)."""
     names = DataLayout(data_dir).collections() if collections is None else list(collections)
     return [update_cdxj(data_dir, name, index, rebuild=rebuild) for name in names]
