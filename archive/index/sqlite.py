@@ -370,13 +370,20 @@ class SqliteIndex:
             "SELECT c.source_url FROM citations c JOIN captures k ON k.id = c.article_capture "
             "WHERE k.record_id = ? ORDER BY c.id", (record_id,))]
 
+    # Citations made by captures of the citing page's own lineage (see base.ANY_ORIGIN).
+    _CITING_LINEAGE = ("AND (SELECT k.origin FROM captures k WHERE k.id = "
+                       "citations.article_capture) = coalesce((SELECT p.origin FROM pages p "
+                       "WHERE p.url = citations.article_url), 'crawl') ")
+
     def citations_from(self, article_url: str) -> list[Citation]:
         return _rows(self._x("SELECT * FROM citations WHERE article_url = ? "
-                             "ORDER BY cited_at, id", (article_url,)), Citation)
+                             f"{self._CITING_LINEAGE}ORDER BY cited_at, id", (article_url,)),
+                     Citation)
 
     def citations_of(self, source_url: str) -> list[Citation]:
         return _rows(self._x("SELECT * FROM citations WHERE source_url = ? "
-                             "ORDER BY cited_at, id", (source_url,)), Citation)
+                             f"{self._CITING_LINEAGE}ORDER BY cited_at, id", (source_url,)),
+                     Citation)
 
     # -- WARC file progress -------------------------------------------------------------------
 
