@@ -200,6 +200,8 @@ class Ingestor:
         kind = "not-modified" if info.profile == PROFILE_NOT_MODIFIED else "revisit"
         previous = self.index.latest_text_capture(info.target_uri, before=info.date,
                                                   origin=lineage)
+        if original is not None and not info.refers_to:
+            info.refers_to = original.record_id  # the row names the original it was found to be
         capture = self._capture(info, kind, original)
         if capture.extraction == "ok" and capture.text_hash:
             return self._observe(capture, previous, title=capture.title)

@@ -98,11 +98,21 @@ def stage(source: Path, scratch: Path, max_bytes: int,
 
 def _stage_wacz(source: Path, scratch: Path, max_bytes: int,
                 now: datetime | None) -> list[StagedWarc]:
+    """The WARCs of a WACZ whose datapackage vouches for every file (as `verify FILE.wacz`
+    checks it; its WARCs are then checked one by one, as staged)."""
     import zipfile
+
+    from archive.interchange.waczcheck import check_wacz
 
     staged = []
     with open_wacz(source) as package:
-        for info in warc_members(source, package, max_bytes):
+        wanted = warc_members(source, package, max_bytes)  # names, count and size first
+        package_check = check_wacz(source, contents=False)
+        if package_check.defects:
+            first = package_check.defects[0]
+            raise ConfigError(f"{source}: refused, nothing imported: {first.path}: "
+                              f"{first.problem}")
+        for info in wanted:
             name = clean_name(info.filename)
             target = _unused(scratch, name)
             label = f"{source}!{info.filename}"
