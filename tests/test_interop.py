@@ -58,7 +58,7 @@ def test_the_fixtures_are_rebuilt_by_their_script(tmp_path):
                         code=1 if CASES[name].verify_fails else 0)
             kept = run("verify", "--json", str(FIXTURES / name),
                        code=1 if CASES[name].verify_fails else 0)
-            assert findings(fresh.output, name) == findings(kept.output, name)
+            assert findings(fresh.stdout, name) == findings(kept.stdout, name)
         else:
             assert (FIXTURES / name).read_bytes() == rebuilt[name], name
 
@@ -92,17 +92,17 @@ def imported(tmp_path_factory) -> dict:
         run("import", str(FIXTURES / name), "--data", str(data), "--collection", "theirs")
         entry = {"data": data, "rows": index_rows(data),
                  "verify": run("verify", "--json", "--data", str(data),
-                               code=1 if case.verify_fails else 0).output}
+                               code=1 if case.verify_fails else 0).stdout}
         if case.url and not case.stamp:
             entry["history"] = json.loads(run("history", case.url, "--json", "--data",
-                                              str(data)).output)
+                                              str(data)).stdout)
         run("reindex", "--data", str(data))
         entry["rows_after"] = index_rows(data)
         entry["verify_after"] = run("verify", "--json", "--data", str(data),
-                                    code=1 if case.verify_fails else 0).output
+                                    code=1 if case.verify_fails else 0).stdout
         if case.url and not case.stamp:
             entry["history_after"] = json.loads(run("history", case.url, "--json", "--data",
-                                                    str(data)).output)
+                                                    str(data)).stdout)
         found[name] = entry
     return found
 
@@ -125,7 +125,7 @@ def test_verify_of_the_data_folder_says_what_verify_file_says(imported, name):
     archived = [path for path in (entry["data"] / "collections" / "theirs" / "archive").iterdir()
                 if "-00000-" in path.name]
     direct = run("verify", "--json", str(FIXTURES / name),
-                 code=1 if CASES[name].verify_fails else 0).output
+                 code=1 if CASES[name].verify_fails else 0).stdout
     expected = [finding for finding in findings(direct, "") if "datapackage" not in finding[2]]
     in_folder = []
     for path in archived:
@@ -179,7 +179,7 @@ def test_every_accepted_file_replays_through_pywb(tmp_path):
                 stamp, rest = case.stamp, case.url
             else:
                 history = json.loads(run("history", case.url, "--json", "--data", str(data),
-                                         "--replay-base", replay.url).output)
+                                         "--replay-base", replay.url).stdout)
                 ours = [c for c in history["captures"]
                         if c["collection"] == collection_of(name)]
                 stamp, _, rest = ours[-1]["replay_url"][len(prefix):].partition("/")

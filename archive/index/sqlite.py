@@ -35,8 +35,13 @@ def _rows(cursor: sqlite3.Cursor, cls):
 
 
 def _one(cursor: sqlite3.Cursor, cls):
-    row = cursor.fetchone()
-    return readable(cls, dict(row)) if row is not None else None
+    """The first row that reads (queries for "the latest" ask for a few: a row that does not
+    read is passed over, never returned or allowed to hide the ones behind it)."""
+    for row in cursor:
+        item = readable(cls, dict(row))
+        if item is not None:
+            return item
+    return None
 
 
 def _lineage(origin: str | None, url: str) -> tuple[str, tuple]:
@@ -164,7 +169,7 @@ class SqliteIndex:
         where, params = _lineage(origin, url)
         return _one(self._x(
             "SELECT * FROM captures WHERE url = ? AND payload_digest = ? AND kind = 'response' "
-            f"AND truncated IS NULL{where} ORDER BY fetched_at LIMIT 1",
+            f"AND truncated IS NULL{where} ORDER BY fetched_at LIMIT 16",
             (url, payload_digest, *params)), Capture)
 
     def latest_text_capture(self, url: str, before: str | None = None,
@@ -176,7 +181,7 @@ class SqliteIndex:
             sql += " AND fetched_at <= ?"
             params.append(before)
         where, more = _lineage(origin, url)
-        return _one(self._x(sql + where + " ORDER BY fetched_at DESC, id DESC LIMIT 1",
+        return _one(self._x(sql + where + " ORDER BY fetched_at DESC, id DESC LIMIT 16",
                             [*params, *more]), Capture)
 
     def latest_response(self, url: str, origin: str | None = None) -> Capture | None:
@@ -184,7 +189,7 @@ class SqliteIndex:
         where, params = _lineage(origin, url)
         return _one(self._x(
             "SELECT * FROM captures WHERE url = ? AND kind = 'response' AND status BETWEEN 200 "
-            f"AND 299{where} ORDER BY fetched_at DESC, id DESC LIMIT 1", (url, *params)),
+            f"AND 299{where} ORDER BY fetched_at DESC, id DESC LIMIT 16", (url, *params)),
             Capture)
 
     def set_capture_text(self, capture_id: int, text_hash: str | None, extraction: str,
@@ -212,7 +217,7 @@ class SqliteIndex:
     def version(self, url: str, text_hash: str, origin: str | None = None) -> Version | None:
         where, params = _lineage(origin, url)
         return _one(self._x(f"SELECT * FROM versions WHERE url = ? AND text_hash = ?{where} "
-                            "ORDER BY id LIMIT 1", (url, text_hash, *params)), Version)
+                            "ORDER BY id LIMIT 16", (url, text_hash, *params)), Version)
 
     def has_version(self, url: str, text_hash: str, origin: str | None = None) -> bool:
         where, params = _lineage(origin, url)
