@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 NOT_MODIFIED_SUFFIX = "/revisit/server-not-modified"  # WARC 1.0 and 1.1 profile URIs end so
 TEMP_SUFFIX = ".tmp"  # pywb only reads *.cdx and *.cdxj, so it never sees a half-written file
 RUN_LINES = 10_000  # new lines held in memory at once (about 4 MB); more are sorted on disk
+LISTED_TYPES = ("response", "revisit", "resource", "metadata")  # what cdxj-indexer lists
 
 Resolver = Callable[[str], "dict[str, str] | None"]
 
@@ -70,6 +71,14 @@ class _CollectingIndexer(CDXJIndexer):
         super().__init__(output, [], filename=filename)
         self._resolve = resolve
         self._place = ("0", "0")
+
+    def filter_record(self, record) -> bool:
+        # cdxj-indexer's default choice, spelled out: importing py-wacz appends "warcinfo" to
+        # cdxj-indexer's shared default list, which would change what a process lists.
+        if record.rec_type not in LISTED_TYPES:
+            return False
+        return not (record.rec_type in ("resource", "metadata") and
+                    record.rec_headers.get_header("Content-Type") == "application/warc-fields")
 
     def index_record(self, stream: BinaryIO, offset: int, length: int) -> None:
         self._place = (str(offset), str(length))

@@ -23,12 +23,14 @@ from pathlib import Path
 from archive.exceptions import ConfigError
 from archive.index import Index
 from archive.replay.urls import replay_url
-from archive.report.model import PAGES_DIR, ReportCollector, ReportData
+from archive.report.model import PAGES_DIR, PageReport, ReportCollector, ReportData
 from archive.report.render import page_context, render, safe_href
 from archive.store.confined import ConfinedDir
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
+from archive.versions.changes import Change
 from archive.versions.edits import EditReader
+from archive.versions.lifecycle import EDITED
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ MARKER = ".palimpsest-report"  # the manifest: which pages this report wrote
 FEED_NAME = "edits.atom"
 FEED_ENTRIES = 200
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
-_PAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.html$")
+_PAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(html|atom)$")
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,10 @@ class _SiteWriter:
             context = page_context("../", self.data.generated, self.data.since,
                                    f"../{FEED_NAME}")
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,
-                          **context)
+                          page_feed=page_feed_name(page.slug), **context)
             pages.write_bytes(page.slug, html.encode("utf-8"))
-            written.add(page.slug)
+            pages.write_bytes(page_feed_name(page.slug), self._page_feed(page).encode("utf-8"))
+            written |= {page.slug, page_feed_name(page.slug)}
         return written
 
     def _feed(self) -> str:
@@ -118,6 +121,23 @@ class _SiteWriter:
         return render("feed.atom.j2", changes=changes, pages=self.data.pages,
                       since=self.data.since, updated=updated, feed_id=self.feed_id,
                       self_url=self_url, site_root=self.site_root)
+
+    def _page_feed(self, page: PageReport) -> str:
+        """One page's own feed: every edit, takedown and restoration of it, newest first (not
+        only the report's period: a reader subscribes to the article's whole story)."""
+        diffs = {diff.new.capture.id: diff for diff in page.diffs}
+        changes = []
+        for event in reversed(page.events[-FEED_ENTRIES:]):
+            diff = diffs.get(event.capture.id) if event.kind == EDITED else None
+            title = diff.new.version.title if diff is not None else page.title
+            changes.append(Change(event, page.role, title, diff))
+        updated = changes[0].event.at if changes else self.data.generated
+        name = page_feed_name(page.slug)
+        self_url = f"{self.site_root}{PAGES_DIR}/{name}" if self.site_root else None
+        feed_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.feed_id + page.url)}"
+        return render("feed.atom.j2", changes=changes, pages={page.url: page}, since=None,
+                      updated=updated, feed_id=feed_id, self_url=self_url,
+                      site_root=self.site_root or "../", feed_title=page.title or page.url)
 
     def _remove_stale(self, pages: ConfinedDir, stale: set[str]) -> None:
         """Remove pages an earlier run wrote and this one did not: only those."""
@@ -150,6 +170,11 @@ def _write_manifest(folder: ConfinedDir, pages: set[str]) -> None:
     manifest = {"about": "A Palimpsest report: `palimpsest report` rewrites this folder and "
                          "removes only the pages listed here.", "pages": sorted(pages)}
     folder.write_bytes(MARKER, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+
+
+def page_feed_name(slug: str) -> str:
+    """The file name of a page's own feed, beside its page: `<hash>-<slug>.atom`."""
+    return slug.removesuffix(".html") + ".atom"
 
 
 def default_out(layout: DataLayout) -> Path:
