@@ -17,13 +17,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from crawling import crawl, palimpsest, write_seeds
 from warcio.capture_http import capture_http
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.cli import main
 from archive.exceptions import ConfigError
 from archive.interchange.importer import import_files
 
@@ -33,12 +32,6 @@ FORGED = b"<html><head><title>FORGED: nobody injured</title></head><body><articl
          b"floods and that the earlier count was an error.</p></article></body></html>"
 DUE_AT = "2026-12-24T00:00:00Z"  # a fixed planning time, so `due` answers the same twice
 
-
-def run(*args: str, code: int = 0):
-    """The CLI in this process (read-only commands and imports); asserts its exit code."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == code, (args, result.output)
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -8,21 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from services import drop_pg_schema, new_pg_url
 
-from archive.cli import main
 from archive.index import open_index
 from archive.index.base import ANY_ORIGIN
 
 V1 = Path(__file__).parent / "data" / "index-v1.sql"
 A, B = "http://harbour.example/a", "http://harbour.example/b"
-
-
-def run(*args: str, code: int = 0):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == code, (args, result.output)
-    return result
 
 
 def check_upgraded(index) -> None:

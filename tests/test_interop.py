@@ -9,11 +9,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import run
 from interop_fixtures import CASES, build
 from replaying import get, start_replay
 
-from archive.cli import main
 from archive.verify.files import check_file
 
 FIXTURES = Path(__file__).parent / "data" / "interop"
@@ -21,12 +20,6 @@ TABLES = ("pages", "captures", "versions", "citations", "warc_files", "page_seed
 ACCEPTED = sorted(name for name, case in CASES.items() if case.imported)
 REFUSED = sorted(name for name, case in CASES.items() if not case.imported)
 
-
-def run(*args: str, code: int = 0):
-    """The CLI in this process; asserts its exit code."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == code, (args, result.output)
-    return result
 
 
 def collection_of(name: str) -> str:
