@@ -256,7 +256,7 @@ def test_another_archive_of_the_same_page_shows_up_beside_the_crawled_history(ar
     text = run("history", url, "--data", str(data)).output
     assert "Imported, not crawled here, from:" in text and "import" in text
     shown = run("show", url, "--data", str(data)).output
-    assert "crawled here (1 imported versions too" in shown
+    assert "crawled here (1 imported version too" in shown
     shown_json = json.loads(run("show", url, "--json", "--data", str(data)).stdout)
     assert shown_json["origin"] == "crawl" and shown_json["imported_from"] is None
     theirs_shown = json.loads(run("show", url, "--imported", "--json", "--data",

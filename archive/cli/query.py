@@ -119,7 +119,8 @@ def show(url: str, data_dir: Path | None, when: str | None, imported: bool, as_j
     if snapshot.imported_from:
         click.echo(f"imported, not crawled here: {shown['collection']}/{snapshot.imported_from}")
     elif snapshot.other_versions:
-        click.echo(f"crawled here ({snapshot.other_versions} imported versions too: "
+        count = snapshot.other_versions
+        click.echo(f"crawled here ({count} imported version{'s' if count != 1 else ''} too: "
                    "--imported, or `palimpsest history`)")
     click.echo(f"replay {shown['replay_url']}\n")
     click.echo(snapshot.text)
