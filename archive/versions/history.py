@@ -8,6 +8,7 @@ else the imported one, never a "latest" made of both.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,15 +38,20 @@ def lookup_url(index: Index, url: str) -> str:
 
 
 def history(index: Index, url: str, replay_base: str | None = None) -> dict:
-    """`palimpsest history --json`: versions and captures of both lineages, oldest first.
+    """`palimpsest history --json`: versions and captures of both lineages, oldest first;
+    versions are numbered within their lineage.
 
     Each capture carries its `replay_url` under `replay_base` (see archive.replay.urls).
     """
     url = lookup_url(index, url)
     versions = index.versions(url, ANY_ORIGIN)
     captures = index.captures(url, ANY_ORIGIN)
-    numbers = {(version.origin, version.text_hash): number
-               for number, version in enumerate(versions, start=1)}
+    # Numbered within each origin: an import never renumbers the crawled history.
+    numbers: dict[tuple[str, str], int] = {}
+    counts: Counter[str] = Counter()
+    for version in versions:
+        counts[version.origin] += 1
+        numbers[(version.origin, version.text_hash)] = counts[version.origin]
     files = {capture.id: capture.warc_file for capture in captures}
     replay_base = resolve_base(replay_base)  # once, not once per capture (the environment)
     return {
