@@ -1,4 +1,3 @@
 """Archives in and out: WACZ export with its page lists, import of other tools' WARC and WACZ
-files (staged, checked strictly, indexed like a crawl, kept apart from the crawl's history),
-and the check of a WACZ as a WACZ (`waczcheck`). Imports `archiver`, `extract`, `verify`,
-`index`, `warc`, `replay.cdxj` and `store`."""
+files (staged, checked strictly, indexed like a crawl, kept apart from the crawl's history).
+Imports `archiver`, `extract`, `verify`, `index`, `warc`, `replay.cdxj` and `store`."""

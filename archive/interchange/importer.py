@@ -31,7 +31,8 @@ from archive.exceptions import ConfigError
 from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
 from archive.extract.describe import describe_extraction
 from archive.index import Index, open_index
-from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, Ingestor
+from archive.index.ingest import Ingestor
+from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
 from archive.replay.cdxj import update_cdxj
 from archive.store.confined import real_dir

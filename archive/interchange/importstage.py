@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from archive.exceptions import ConfigError
-from archive.interchange.waczread import extract_member, is_warc_name, open_wacz, warc_members
 from archive.timeutil import to_iso, utcnow
 from archive.verify.files import FileReport, check_file
 from archive.warc.fields import target_uri, warc_date
 from archive.warc.formats import ARC, ARC_CONVERSION, ARC_GZ, WACZ, WARC, WARC_GZ, sniff
+from archive.warc.waczread import extract_member, is_warc_name, open_wacz, warc_members
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 96
@@ -102,7 +102,7 @@ def _stage_wacz(source: Path, scratch: Path, max_bytes: int,
     checks it; its WARCs are then checked one by one, as staged)."""
     import zipfile
 
-    from archive.interchange.waczcheck import check_wacz
+    from archive.verify.wacz import check_wacz
 
     staged = []
     with open_wacz(source) as package:

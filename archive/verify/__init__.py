@@ -6,6 +6,7 @@ from the WARC files alone). Imports `warc`, `index`, `store`, `limits` and `exce
 table, `http` the HTTP message in it, `files` whole files (the one reader everything else
 trusts), `data` a data folder and its index; `recovery` cuts an `.open` file
 back to its last whole record, `consistency` brings the index in line with the files at every
-crawl start, `reindex` rebuilds it. This `__init__` imports nothing, so each module can be
-imported alone.
+crawl start, `reindex` rebuilds it; `wacz` checks a WACZ as a WACZ; `verdict` is what
+`palimpsest verify` checks and finds.
+This `__init__` imports nothing, so each module can be imported alone.
 """

@@ -8,7 +8,7 @@
 - Each line of the package's index (`indexes/index.cdx.gz`, `index.cdx` or `index.cdxj`)
   must point at a whole record of one of its WARCs, of the URL the line names.
 
-Member names are checked as an import checks them (archive.interchange.waczread), and every
+Member names are checked as an import checks them (archive.warc.waczread), and every
 member is read as a stream, so a package is verified without unpacking it anywhere.
 """
 
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from archive.exceptions import ConfigError
-from archive.interchange.waczread import check_member_name, is_warc_name, open_wacz
 from archive.verify.files import Defect, FileReport, check_stream
 from archive.warc.fields import target_uri
+from archive.warc.waczread import check_member_name, is_warc_name, open_wacz
 
 MAX_DATAPACKAGE_BYTES = 16 * 1024 * 1024
 INDEX_NAMES = ("indexes/index.cdx.gz", "indexes/index.cdx", "indexes/index.cdxj")
