@@ -1,17 +1,13 @@
 """A page's language: declared by its markup or its server, else detected; recorded in the
-pageinfo record and in the index (schema 2), which older indexes reach by `index upgrade`."""
+pageinfo record (and through it in the index: test_index_upgrade.py, test_index_contract.py)."""
 
 from __future__ import annotations
 
 import pytest
-from crawling import palimpsest
-from services import drop_pg_schema, new_pg_url  # noqa: F401 - fixtures
 
 from archive.extract.article import extract_page
 from archive.extract.describe import extract_and_describe
 from archive.extract.language import declared_in_html, detect_language, page_language
-from archive.index import open_index
-from archive.index.versions import SCHEMA_VERSION
 
 BODY = ("<p>The regional ministry said on Tuesday that the count of people hurt in the floods "
         "had been revised after hospitals in three districts sent their registers in full.</p>"
@@ -69,41 +65,3 @@ def test_the_pageinfo_fields_carry_the_language():
                                        "application/pdf", ())
     assert "language" not in not_article.fields
     assert extract_page(page(), "http://a.example/x").status == "ok"
-
-
-def _v1(index) -> None:
-    """Make a fresh index look like one made by the previous release (schema 1)."""
-    index.begin()
-    index._x("ALTER TABLE versions DROP COLUMN language")
-    index._x("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    index.commit()
-
-
-@pytest.mark.services
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_schema_1_index_is_upgraded_to_hold_languages(tmp_path, backend):
-    url = new_pg_url() if backend == "postgresql" else None
-    args = ["--data", str(tmp_path)] + (["--index", url] if url else [])
-    try:
-        palimpsest("index", "upgrade", *args)
-        from archive.index.postgres import PostgresIndex
-        from archive.index.sqlite import SqliteIndex
-
-        raw = PostgresIndex(url, check=False) if url else \
-            SqliteIndex(tmp_path / "index.sqlite", check=False)
-        _v1(raw)
-        raw.close()
-        refused = palimpsest("history", "http://a.example/x", *args, check=False)
-        assert refused.returncode == 2 and "older than this Palimpsest" in refused.stderr
-        upgraded = palimpsest("index", "upgrade", *args)
-        assert f"upgraded schema version 1 -> {SCHEMA_VERSION}" in upgraded.stdout
-        index = open_index(tmp_path, url=url)
-        index.begin()
-        index.observe_version("http://a.example/x", "h", "2026-11-20T08:00:00.000000Z", 1,
-                              language="az")
-        index.commit()
-        assert index.version("http://a.example/x", "h").language == "az"
-        index.close()
-    finally:
-        if url:
-            drop_pg_schema(url)
