@@ -1,4 +1,4 @@
-"""Shared fixtures: the loopback mock site (see mockserver.py) and a fresh data folder."""
+"""Shared fixtures: the loopback mock site (the mockserver package) and a fresh data folder."""
 
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
-from mockserver import FIDELITY_PAGE, bomb_of
+from inprocess import cli, table_rows
+from mockserver.fidelity import FIDELITY_PAGE
+from mockserver.hostile import bomb_of
 
 from archive.limits import MAX_DECOMPRESSED_BYTES
 from archive.verify.data import verify_data
@@ -73,9 +75,11 @@ def test_case12_a_truncated_fetch_after_a_version_is_no_edit_and_no_deletion(tmp
     mocksite.a.set_variant("dam-review", "v1")
     back = crawl(seeds, data, "--all")
     assert back["new_versions"] == 0 and back["returned"] == 0
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert len(history["versions"]) == 1
     assert [c["extraction"] for c in history["captures"]] == ["ok", "failed", "ok"]
+    shown = cli("history", url, "--data", str(data)).stdout
+    assert [row[4] for row in table_rows(shown, "Captures")] == ["1", "failed", "1"]
     assert rows(data, "SELECT changes FROM pages WHERE url = ?", url) == [(0,)]
 
 

@@ -15,18 +15,12 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 import trafilatura
-from mockserver import (
-    ARTICLES,
-    BOMB_SIZE,
-    CHARSET_PAGES,
-    FIDELITY_PAGE,
-    GZIP_FILE,
-    HEADLINE_EDITS,
-    ONE_WORD_EDITS,
-    TRUNCATED_MISSING,
-    MockServer,
-    article_variant,
-)
+from mockserver import MockServer
+from mockserver.charsets import CHARSET_PAGES
+from mockserver.fidelity import FIDELITY_PAGE, GZIP_FILE
+from mockserver.hostile import BOMB_SIZE
+from mockserver.misbehaving import TRUNCATED_MISSING
+from mockserver.news import ARTICLES, HEADLINE_EDITS, ONE_WORD_EDITS, article_variant
 
 from archive.extract.normalize import normalize_text
 
