@@ -1,72 +1,21 @@
-"""The tiny news site: a listing, three articles citing statements on the other host, feeds
-and sitemaps, robots.txt. Articles switch between :data:`VARIANTS` per test (``set_variant``):
-a typographic twin, a one-word edit, a new headline, a broken page, a takedown, a cut-off body.
+"""The tiny news site's endpoints: a listing, three articles citing notices on the other host,
+feeds and sitemaps, robots.txt. Articles switch between :data:`VARIANTS` per test
+(``set_variant``): a typographic twin, a one-word edit, a new headline, a broken page, a
+takedown, a cut-off body. What they say is in stories.py, how it looks in newspages.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import replace
-from email.utils import format_datetime
+from collections.abc import Mapping
+from email.utils import format_datetime, parsedate_to_datetime
 
+from mockserver import feeds
 from mockserver.misbehaving import TRUNCATED_MISSING
+from mockserver.newspages import article_page, furniture, js_shell, listing_page, notice_page
 from mockserver.replies import Reply, Request, not_found, reply
+from mockserver.stories import NOTICES, STORIES, Story, story_variant
 
-from archive.demo import content, feeds, pages
-from archive.demo.chrome import Teaser, chrome_for
-from archive.demo.negotiate import is_not_modified
-
-# /articles/<name> serves the text of a demo article; /statements/<n> a demo ministry statement.
-ARTICLES = {"flood-count": "A", "dam-review": "B", "winter-warning": "E"}
-STATEMENTS = {"1": "S1", "2": "S2", "3": "S3"}
-VARIANTS = ("v1", "twin", "edit", "headline", "broken", "gone", "truncated")
-# The "edit" variant changes exactly one word of the body; "headline" changes only the h1.
-ONE_WORD_EDITS = {
-    "flood-count": ("double", "triple"),
-    "dam-review": ("January", "March"),
-    "winter-warning": ("Friday", "Thursday"),
-}
-HEADLINE_EDITS = {
-    "flood-count": "Ministry's first full count puts flood injuries at 1,412",
-    "dam-review": "Cracked spillway prompts independent review of the Saldo dam",
-    "winter-warning": "Thousands face a cold winter in the Dravna basin, aid groups say",
-}
-
-
-def article_variant(name: str, variant: str) -> content.Article:
-    """The article /articles/`name` shows as `variant` ("broken" shows none: this is "v1")."""
-    article = content.articles(1)[ARTICLES[name]]
-    if variant == "twin":
-        return _typographic_twin(article)
-    if variant == "edit":
-        return content.replace_text(article, *ONE_WORD_EDITS[name])
-    if variant == "headline":
-        return replace(article, headline=HEADLINE_EDITS[name])
-    return article
-
-
-def _typographic_twin(article: content.Article) -> content.Article:
-    """The same words typed differently: curly quotes, no-break spaces, extra line breaks."""
-
-    def retype(text: str, index: int) -> str:
-        text = re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text).replace("'", "\u2019")
-        return text.replace(" ", "\u00a0") if index % 2 else text.replace(". ", ".\n        ")
-
-    return replace(
-        article,
-        standfirst=retype(article.standfirst, 0),
-        paragraphs=tuple(retype(p, i) for i, p in enumerate(article.paragraphs)),
-    )
-
-
-def js_shell(name: str) -> bytes:
-    """The "broken" article: a JavaScript application shell with no text to extract."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title></title>\n'
-        f'<script src="/static/js/reader.js?article={name}" defer></script></head>\n'
-        '<body><div id="app"></div></body></html>\n'
-    ).encode()
+ARTICLES = tuple(STORIES)  # served at /articles/<name>
 
 
 def robots(server, request: Request) -> Reply:
@@ -74,36 +23,28 @@ def robots(server, request: Request) -> Reply:
     return reply(200, text.encode(), b"text/plain; charset=utf-8")
 
 
-def _stories(server) -> list[tuple[str, content.Article]]:
-    """(url, article as currently served) for every mock article."""
-    return [
-        (f"{server.url}/articles/{name}", article_variant(name, server.variant(name)))
-        for name in ARTICLES
-    ]
+def _stories(server) -> list[tuple[str, Story]]:
+    """(url, story as currently served) for every article."""
+    return [(f"{server.url}/articles/{name}", story_variant(name, server.variant(name)))
+            for name in ARTICLES]
 
 
-def _teasers(server) -> list[Teaser]:
-    return [Teaser(url, article.headline) for url, article in _stories(server)]
+def _furniture(server, counter: int, current: str = ""):
+    stories = [(url, story.headline) for url, story in _stories(server)]
+    return furniture(counter, stories, current)
 
 
-def _href(server) -> Callable[[str], str]:
-    """Resolves the content's links: statements live on the peer host at /statements/<n>."""
-    numbers = {key: number for number, key in STATEMENTS.items()}
-
-    def href(ref: str) -> str:
-        kind, _, key = ref.partition(":")
-        return f"{server.peer.url}/statements/{numbers[key]}" if kind == "statement" else ref
-
-    return href
+def _notice_url(server):
+    """Notices live on the peer host, at /statements/<n>."""
+    return lambda number: f"{server.peer.url}/statements/{number}"
 
 
 def listing(server, request: Request) -> Reply:
-    page = pages.listing_page("Latest news", _stories(server), chrome_for(0, _teasers(server)))
-    return reply(200, page.encode())
+    return reply(200, listing_page(_stories(server), _furniture(server, 0)))
 
 
 def article(server, request: Request, name: str) -> Reply:
-    if name not in ARTICLES:
+    if name not in STORIES:
         return not_found("article")
     variant = server.variant(name)
     if variant == "broken":
@@ -119,57 +60,56 @@ def article(server, request: Request, name: str) -> Reply:
 
 def _article_page(server, name: str, variant: str) -> bytes:
     url = f"{server.url}/articles/{name}"
-    # Every variant but the twin wears request 0's furniture; the twin wears request 1's.
-    chrome = chrome_for(1 if variant == "twin" else 0, _teasers(server), url)
-    return pages.article_page(article_variant(name, variant), chrome, _href(server)).encode()
+    # Every variant but the twin wears page 0's furniture; the twin wears page 1's.
+    room = _furniture(server, 1 if variant == "twin" else 0, url)
+    return article_page(story_variant(name, variant), room, _notice_url(server))
 
 
 def statement(server, request: Request, number: str) -> Reply:
-    """A static source page with validators, answering conditional requests with 304."""
-    if number not in STATEMENTS:
+    """A static notice with validators, answering conditional requests with 304."""
+    notice = NOTICES.get(number)
+    if notice is None:
         return not_found("statement")
-    statement = content.statements(1)[STATEMENTS[number]]
-    etag = f'"statement-{number}"'
-    modified = format_datetime(statement.modified, usegmt=True)
-    validators = [(b"ETag", etag.encode()), (b"Last-Modified", modified.encode())]
-    if is_not_modified(etag, statement.modified, request.headers):
+    etag = f'"notice-{number}"'
+    validators = [(b"ETag", etag.encode()),
+                  (b"Last-Modified", format_datetime(notice.issued, usegmt=True).encode())]
+    if not_modified(etag, notice.issued, request.headers):
         return reply(304, b"", extra=validators, length=False)
-    return reply(200, pages.statement_page(statement).encode(), extra=validators)
+    return reply(200, notice_page(notice), extra=validators)
 
 
-def _channel_and_entries(server) -> tuple[feeds.Channel, list[feeds.FeedEntry]]:
-    paper = content.boilerplate().paper
-    channel = feeds.Channel(paper["name"], server.url, paper["tagline"], paper["language"])
-    entries = [
-        feeds.FeedEntry(
-            url, a.headline, content.plain_text(a.standfirst), a.byline, a.published, a.modified
-        )
-        for url, a in _stories(server)
-    ]
-    return channel, entries
+def not_modified(etag: str, modified, headers: Mapping[str, str]) -> bool:
+    """Whether a conditional GET may be answered 304: If-None-Match decides when it is sent,
+    else If-Modified-Since (RFC 9110, 13.2.2); an unreadable date is ignored."""
+    tags = headers.get("If-None-Match")
+    if tags is not None:
+        listed = {tag.strip().removeprefix("W/") for tag in tags.split(",")}
+        return "*" in listed or etag in listed
+    since = headers.get("If-Modified-Since")
+    if since is None:
+        return False
+    try:
+        when = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
+    return when.tzinfo is not None and modified <= when
 
 
 def rss(server, request: Request) -> Reply:
-    channel, entries = _channel_and_entries(server)
-    body = feeds.rss(channel, entries, max(e.modified for e in entries))
-    return reply(200, body, b"application/rss+xml; charset=utf-8")
+    return reply(200, feeds.rss(server.url, _stories(server)),
+                 b"application/rss+xml; charset=utf-8")
 
 
 def atom(server, request: Request) -> Reply:
-    channel, entries = _channel_and_entries(server)
-    body = feeds.atom(channel, f"{server.url}/atom.xml", entries, max(e.modified for e in entries))
-    return reply(200, body, b"application/atom+xml; charset=utf-8")
+    return reply(200, feeds.atom(server.url, _stories(server)),
+                 b"application/atom+xml; charset=utf-8")
 
 
 def sitemap(server, request: Request) -> Reply:
-    channel, entries = _channel_and_entries(server)
-    return reply(200, feeds.news_sitemap(channel, entries), b"application/xml")
+    return reply(200, feeds.news_sitemap(_stories(server)), b"application/xml")
 
 
 def sitemap_index(server, request: Request) -> Reply:
-    _, entries = _channel_and_entries(server)
-    newest = max(e.modified for e in entries)
-    body = feeds.sitemap_index([f"{server.url}/sitemap.xml"], newest)
-    return reply(200, body, b"application/xml")
-
-
+    updated = feeds.newest(_stories(server))
+    return reply(200, feeds.sitemap_index([f"{server.url}/sitemap.xml"], updated),
+                 b"application/xml")

@@ -20,9 +20,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from mockserver.news import ARTICLES, VARIANTS
+from mockserver.news import ARTICLES
 from mockserver.replies import Reply, Request
 from mockserver.routes import route
+from mockserver.stories import VARIANTS
 
 IDLE_TIMEOUT = 5  # seconds a keep-alive connection may sit idle before the server drops it
 MAX_REQUEST_BODY = 1024 * 1024  # bytes of a POST body read (and discarded)
