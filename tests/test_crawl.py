@@ -8,6 +8,7 @@ import json
 
 import pytest
 from crawling import crawl, palimpsest, raw_http_head, responses_for, warc_records, write_seeds
+from inprocess import cli, table_rows
 
 IGNORED_BY_TWISTED = {b"transfer-encoding", b"connection", b"keep-alive"}
 
@@ -175,15 +176,15 @@ def test_boilerplate_churn_is_no_version_and_an_edit_is_one(tmp_path, mocksite):
     edited = crawl(seeds, data, "--all")
     assert (first["new_versions"], again["unchanged"], twin["unchanged"],
             edited["new_versions"]) == (1, 1, 1, 1)
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert len(history["versions"]) == 2
     assert [c["kind"] for c in history["captures"]] == ["response", "revisit", "response",
                                                         "response"]
     kinds = {r[0].get_header("WARC-Type") for r in warc_records(data)}
     assert {"response", "revisit", "metadata", "conversion", "request", "warcinfo"} <= kinds
     (data / "index.sqlite").unlink()
-    palimpsest("reindex", "--data", str(data))
-    rebuilt = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    cli("reindex", "--data", str(data))
+    rebuilt = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert rebuilt == history
 
 
@@ -206,17 +207,22 @@ def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
     seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
     data = tmp_path / "data"
     crawl(seeds, data)
-    middle = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    middle = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     mocksite.a.set_variant("dam-review", "edit")
     crawl(seeds, data, "--all")
     first_time = middle["captures"][0]["fetched_at"]
-    old = json.loads(palimpsest("show", url, "--at", first_time, "--data", str(data),
+    old = json.loads(cli("show", url, "--at", first_time, "--data", str(data),
                                 "--json").stdout)
-    new = json.loads(palimpsest("show", url, "--data", str(data), "--json").stdout)
+    new = json.loads(cli("show", url, "--data", str(data), "--json").stdout)
     assert old["text_hash"] != new["text_hash"]
     assert old["text"] != new["text"] and old["title"] == new["title"]
-    missing = palimpsest("show", url + "-nope", "--data", str(data), check=False)
-    assert missing.returncode == 1 and "nothing archived" in missing.stderr
+    # What a person reads: the headline, which version and when, then the text itself.
+    shown = cli("show", url, "--at", first_time, "--data", str(data)).stdout
+    assert shown.startswith(old["title"] + "\n" + url + "\n")
+    assert f"version {old['text_hash']}, seen " in shown and old["text"] in shown
+    assert new["text"] not in shown
+    missing = cli("show", url + "-nope", "--data", str(data), check=False)
+    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
 
 
 def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, mocksite):
@@ -230,11 +236,15 @@ def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, moc
     broken = crawl(seeds, data, "--all")
     assert headline["new_versions"] == 1
     assert broken["new_versions"] == 0 and broken["extraction_failed"] == 1
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     titles = [version["title"] for version in history["versions"]]
     assert len(titles) == 2 and titles[0] != titles[1]
     assert history["captures"][-1]["extraction"] == "failed"
     assert history["captures"][-1]["text_hash"] is None
+    # The same, as `palimpsest history` shows it to a person.
+    shown = cli("history", url, "--data", str(data)).stdout
+    assert [row[3] for row in table_rows(shown, "Versions")] == titles
+    assert [row[4] for row in table_rows(shown, "Captures")] == ["1", "2", "failed"]
 
 
 def test_waiting_requests_are_queued_on_disk_and_the_queue_removed(tmp_path, mocksite):

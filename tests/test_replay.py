@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from cdxj_indexer.main import write_cdx_index
 from crawling import crawl, palimpsest, write_seeds
+from inprocess import cli
 from replaying import Replay, get, start_replay
 from warcio.capture_http import capture_http
 
@@ -109,7 +110,7 @@ def _import_capture_http(base: Path, data: Path, mocksite) -> tuple[str, object]
     with capture_http(str(warc)):
         urllib.request.urlopen(url).read()
     [sent] = mocksite.a.sent_for(IMPORTED)
-    palimpsest("import", str(warc), "--collection", "imported", "--data", str(data))
+    cli("import", str(warc), "--collection", "imported", "--data", str(data))
     return url, sent
 
 
@@ -150,7 +151,7 @@ def archive(tmp_path_factory, mocksite):
 
 
 def captures(archive: Archive, url: str) -> list[dict]:
-    result = palimpsest("history", url, "--json", "--data", str(archive.data), "--replay-base",
+    result = cli("history", url, "--json", "--data", str(archive.data), "--replay-base",
                         archive.replay.url)
     return json.loads(result.stdout)["captures"]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 from crawling import FAST, crawl, palimpsest, warc_records, write_seeds
+from inprocess import cli
 from services import REDIS_BASE, pg_url, redis_prefix  # noqa: F401 - fixtures
 from slowsite import SlowSite
 
@@ -180,7 +181,7 @@ def test_two_workers_keep_the_per_host_limit_together(tmp_path, pg_url,  # noqa:
     assert peak == 2, peak  # the limit was reached, and never passed, by both together
     assert all(count == 1 for path, count in hits.items() if path != "/robots.txt"), hits
 
-    status = palimpsest("status", "--data", str(tmp_path / "data"), "--index", pg_url,
+    status = cli("status", "--data", str(tmp_path / "data"), "--index", pg_url,
                         "--redis", REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
     frontier = json.loads(status.stdout)["frontier"]
     assert [entry["collection"] for entry in frontier] == ["test"]
@@ -191,7 +192,7 @@ def test_two_workers_keep_the_per_host_limit_together(tmp_path, pg_url,  # noqa:
         assert not info["alive"] and info["state"] == "stopped"
         assert info["fetched"] == shares[name]
         assert info["last_capture"]["url"].startswith(site.url)
-    text = palimpsest("status", "--data", str(tmp_path / "data"), "--index", pg_url,
+    text = cli("status", "--data", str(tmp_path / "data"), "--index", pg_url,
                       "--redis", REDIS_BASE, "--redis-prefix", redis_prefix).stdout
     assert "worker wa" in text and "0 queued" in text
 
@@ -271,7 +272,7 @@ def test_what_a_stranger_writes_into_the_queue_runs_nothing_and_fetches_nothing(
     assert all(hits.get(f"/page/{n}") == 1 for n in range(8)), hits
     assert set(hits) <= {f"/page/{n}" for n in range(8)} | {"/robots.txt"}, hits
 
-    status = palimpsest("status", "--data", str(data), "--index", pg_url, "--redis",
+    status = cli("status", "--data", str(data), "--index", pg_url, "--redis",
                         REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
     cycle = json.loads(status.stdout)["frontier"][0]["cycle"]
     assert cycle["state"] == "closed"

@@ -9,7 +9,8 @@ import time
 import zipfile
 
 import pytest
-from crawling import crawl, palimpsest, write_seeds
+from crawling import crawl, write_seeds
+from inprocess import cli
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def crawled(tmp_path_factory, mocksite):
 
 
 def history(data, url):
-    return json.loads(palimpsest("history", url, "--json", "--data", str(data)).stdout)
+    return json.loads(cli("history", url, "--json", "--data", str(data)).stdout)
 
 
 def pages_of(wacz, name="pages/pages.jsonl"):
@@ -46,7 +47,7 @@ def validate(wacz) -> subprocess.CompletedProcess:
 def test_an_export_passes_wacz_validate(crawled):
     base, data, _ = crawled
     out = base / "all.wacz"
-    result = json.loads(palimpsest("export", "test", "--wacz", str(out), "--data", str(data),
+    result = json.loads(cli("export", "test", "--wacz", str(out), "--data", str(data),
                                    "--json").stdout)
     check = validate(out)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -63,7 +64,7 @@ def test_an_export_passes_wacz_validate(crawled):
 def test_pages_list_each_article_version_with_its_title(crawled, mocksite):
     base, data, _ = crawled
     out = base / "pages.wacz"
-    palimpsest("export", "test", "--wacz", str(out), "--data", str(data))
+    cli("export", "test", "--wacz", str(out), "--data", str(data))
     header, entries = pages_of(out)
     assert header["format"] == "json-pages-1.0" and header["id"] == "pages"
     articles = {f"{mocksite.a.url}/articles/{name}"
@@ -80,7 +81,7 @@ def test_pages_list_each_article_version_with_its_title(crawled, mocksite):
 def test_since_exports_only_what_was_captured_since(crawled, mocksite):
     base, data, between = crawled
     out = base / "since.wacz"
-    result = json.loads(palimpsest("export", "test", "--wacz", str(out), "--since", between,
+    result = json.loads(cli("export", "test", "--wacz", str(out), "--since", between,
                                    "--data", str(data), "--json").stdout)
     assert validate(out).returncode == 0
     first, second = sorted(p.name for p in (data / "collections/test/archive").glob("*.warc.gz"))
@@ -98,13 +99,13 @@ def test_since_exports_only_what_was_captured_since(crawled, mocksite):
 
 def test_export_refuses_bad_requests_clearly(crawled):
     base, data, _ = crawled
-    missing = palimpsest("export", "nope", "--wacz", str(base / "x.wacz"), "--data", str(data),
+    missing = cli("export", "nope", "--wacz", str(base / "x.wacz"), "--data", str(data),
                          check=False)
-    assert missing.returncode == 1 and "no WARC files in collection 'nope'" in missing.stderr
-    wrong = palimpsest("export", "test", "--wacz", str(base / "x.zip"), "--data", str(data),
+    assert missing.exit_code == 1 and "no WARC files in collection 'nope'" in missing.stderr
+    wrong = cli("export", "test", "--wacz", str(base / "x.zip"), "--data", str(data),
                        check=False)
-    assert wrong.returncode == 2 and "must end in .wacz" in wrong.stderr
-    late = palimpsest("export", "test", "--wacz", str(base / "x.wacz"), "--since", "2999-01-01",
+    assert wrong.exit_code == 2 and "must end in .wacz" in wrong.stderr
+    late = cli("export", "test", "--wacz", str(base / "x.wacz"), "--since", "2999-01-01",
                       "--data", str(data), check=False)
-    assert late.returncode == 1 and "nothing captured" in late.stderr
+    assert late.exit_code == 1 and "nothing captured" in late.stderr
     assert not (base / "x.wacz").exists() and not (base / "x.zip").exists()
