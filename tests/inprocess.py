@@ -9,11 +9,16 @@ for a fresh interpreter and its imports. Crawls, workers, replay and the demo st
 `main` configures logging (it is the CLI edge): it replaces the root logger's handlers with a
 stream handler on the stderr CliRunner lends it for the call. :func:`cli` puts the logging state
 back afterwards, so no handler writing to a closed stream, and no level, leaks into later tests.
+
+A successful `export` runs in a subprocess too: py-wacz, on import, adds "warcinfo" to
+cdxj-indexer's default record types for the whole process, which would change every CDXJ the
+tests compute afterwards. :func:`cli` refuses to go on once py-wacz is loaded.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -21,6 +26,8 @@ from click.testing import CliRunner, Result
 
 from archive.cli import main
 
+# py-wacz's indexer module appends "warcinfo" to CDXJIndexer.DEFAULT_RECORDS when imported.
+_LOADS_PROCESS_STATE = "wacz.waczindexer"
 # Loggers whose level the CLI sets besides the root's (archive.cli.common.configure_logging).
 _LEVELLED = ("trafilatura",)
 
@@ -56,6 +63,9 @@ def cli(*args: str, check: bool = True, env: Mapping[str, str] | None = None) ->
     with logging_restored():
         result = runner.invoke(main, list(args), env=dict(env or {}), catch_exceptions=False,
                                prog_name="palimpsest")
+    if _LOADS_PROCESS_STATE in sys.modules:
+        raise AssertionError(f"palimpsest {' '.join(args)} loaded {_LOADS_PROCESS_STATE}, which "
+                             "changes cdxj-indexer for the whole process: run it in a subprocess")
     if check and result.exit_code != 0:
         raise AssertionError(f"palimpsest {' '.join(args)} exited {result.exit_code}\n"
                              f"stdout: {result.stdout}\nstderr: {result.stderr}")

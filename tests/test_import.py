@@ -14,7 +14,7 @@ import zlib
 
 import brotli
 import pytest
-from crawling import crawl, write_seeds
+from crawling import crawl, palimpsest, write_seeds
 from inprocess import cli
 from warcio.capture_http import capture_http
 from warcio.statusandheaders import StatusAndHeaders
@@ -90,10 +90,10 @@ def test_a_wacz_from_another_palimpsest_brings_its_versions(tmp_path, mocksite):
     mocksite.a.set_variant("flood-count", "headline")
     crawl(seeds, tmp_path / "there", "--all")
     package = tmp_path / "there.wacz"
-    cli("export", "test", "--wacz", str(package), "--data", str(tmp_path / "there"))
+    palimpsest("export", "test", "--wacz", str(package), "--data", str(tmp_path / "there"))
     here = tmp_path / "here"
     result = json.loads(cli("import", str(package), "--collection", "news", "--data",
-                                   str(here), "--json").stdout)
+                            str(here), "--json").stdout)
     assert len(result["files"]) == 2
     # Its WARCs carry Palimpsest's own metadata: nothing to extract, no file of ours added.
     assert result["pages"] == 0 and not any("-import" in name
@@ -127,14 +127,14 @@ def test_brotli_pages_are_read_and_non_web_records_skipped(tmp_path, tmp_data, m
                            ("Content-Encoding", "br")], brotli.compress(html)),
     ]))
     result = json.loads(cli("import", str(warc), "--data", str(tmp_data),
-                                   "--json").stdout)
+                            "--json").stdout)
     assert result["new_versions"] == 1
     assert [c["extraction"] for c in history(tmp_data, url)["captures"]] == ["ok"]
     pages = [row[0] for row in index_rows(tmp_data)["pages"]]
     assert pages == [url]
     # py-wacz reads every record's content: a br body must not stop an export.
     package = tmp_path / "mixed.wacz"
-    cli("export", "imported", "--wacz", str(package), "--data", str(tmp_data))
+    palimpsest("export", "imported", "--wacz", str(package), "--data", str(tmp_data))
     check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(package)],
                            capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout
@@ -196,7 +196,7 @@ def test_broken_input_is_refused_whole_with_a_clear_error(case, tmp_path, tmp_da
     extra = ["--max-bytes", str(len(blob))] if case == "too-big" else []  # one file fits
     # A good file first: a bad one anywhere in the list stops the whole import.
     result = cli("import", str(good), str(source), "--data", str(tmp_data), *extra,
-                        check=False)
+                 check=False)
     assert result.exit_code == 2, result.stderr
     assert expected in result.stderr and str(source) in result.stderr
     assert archive_files(tmp_data) == []
@@ -248,7 +248,7 @@ def test_importing_again_completes_an_interrupted_import(foreign_warc, tmp_data,
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [None, None]
     (tmp_data / ".import-killed").mkdir()  # what a kill -9 would leave behind
     result = json.loads(cli("import", str(warc), "--data", str(tmp_data),
-                                   "--json").stdout)
+                            "--json").stdout)
     assert result["already"] == [str(warc)] and result["files"] == []
     assert result["new_versions"] == 2
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [1, 2]

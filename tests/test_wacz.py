@@ -9,23 +9,23 @@ import time
 import zipfile
 
 import pytest
-from crawling import crawl, write_seeds
+from crawling import crawl, palimpsest
 from inprocess import cli
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory, mocksite):
-    """A listing, its articles and their cited sources, crawled twice around an edit."""
+def crawled(tmp_path_factory, mocksite, listing_crawl):
+    """A listing, its articles and their cited sources, crawled twice around an edit (the
+    first crawl is the session's listing crawl, copied)."""
     mocksite.reset()
     base = tmp_path_factory.mktemp("wacz")
-    seeds = write_seeds(base / "seeds.toml", [(mocksite.a.url + "/listing", "listing")],
-                        sources=1, source_hosts=["127.0.0.2"])
-    crawl(seeds, base / "data")
-    time.sleep(1.1)  # the second crawl's captures start in a later second
+    data = listing_crawl.copy_to(base / "data")
+    # The second crawl's captures start in a later second than the first crawl's.
+    time.sleep(max(0.0, listing_crawl.ended + 1.1 - time.monotonic()))
     between = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     mocksite.a.set_variant("flood-count", "edit")
-    crawl(seeds, base / "data", "--all")
-    return base, base / "data", between
+    crawl(listing_crawl.seeds, data, "--all")
+    return base, data, between
 
 
 def history(data, url):
@@ -47,7 +47,7 @@ def validate(wacz) -> subprocess.CompletedProcess:
 def test_an_export_passes_wacz_validate(crawled):
     base, data, _ = crawled
     out = base / "all.wacz"
-    result = json.loads(cli("export", "test", "--wacz", str(out), "--data", str(data),
+    result = json.loads(palimpsest("export", "test", "--wacz", str(out), "--data", str(data),
                                    "--json").stdout)
     check = validate(out)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -64,7 +64,7 @@ def test_an_export_passes_wacz_validate(crawled):
 def test_pages_list_each_article_version_with_its_title(crawled, mocksite):
     base, data, _ = crawled
     out = base / "pages.wacz"
-    cli("export", "test", "--wacz", str(out), "--data", str(data))
+    palimpsest("export", "test", "--wacz", str(out), "--data", str(data))
     header, entries = pages_of(out)
     assert header["format"] == "json-pages-1.0" and header["id"] == "pages"
     articles = {f"{mocksite.a.url}/articles/{name}"
@@ -81,7 +81,7 @@ def test_pages_list_each_article_version_with_its_title(crawled, mocksite):
 def test_since_exports_only_what_was_captured_since(crawled, mocksite):
     base, data, between = crawled
     out = base / "since.wacz"
-    result = json.loads(cli("export", "test", "--wacz", str(out), "--since", between,
+    result = json.loads(palimpsest("export", "test", "--wacz", str(out), "--since", between,
                                    "--data", str(data), "--json").stdout)
     assert validate(out).returncode == 0
     first, second = sorted(p.name for p in (data / "collections/test/archive").glob("*.warc.gz"))
@@ -100,12 +100,12 @@ def test_since_exports_only_what_was_captured_since(crawled, mocksite):
 def test_export_refuses_bad_requests_clearly(crawled):
     base, data, _ = crawled
     missing = cli("export", "nope", "--wacz", str(base / "x.wacz"), "--data", str(data),
-                         check=False)
+                  check=False)
     assert missing.exit_code == 1 and "no WARC files in collection 'nope'" in missing.stderr
     wrong = cli("export", "test", "--wacz", str(base / "x.zip"), "--data", str(data),
-                       check=False)
+                check=False)
     assert wrong.exit_code == 2 and "must end in .wacz" in wrong.stderr
     late = cli("export", "test", "--wacz", str(base / "x.wacz"), "--since", "2999-01-01",
-                      "--data", str(data), check=False)
+               "--data", str(data), check=False)
     assert late.exit_code == 1 and "nothing captured" in late.stderr
     assert not (base / "x.wacz").exists() and not (base / "x.zip").exists()
