@@ -128,13 +128,13 @@ def test_default_diff_is_the_last_two_texts_so_a_return_diffs_b_to_a(tmp_path):
     first_day = to_iso(CRAWL_TIMES[0] + timedelta(hours=1))
     second_day = to_iso(CRAWL_TIMES[1] + timedelta(hours=1))
     forward = json.loads(cli("diff", URL, "--from", first_day, "--to", second_day,
-                                    "--format", "json", "--data", str(data)).stdout)
+                             "--format", "json", "--data", str(data)).stdout)
     assert [op for op in forward["ops"] if op[0] != "equal"] == [["insert", P3 + "\n"]]
     only_to = json.loads(cli("diff", URL, "--to", second_day, "--format", "json",
-                                    "--data", str(data)).stdout)
+                             "--data", str(data)).stdout)
     assert only_to["ops"] == forward["ops"]
     same = json.loads(cli("diff", URL, "--from", first_day, "--format", "json",
-                                 "--data", str(data)).stdout)
+                          "--data", str(data)).stdout)
     assert same["ops"] == [["equal", a + "\n"]] and same["figures"] == []
 
 
@@ -175,8 +175,8 @@ def test_changes_lists_edits_removals_and_restorations_newest_first(edit_archive
     assert by_url[(REMOVED, GONE)]["status"] == 404
     assert by_url[(EDITED, SOURCE)]["role"] == "source"
     recent = json.loads(cli("changes", "--json", "--since",
-                                   to_iso(CRAWL_TIMES[2] - timedelta(hours=1)),
-                                   "--data", str(edit_archive)).stdout)
+                            to_iso(CRAWL_TIMES[2] - timedelta(hours=1)),
+                            "--data", str(edit_archive)).stdout)
     assert [(c["kind"], c["url"]) for c in recent["changes"]] == [(RESTORED, GONE)]
     table = cli("changes", "--data", str(edit_archive), env={"COLUMNS": "160"}).stdout
     assert "restored" in table and "removed (404)" in table and "1,412 → 1,438" in table

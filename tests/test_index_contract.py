@@ -247,8 +247,8 @@ def test_a_newer_schema_is_refused_with_a_clear_message(backend):
 
 def test_a_bad_index_url_is_a_usage_error(tmp_path):
     result = cli("history", ARTICLE, "--data", str(tmp_path), "--index", "mysql://x",
-                        check=False)
+                 check=False)
     assert result.exit_code == 2 and "expected a postgresql:// URL" in result.stderr
     result = cli("index", "status", "--index",
-                        "postgresql://root@127.0.0.1:1/test", check=False)
+                 "postgresql://root@127.0.0.1:1/test", check=False)
     assert result.exit_code == 2 and "cannot connect" in result.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from cdxj_indexer.main import write_cdx_index
-from crawling import crawl, palimpsest, write_seeds
+from crawling import crawl, write_seeds
 from inprocess import cli
 from mockserver.stories import STORIES
 from replaying import Replay, get, start_replay
@@ -153,7 +153,7 @@ def archive(tmp_path_factory, mocksite):
 
 def captures(archive: Archive, url: str) -> list[dict]:
     result = cli("history", url, "--json", "--data", str(archive.data), "--replay-base",
-                        archive.replay.url)
+                 archive.replay.url)
     return json.loads(result.stdout)["captures"]
 
 
@@ -282,10 +282,9 @@ def test_replay_can_serve_one_collection(archive):
         urllib.request.urlopen(replay.url + "/", timeout=5)
 
 
-def test_every_demo_capture_replays_at_its_time(tmp_path):
+def test_every_demo_capture_replays_at_its_time(demo_run):
     """The issue's done-when: after the demo, replay serves each capture at its own time."""
-    data = tmp_path / "demo-data"
-    said = palimpsest("demo", "--data", str(data), "--port", "0", timeout=300).stdout
+    data, said = demo_run
     assert f"palimpsest replay --data {data}" in said
     db = sqlite3.connect(data / "index.sqlite")
     # A 304 (server-not-modified revisit) replays as the response it confirmed, under that

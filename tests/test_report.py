@@ -184,7 +184,7 @@ def test_report_refuses_a_folder_that_holds_something_else(tmp_path):
     assert result.exit_code == 2 and "holds no earlier report" in result.stderr
     assert sorted(p.name for p in precious.iterdir()) == ["thesis.txt"]
     bad = cli("report", "--data", str(data), "--replay-base", "javascript:alert(1)",
-                     check=False)
+              check=False)
     assert bad.exit_code == 2 and "--replay-base" in bad.stderr
     done = cli("report", "--data", str(data))
     assert f"Report: {data / 'report' / 'index.html'}" in done.stdout

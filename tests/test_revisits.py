@@ -41,7 +41,7 @@ def test_a_run_right_after_a_capture_fetches_nothing(tmp_path, mocksite):
     now = json.loads(cli("due", str(seeds), "--data", str(data), "--json").stdout)
     assert now["due_seeds"] == 0 and now["pages"] == []
     later = json.loads(cli("due", str(seeds), "--data", str(data), "--json", "--all",
-                                  "--at", _in(minutes=61)).stdout)
+                           "--at", _in(minutes=61)).stdout)
     listing = [p for p in later["pages"] if p["url"].endswith("/listing")]
     assert listing and listing[0]["status"] == "fetch" and listing[0]["kind"] == "seed"
     articles = [p for p in later["pages"] if "/articles/" in p["url"]]

@@ -182,7 +182,7 @@ def test_two_workers_keep_the_per_host_limit_together(tmp_path, pg_url,  # noqa:
     assert all(count == 1 for path, count in hits.items() if path != "/robots.txt"), hits
 
     status = cli("status", "--data", str(tmp_path / "data"), "--index", pg_url,
-                        "--redis", REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
+                 "--redis", REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
     frontier = json.loads(status.stdout)["frontier"]
     assert [entry["collection"] for entry in frontier] == ["test"]
     assert frontier[0]["queued"] == 0 and frontier[0]["cycle"]["state"] == "closed"
@@ -193,7 +193,7 @@ def test_two_workers_keep_the_per_host_limit_together(tmp_path, pg_url,  # noqa:
         assert info["fetched"] == shares[name]
         assert info["last_capture"]["url"].startswith(site.url)
     text = cli("status", "--data", str(tmp_path / "data"), "--index", pg_url,
-                      "--redis", REDIS_BASE, "--redis-prefix", redis_prefix).stdout
+               "--redis", REDIS_BASE, "--redis-prefix", redis_prefix).stdout
     assert "worker wa" in text and "0 queued" in text
 
 
@@ -273,7 +273,7 @@ def test_what_a_stranger_writes_into_the_queue_runs_nothing_and_fetches_nothing(
     assert set(hits) <= {f"/page/{n}" for n in range(8)} | {"/robots.txt"}, hits
 
     status = cli("status", "--data", str(data), "--index", pg_url, "--redis",
-                        REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
+                 REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
     cycle = json.loads(status.stdout)["frontier"][0]["cycle"]
     assert cycle["state"] == "closed"
     assert cycle["rejected"] == summary["rejected_entries"]

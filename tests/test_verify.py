@@ -80,7 +80,7 @@ def _inflate_all(path: Path) -> bytes:
 
 def test_verify_json_lists_defects_with_file_offset_and_kind():
     result = cli("verify", "--json", str(FIXTURE_DIR / "chunked-labelled.warc.gz"),
-                        str(FIXTURE_DIR / "bad-digest.warc.gz"), check=False)
+                 str(FIXTURE_DIR / "bad-digest.warc.gz"), check=False)
     report = json.loads(result.stdout)
     assert result.exit_code == 1 and report["files"] == 2
     kinds = {(Path(d["file"]).name, d["kind"]) for d in report["defects"]}
@@ -337,20 +337,16 @@ def test_recovery_sets_aside_whole_records_found_after_damage(tmp_path):
     assert result.set_aside.read_bytes() == bytes(damaged) + members[2]  # nothing thrown away
 
 
-def test_case08_the_fidelity_matrix_passes_the_strict_verifier(tmp_path, mocksite):
+def test_case08_the_fidelity_matrix_passes_the_strict_verifier(fidelity_crawl):
     """{plain, gzip-encoded, application/gzip, both} x {Content-Length, chunked}: every stored
     body agrees with its headers (no chunked label, lengths and codings right) and every
     digest checks out."""
-    from crawling import crawl, write_seeds
-    from test_crawl import FIDELITY
+    from mockserver.fidelity import FIDELITY_PATHS
 
-    data = tmp_path / "data"
-    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + path, "page")
-                                              for path in FIDELITY], sources=0)
-    assert crawl(seeds, data)["fetched"] == len(FIDELITY)
-    report = verify_data(data)
+    assert fidelity_crawl.summary["fetched"] == len(FIDELITY_PATHS)
+    report = verify_data(fidelity_crawl.data)
     assert report.ok, [str(d) for d in report.all_defects()]
-    assert report.records >= 3 * len(FIDELITY)
+    assert report.records >= 3 * len(FIDELITY_PATHS)
 
 
 def test_case25_a_crawl_stopped_early_by_a_closespider_limit_exits_non_zero(tmp_path,

@@ -49,3 +49,7 @@ def utf8_header(server, request) -> Reply:
     extra = [(b"Content-Disposition", filename), (b"X-Caption", caption)]
     return reply(200, b"Minutes of the meeting.\n", b"text/plain; charset=utf-8", extra)
 
+
+# Every page of the matrix, and the two with odd headers: what a fidelity crawl fetches.
+FIDELITY_PATHS = ["/plain", "/chunked", "/gzip", "/gzip-chunked", "/app-gzip", "/app-gzip-chunked",
+                  "/app-gzip-encoded", "/app-gzip-encoded-chunked", "/cookies", "/utf8-header"]
