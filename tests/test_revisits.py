@@ -131,10 +131,10 @@ def test_reindex_rebuilds_the_scheduling_inputs(tmp_path, mocksite):
     assert len(live["lastmods"]) == 3 and live["page_seeds"]
     assert {row[1] for row in live["page_seeds"]} == {mocksite.a.url + "/feed.xml"}
     plan = ("due", str(seeds), "--data", str(data), "--json", "--all", "--at", _in(minutes=30))
-    before = json.loads(palimpsest(*plan).stdout)
+    before = json.loads(cli(*plan).stdout)
     cli("reindex", "--data", str(data))
     assert tables() == live
-    assert json.loads(palimpsest(*plan).stdout) == before  # the same plan from rebuilt rows
+    assert json.loads(cli(*plan).stdout) == before  # the same plan from rebuilt rows
 
 
 def test_only_failing_seeds_exit_1(tmp_path):
