@@ -24,6 +24,7 @@ from pathlib import Path
 from archive.archiver import Archiver, pageinfo
 from archive.extract.article import extract_page
 from archive.extract.normalize import text_hash
+from archive.index import open_index
 from archive.warc.records import HttpExchange
 
 BASE = "http://127.0.0.1:9"
@@ -196,10 +197,12 @@ def crawl_plan() -> list[list[Fetch]]:
 
 
 def build_archive(data: Path, plan: list[list[Fetch]] | None = None,
-                  times: list[datetime] | None = None) -> Path:
-    """Archive every fetch of the plan into `data` (collection "test"); returns `data`."""
+                  times: list[datetime] | None = None, index_url: str | None = None) -> Path:
+    """Archive every fetch of the plan into `data` (collection "test"); returns `data`.
+    `index_url`: a PostgreSQL index instead of SQLite in the data folder."""
     for crawl, (fetches, start) in enumerate(zip(plan or crawl_plan(), times or CRAWL_TIMES)):
-        archiver = Archiver(data, "test")
+        index = open_index(data, url=index_url) if index_url else None
+        archiver = Archiver(data, "test", index=index)
         try:
             for number, fetch in enumerate(fetches):
                 archive_fetch(archiver, fetch, start + timedelta(seconds=number),
@@ -210,7 +213,7 @@ def build_archive(data: Path, plan: list[list[Fetch]] | None = None,
 
 
 def archive_fetch(archiver: Archiver, fetch: Fetch, at: datetime, tag: str) -> None:
-    """Capture one fetch and describe it as the extraction pipeline would."""
+    """Capture one fetch and describe it as the version pipeline would."""
     body = f"<html><!-- {tag} {fetch.url} --><body>{fetch.text or ''}</body></html>".encode()
     exchange = HttpExchange(url=fetch.url, status=fetch.status, body=body, fetched_at=at,
                             response_headers=[("Content-Type", "text/html; charset=utf-8")])

@@ -11,7 +11,7 @@ import pytest
 from crawling import write_seeds
 from inprocess import cli
 
-from archive.cli.cron import cron_command, cron_schedule
+from archive.schedule.cron import cron_command, cron_schedule
 from crawler.run import summarize
 
 README = Path(__file__).resolve().parent.parent / "README.md"

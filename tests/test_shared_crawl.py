@@ -297,18 +297,14 @@ def test_requests_an_older_version_pickled_are_dropped_and_planned_afresh(
 
 def test_status_reports_what_it_cannot_read_in_redis_instead_of_crashing(
         tmp_path, redis_prefix):  # noqa: F811 - fixtures
-    from click.testing import CliRunner
-
-    from archive.cli import main
-
     client = redis.Redis.from_url(REDIS_BASE)
     client.hset(f"{redis_prefix}:test:cycle", mapping={"id": "x; rm -rf /", "state": "open"})
     client.hset(f"{redis_prefix}:test:workers", mapping={
         "wa": b"\x80\x04 pickled", "wb": json.dumps({"host": "h", "last_beat": "soon"}),
         "wc": json.dumps({"host": "h", "pid": 7, "state": "idle", "last_beat": time.time(),
                           "fetched": 3})})
-    result = CliRunner().invoke(main, ["status", "--data", str(tmp_path), "--redis",
-                                       REDIS_BASE, "--redis-prefix", redis_prefix])
+    result = cli("status", "--data", str(tmp_path), "--redis", REDIS_BASE, "--redis-prefix",
+                 redis_prefix, check=False)
     assert result.exit_code == 0, result.output
     assert "the cycle in Redis is unreadable (no valid cycle id)" in result.output
     assert "worker wa: its heartbeat is not one a worker writes" in result.output

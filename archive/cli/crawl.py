@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 
 import click
@@ -11,9 +10,6 @@ import click
 from archive.cli.common import (
     EXIT_FAILED,
     EXIT_IOERR,
-    EXIT_USAGE,
-    Failure,
-    chosen_index,
     configure_logging,
     data_option,
     domain_errors,
@@ -21,55 +17,14 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.notify import notify_after_run
 from archive.cli.progress import CrawlProgress, wants_progress
+from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
+from archive.notify.config import notify_config_of
 from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
-
-
-def parse_overrides(pairs: tuple[str, ...]) -> dict:
-    """`NAME=VALUE` pairs; values are read as JSON when they parse, else kept as text."""
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise Failure(f"--set {pair!r}: expected NAME=VALUE", EXIT_USAGE)
-        try:
-            overrides[name.strip()] = json.loads(value)
-        except ValueError:
-            overrides[name.strip()] = value
-    return overrides
-
-
-def crawl_overrides(pairs: tuple[str, ...]) -> dict:
-    """The `--set` overrides, plus the index `--index` (or the environment) chose."""
-    overrides = parse_overrides(pairs)
-    if chosen_index():
-        overrides["PALIMPSEST_INDEX"] = chosen_index()
-    return overrides
-
-
-def summary_line(summary: dict) -> str:
-    """One line a person can read at a glance."""
-    if summary.get("finish_reason") == "nothing_due":
-        return f"{summary['collection']}: nothing due ({summary.get('not_due', 0)} not due yet)"
-    line = (f"{summary['collection']}: fetched {summary['fetched']}, "
-            f"new versions {summary['new_versions']}, unchanged {summary['unchanged']}, "
-            f"failed {summary['failed']}")
-    extras = [f"{name.replace('_', ' ')} {summary[name]}"
-              for name in ("returned", "not_modified", "extraction_failed", "truncated",
-                           "not_due", "over_budget") if summary.get(name)]
-    if summary.get("refused"):
-        reasons = ", ".join(f"{kind} {count}"
-                            for kind, count in summary.get("refusals", {}).items())
-        extras.append(f"refused {summary['refused']}" + (f": {reasons}" if reasons else ""))
-    if summary.get("dropped_old_entries"):
-        extras.append(f"{summary['dropped_old_entries']} requests an older Palimpsest queued "
-                      "dropped, planned afresh")
-    if extras:
-        line += " (" + ", ".join(extras) + ")"
-    return line + f" in {summary['seconds']}s"
 
 
 @click.command("crawl")
@@ -93,15 +48,15 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
           settings: tuple[str, ...]) -> None:
     """Crawl what is due in SEEDS.toml into the data folder."""
     seedfile = load_seeds(seeds)  # a bad file stops here: nothing is locked or crawled
+    notifications = notify_config_of(seedfile)  # so does a bad [notify] table
     overrides = crawl_overrides(settings)
     layout = DataLayout(resolve_data(data_dir))
+    started = utcnow()
     if redis_url:  # a cycle of a shared crawl, coordinated by this process
-        from archive.cli.worker import run_worker_cycle
-
         summary = run_worker_cycle(ctx, seedfile, layout.root, redis_url=redis_url, name=name,
                                    coordinator=True, allow_private=allow_private,
-                                   everything=everything, overrides=overrides, quiet=quiet,
-                                   as_json=as_json)
+                                   everything=everything, overrides=overrides, quiet=quiet)
+        _notify(summary, seedfile, notifications, layout.root, started)
         _print(ctx, summary, as_json, quiet)
         return
     with DataLock(layout.lock_path):
@@ -115,7 +70,16 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
             report = run_crawl(seedfile, layout.root, allow_private=allow_private,
                                overrides=overrides, everything=everything,
                                progress=bar.update if bar else None)
+        # The run's captures are committed: tell whoever asked (README: Notifications).
+        _notify(report.summary, seedfile, notifications, layout.root, started)
     _print(ctx, report.summary, as_json, quiet)
+
+
+def _notify(summary: dict, seedfile, notifications, data_dir: Path, started) -> None:
+    """Send notifications; a failing channel is a problem line, never a failed crawl."""
+    outcome = notify_after_run(seedfile, notifications, data_dir, started)
+    if outcome is not None:
+        summary["notify"] = outcome.to_json()
 
 
 def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> None:
@@ -123,7 +87,7 @@ def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> Non
         print_json(summary)
     elif not quiet or summary["problems"]:
         click.echo(summary_line(summary))
-    for problem in summary["problems"]:
+    for problem in summary["problems"] + summary.get("notify", {}).get("problems", []):
         click.echo(f"problem: {problem}", err=True)
     if summary.get("archive_error"):
         ctx.exit(EXIT_IOERR)  # distinct, so cron can tell a full disk from a bad night

@@ -14,6 +14,8 @@ from datetime import timedelta
 from warcio.recordloader import ArcWarcRecord
 
 from archive.index import Capture
+from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
+from archive.limits import MAX_RECORD_TEXT_BYTES
 from archive.timeutil import parse_when, to_iso
 from archive.warc.records import PAGEINFO_PREFIX, PROFILE_NOT_MODIFIED, TEXT_PREFIX
 
@@ -21,13 +23,6 @@ logger = logging.getLogger(__name__)
 
 MAX_METADATA_BYTES = 4 * 1024 * 1024
 LASTMOD_SKEW = timedelta(minutes=10)  # publishers' clocks run a little fast, sometimes
-
-# What a pageinfo record tells the caller about the capture it describes.
-NEW_VERSION = "new"          # a text this URL never had
-RETURNED = "returned"        # a text this URL had before, but not just before (A -> B -> A)
-UNCHANGED = "unchanged"      # the same text as the previous capture
-FIRST_FAILED = "failed"      # extraction failed: never a version, never a deletion
-NOT_ARTICLE = "not-article"
 
 
 @dataclass
@@ -49,10 +44,11 @@ class RecordInfo:
     status: int | None = None
     http_headers: dict[str, str] = field(default_factory=dict)  # lower-case names, first value
     data: dict | None = None  # the JSON of a pageinfo metadata record
+    text: str | None = None   # the extracted text of a conversion record (for search)
 
     @classmethod
     def from_record(cls, record: ArcWarcRecord, filename: str, offset: int, length: int,
-                    data: dict | None = None) -> "RecordInfo":
+                    data: dict | None = None, text: str | None = None) -> "RecordInfo":
         """Read the fields from a warcio record (its payload is read only for pageinfo JSON)."""
         get = record.rec_headers.get_header
         info = cls(
@@ -69,6 +65,7 @@ class RecordInfo:
             payload_digest=get("WARC-Payload-Digest"),
             truncated=get("WARC-Truncated"),
             data=data,
+            text=text,
         )
         if record.http_headers is not None and record.rec_type in ("response", "revisit"):
             statusline = record.http_headers.get_statuscode()
@@ -87,6 +84,14 @@ class RecordInfo:
                 except ValueError:
                     logger.warning("pageinfo record %s holds no valid JSON; skipped",
                                    info.record_id)
+        if (text is None and record.rec_type == "conversion"
+                and info.target_uri.startswith(TEXT_PREFIX)):
+            raw = record.content_stream().read(MAX_RECORD_TEXT_BYTES + 1)
+            if len(raw) > MAX_RECORD_TEXT_BYTES:
+                logger.warning("text record %s is over %d bytes; not searchable",
+                               info.record_id, MAX_RECORD_TEXT_BYTES)
+            else:
+                info.text = raw.decode("utf-8", errors="replace")
         return info
 
 
@@ -130,7 +135,7 @@ class Ingestor:
 
     def apply(self, info: RecordInfo) -> str | None:
         """Index one record; for pageinfo and revisit records, return how the text relates to
-        the URL's earlier captures (NEW_VERSION, RETURNED, UNCHANGED, …)."""
+        the URL's earlier captures (archive.index.versioning: NEW_VERSION, RETURNED, …)."""
         if info.warc_type in ("response", "revisit") and not _is_web(info.target_uri):
             # dns:, whois: and the like, from other tools' WARCs: not pages of anything.
             return None
@@ -215,13 +220,18 @@ class Ingestor:
                     self.index.note_lastmod(url, when, capture.fetched_at, capture.url)
 
     def _observe(self, capture: Capture, previous: Capture | None, **details) -> str:
+        """Record the capture's text as a version of its URL; the outcome is decided by
+        archive.index.versioning, as the crawl decided it before writing."""
+        # Whether the URL had this text comes from the write itself (an insert or an update
+        # of the version row), so concurrent writers cannot both count it as new.
         is_new = self.index.observe_version(capture.url, capture.text_hash, capture.fetched_at,
                                             capture.id, **details)
-        if previous is not None and previous.id != capture.id \
-                and previous.text_hash != capture.text_hash:
+        before = previous.text_hash if previous is not None and previous.id != capture.id \
+            else None
+        outcome = text_outcome(capture.text_hash, before, known=not is_new)
+        if is_change(outcome, before):
             self.index.note_change(capture.url, capture.fetched_at)
-            return NEW_VERSION if is_new else RETURNED
-        return NEW_VERSION if is_new else UNCHANGED
+        return outcome
 
     def _text(self, info: RecordInfo) -> None:
         capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None
@@ -231,3 +241,6 @@ class Ingestor:
             return
         self.index.set_version_text(capture.url, capture.text_hash, info.filename,
                                     info.offset, info.length)
+        version = self.index.version(capture.url, capture.text_hash)
+        if info.text is not None and version is not None:
+            self.index.add_version_text(version, info.text)

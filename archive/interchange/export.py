@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
-from archive.index import SqliteIndex, open_index
+from archive.index import Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import to_iso
@@ -40,8 +40,13 @@ class ExportResult:
     extra_pages: int = 0
     size: int = 0
 
+    def to_json(self) -> dict:
+        """What `palimpsest export --json` prints."""
+        return {"file": str(self.path), "warc_files": self.warc_files, "pages": self.pages,
+                "extra_pages": self.extra_pages, "bytes": self.size}
 
-def files_since(index: SqliteIndex, collection: str, since: str | None,
+
+def files_since(index: Index, collection: str, since: str | None,
                 available: list[str]) -> list[str]:
     """The WARC files of `collection` an export since `since` needs, in name (time) order."""
     if since is None:

@@ -1,7 +1,7 @@
 """The snapshot spider: seeds to articles, articles to the sources they cite.
 
 Every response is archived by the WARC extension before it gets here; the spider only decides
-what to fetch next and hands pages to the extraction pipeline. Request meta carries plain
+what to fetch next and hands pages to the version pipeline. Request meta carries plain
 values (seed position, role, hop), so requests stay serialisable for a shared frontier.
 """
 
@@ -12,27 +12,31 @@ import re
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archive.archiver import Archiver
 from archive.extract.article import failed_extraction
 from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
 from archive.extract.discover import parse_feed, parse_sitemap
 from archive.extract.listing import listing_links
+from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.schedule.plan import CrawlPlan
 from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
-from crawler.extensions.warc import CAPTURE_META
+from crawler.extensions.extraction import ExtractionPool
+from crawler.extensions.warc import CAPTURE_META, WarcCaptureExtension
 from crawler.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
 
 META = "palimpsest"
+MISSING_COMPONENT = "missing_component"  # finish reason: an extension the spider needs is off
 MAX_SITEMAP_DEPTH = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -41,6 +45,9 @@ class SnapshotSpider(scrapy.Spider):
     """Crawls one seed file: pages, listings, feeds and sitemaps, then cited sources."""
 
     name = "snapshot"
+    # The WARC capture and the extraction pool, found when the crawl opens (find_components).
+    capture: WarcCaptureExtension
+    extractor: ExtractionPool
     # A 304 answers our conditional requests: archived as a server-not-modified revisit.
     handle_httpstatus_list = [304]
 
@@ -58,7 +65,24 @@ class SnapshotSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_dropped, scrapy.signals.request_dropped)
+        # Scrapy makes the spider before any extension, so the two it works with are looked up
+        # once the crawl opens (find_components).
+        crawler.signals.connect(spider.find_components, scrapy.signals.spider_opened)
         return spider
+
+    def find_components(self, spider: scrapy.Spider) -> None:
+        """Take the WARC capture (its archiver's index answers what a text is) and the
+        extraction pool; without either, close the crawl before anything is fetched."""
+        capture = self.crawler.get_extension(WarcCaptureExtension)
+        extractor = self.crawler.get_extension(ExtractionPool)
+        if capture is None or extractor is None:
+            missing = [cls.__name__ for cls, found in ((WarcCaptureExtension, capture),
+                                                       (ExtractionPool, extractor))
+                       if found is None]
+            logger.error("the snapshot spider cannot crawl without %s (see EXTENSIONS in "
+                         "crawler/settings.py)", " and ".join(missing))
+            raise CloseSpider(MISSING_COMPONENT)
+        self.capture, self.extractor = capture, extractor
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.plan is not None:
@@ -129,13 +153,13 @@ class SnapshotSpider(scrapy.Spider):
                 seed.policy.ignore)
             links = []
         else:
-            extraction = await self._extractor.extract(response.body, response.url,
-                                                       _content_type(response),
-                                                       seed.policy.ignore)
+            extraction = await self.extractor.extract(response.body, response.url,
+                                                      _content_type(response),
+                                                      seed.policy.ignore)
             links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
-        changed = extraction is not None and self._text_changed(response.url,
-                                                                extraction.text_hash)
+        changed = extraction is not None and extraction.text_hash is not None and \
+            self._archiver.text_outcome(response.url, extraction.text_hash) != UNCHANGED
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
@@ -250,19 +274,15 @@ class SnapshotSpider(scrapy.Spider):
     # -- helpers ------------------------------------------------------------------------------
 
     @property
-    def _archiver(self):
-        return self.crawler.palimpsest_archiver
-
-    @property
-    def _extractor(self):
-        return self.crawler.palimpsest_extractor
+    def _archiver(self) -> Archiver:
+        return self.capture.archiver
 
     def _context(self, response: Response):
         info = response.meta[META]
         seed = self.seeds[info["seed"]]
         capture = response.meta.get(CAPTURE_META)
         if capture is None or capture.url != response.url:
-            if self.crawler.stats.get_value("palimpsest/archive_error"):
+            if self.capture.stopped:
                 return info, seed, None  # the archive failed: the crawl is stopping already
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
@@ -273,13 +293,6 @@ class SnapshotSpider(scrapy.Spider):
         self.crawler.stats.inc_value("palimpsest/failed")
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
-
-    def _text_changed(self, url: str, digest: str | None) -> bool:
-        """Whether this capture's text differs from the URL's previous text (or is its first)."""
-        if digest is None:
-            return False
-        previous = self._archiver.index.latest_text_capture(url)
-        return previous is None or previous.text_hash != digest
 
 
 def _failure_reason(message: str) -> str | None:
