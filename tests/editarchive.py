@@ -167,7 +167,7 @@ CITER_STORY = Story(
 SOURCE_STORY = Story(
     "Weekly bulletin: injuries treated during the floods", None, (
         "The regional health office has now received injury records from all six hospitals in "
-        "the valley and from the volunteer first-aid tents. In total 1,412 people were treated.",
+        "the valley and from the volunteer first-aid tents. It counts 1,412 injured in all.",
         "Most injuries were minor. Forty people were admitted to hospital, and five of them "
         "remain there today.",
         "The office will publish a revised count if further records reach it.",
