@@ -8,7 +8,9 @@
 - misbehaving.py: responses that break HTTP's promises (cut short, slow, dropped, oversized)
 - hostile.py: decompression bombs and pages no parser should choke on
 - charsets.py: pages in other encodings, declared every way (and in conflict)
-- news.py: a tiny news site (listing, articles and their variants, statements, feeds)
+- news.py: a tiny news site's endpoints (listing, articles and their variants, the notices
+  they cite on the other host, feeds); stories.py is what it says (fiction of its own),
+  newspages.py and feeds.py how it looks
 
 Tests use it through the `mocksite` fixture (conftest.py); they import the constants they
 compare against from the module that serves them.
