@@ -1,12 +1,24 @@
-"""Shared fixtures: the loopback mock site (see mockserver.py) and a fresh data folder."""
+"""Shared fixtures: the loopback mock site (the mockserver package), a fresh data folder, and
+the crawls that several modules only read, made once per session.
+
+A shared crawl is a subprocess like any other (crawling.py); what the tests read of it (its
+summary, what the site sent, its WARC records) is taken the moment it ends, before any other
+test can touch the mock site, and its data folder is never written again: a test that goes on
+crawling copies it first.
+"""
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mockserver import MockSite
+from crawling import crawl, palimpsest, warc_records, write_seeds
+from mockserver import Exchange, MockSite
+from mockserver.fidelity import FIDELITY_PATHS
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +41,56 @@ def tmp_data(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
     return data
+
+
+@dataclass(frozen=True)
+class FinishedCrawl:
+    """A crawl that has ended: its summary, what each host sent, and what it archived."""
+
+    seeds: Path
+    data: Path
+    summary: dict
+    sent_a: tuple[Exchange, ...]
+    sent_b: tuple[Exchange, ...]
+    records: list
+    ended: float  # time.monotonic() when it ended
+
+    def copy_to(self, data: Path) -> Path:
+        """A copy of the data folder, for a test that goes on crawling into it."""
+        shutil.copytree(self.data, data)
+        return data
+
+
+def _crawl_once(base: Path, site: MockSite, seeds: Path) -> FinishedCrawl:
+    site.reset()
+    summary = crawl(seeds, base / "data")
+    return FinishedCrawl(seeds, base / "data", summary, tuple(site.a.sent), tuple(site.b.sent),
+                         warc_records(base / "data"), time.monotonic())
+
+
+@pytest.fixture(scope="session")
+def fidelity_crawl(tmp_path_factory, mocksite) -> FinishedCrawl:
+    """Every page of the fidelity matrix (mockserver.fidelity), crawled once as pages."""
+    base = tmp_path_factory.mktemp("fidelity")
+    seeds = write_seeds(base / "seeds.toml", [(mocksite.a.url + path, "page")
+                                             for path in FIDELITY_PATHS], sources=0)
+    return _crawl_once(base, mocksite, seeds)
+
+
+@pytest.fixture(scope="session")
+def listing_crawl(tmp_path_factory, mocksite) -> FinishedCrawl:
+    """The news site's listing, its articles and the notices they cite on the other host."""
+    base = tmp_path_factory.mktemp("listing")
+    seeds = write_seeds(base / "seeds.toml", [(mocksite.a.url + "/listing", "listing")],
+                        sources=1, source_hosts=["127.0.0.2"])
+    return _crawl_once(base, mocksite, seeds)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """`palimpsest demo` run once, as a person runs it on a wide terminal without colour: its
+    data folder and what it printed. Its own process: the demo crawls three times."""
+    data = tmp_path_factory.mktemp("demo") / "demo-data"
+    printed = palimpsest("demo", "--port", "0", "--data", str(data), timeout=600,
+                         env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+    return data, printed

@@ -1,14 +1,15 @@
 """A small archive with known edits, built with the Archiver (no crawl) at fixed times.
 
-Texts come from real extraction (archive.extract.article) of pages written here, or from the demo
-site's fictional articles, so what the diff, changes and report tests see is what a crawl would
-have stored. Three "crawls", a day apart:
+Texts come from real extraction (archive.extract.article) of pages written here, or are
+written here as extraction would store them (one paragraph per line), so what the diff, changes
+and report tests see is what a crawl would have stored. All of it is fiction of the suite's own
+(the demo site tells another story, and its tests are its own). Three "crawls", a day apart:
 
-- ARTICLE (demo article A): 1,412 -> 1,438, 63 -> 71 per cent, 14 -> 21 November; cites SOURCE.
-- HEADLINE (demo article C): headline rewritten in crawl 2.
-- GONE (demo article D): 404 in crawl 2, back unchanged in crawl 3.
-- CITER (demo article E): unchanged; cites SOURCE, which changes after it cited it.
-- SOURCE (demo statement S1): 1,412 -> 1,438 in crawl 2.
+- ARTICLE: 1,412 -> 1,438 (twice), 63 -> 71 per cent, 14 -> 21 November; cites SOURCE.
+- HEADLINE: headline rewritten in crawl 2.
+- GONE: 404 in crawl 2, back unchanged in crawl 3.
+- CITER: unchanged; cites SOURCE, which changes after it cited it.
+- SOURCE (the health office's bulletin): 1,412 -> 1,438 in crawl 2.
 - HOSTILE: markup, event handlers and a javascript: link written as entities in the page, which
   extraction turns into text that looks like markup; a headline of `</title><script>`. Its
   second version rewrites the hostile sentences, so they appear inserted and deleted.
@@ -21,7 +22,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from archive.archiver import Archiver, pageinfo
-from archive.demo import content
 from archive.extract.article import extract_page
 from archive.extract.normalize import text_hash
 from archive.index import open_index
@@ -30,7 +30,7 @@ from archive.warc.records import HttpExchange
 BASE = "http://127.0.0.1:9"
 ARTICLE = f"{BASE}/news/2026/11/03/flood-count"
 HEADLINE = f"{BASE}/news/2026/11/05/displaced-families"
-GONE = f"{BASE}/news/2026/11/06/velsk-engineers"
+GONE = f"{BASE}/news/2026/11/06/army-engineers"
 CITER = f"{BASE}/news/2026/11/07/winter-hardship"
 SOURCE = "http://127.0.0.2:9/en/news/2207"
 HOSTILE = f"{BASE}/news/2026/11/08/hostile?q=%22%3E%3Cscript%3Ealert(9)%3C/script%3E"
@@ -80,14 +80,6 @@ class Fetch:
     role: str = "article"
 
 
-def demo_text(item) -> str:
-    """A demo article or statement as extraction would store it: one paragraph per line."""
-    paragraphs = list(item.paragraphs)
-    if isinstance(item, content.Article):
-        paragraphs.insert(0, item.standfirst)
-    return "\n".join(content.plain_text(p) for p in paragraphs)
-
-
 def hostile_fetch(version: int) -> Fetch:
     """The hostile page, written as HTML and run through the real extractor."""
     paragraphs = "".join(f"<p>{p}</p>\n" for p in HOSTILE_PARAGRAPHS[version])
@@ -101,26 +93,105 @@ def hostile_fetch(version: int) -> Fetch:
                  tuple(HOSTILE_LINKS))
 
 
+@dataclass(frozen=True)
+class Story:
+    """A page's headline, byline and text as extraction stores it: one paragraph per line."""
+
+    headline: str
+    byline: str | None
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    def revised(self, *swaps: tuple[str, str]) -> Story:
+        """The same story with each (old, new) swapped everywhere in its text."""
+        paragraphs = self.paragraphs
+        for old, new in swaps:
+            paragraphs = tuple(p.replace(old, new) for p in paragraphs)
+        return Story(self.headline, self.byline, paragraphs)
+
+
+ARTICLE_STORY = Story(
+    "Health office publishes its first full count of flood injuries", "Nadia Ferrow", (
+        "The regional health office said on Thursday that 1,412 people were treated for "
+        "injuries during the October floods in the Tarn valley, the first count to include the "
+        "mountain villages.",
+        "The figure comes from the records of six hospitals and of the first-aid tents that "
+        "volunteers ran in school yards while the roads were closed.",
+        "According to the office's weekly bulletin, most of the 1,412 injuries were cuts, "
+        "sprains and cases of hypothermia. Nobody has died of their injuries since the first "
+        "night.",
+        "The office also reported that 63 per cent of the families evacuated from the riverside "
+        "estates had gone home, though many of them still have no hot water.",
+        "Field kitchens run by the fire service will close on 14 November, the office said. "
+        "Several mayors have asked for them to stay open until the new year.",
+        "Opposition councillors want an inquiry into why the sirens in Lower Tarnby sounded "
+        "only after the water had reached the main square.",
+    ))
+ARTICLE_EDITS = (("1,412", "1,438"), ("63 per cent", "71 per cent"),
+                 ("14 November", "21 November"))
+HEADLINE_STORY = Story(
+    "Flooded families wait in school halls for temporary homes", "Piet Alder", (
+        "Some two thousand households made homeless by the floods are sleeping in school halls "
+        "and sports centres while the government looks for land for prefabricated homes.",
+        "In Upper Tarnby, thirty families share the gymnasium of the primary school. Children "
+        "do their homework at the dinner tables, and the showers open only in the evening.",
+        "Officials say the first homes cannot be delivered before the roads are repaired and "
+        "the sites drained, which could take several weeks.",
+        "Families with young children, older relatives or disabled members will be housed "
+        "first. Those who can stay with relatives will be paid a monthly allowance instead.",
+    ))
+NEW_HEADLINE = "Government promises temporary homes for flooded families before the frosts"
+GONE_STORY = Story(
+    "Neighbouring region sends army engineers to rebuild the river walls", "Lotte Brun", (
+        "A team of army engineers from the neighbouring region will help to rebuild the river "
+        "walls, bringing two floating bridges and a crane barge with them.",
+        "The engineers are expected next week and will work downstream of the Tarnby weir, "
+        "where the walls gave way in three places during the floods.",
+        "The offer followed a telephone call between the two regional governors, officials "
+        "said. It is the first joint operation of its kind in twenty years.",
+    ))
+CITER_STORY = Story(
+    "Charities warn that the flood valley faces a cold and damp winter", "Nadia Ferrow", (
+        "Charities working in the Tarn valley say damaged homes and broken boilers could leave "
+        "many families cold when the first frosts arrive.",
+        "Their report draws on the health office's count of injured people to estimate how "
+        "many are still recovering at home, often in damp houses.",
+        "Volunteers are handing out heaters and dehumidifiers, but the charities say their "
+        "stock will run out before the end of the month.",
+        "The report asks councils to check on older residents in person, since many telephone "
+        "lines in the valley are still down.",
+    ))
+SOURCE_STORY = Story(
+    "Weekly bulletin: injuries treated during the floods", None, (
+        "The regional health office has now received injury records from all six hospitals in "
+        "the valley and from the volunteer first-aid tents. It counts 1,412 injured in all.",
+        "Most injuries were minor. Forty people were admitted to hospital, and five of them "
+        "remain there today.",
+        "The office will publish a revised count if further records reach it.",
+    ))
+
+
 def crawl_plan() -> list[list[Fetch]]:
     """What each of the three crawls fetched, in order (an article before what it cites)."""
     plan = []
     for crawl in (1, 2, 3):
-        state = 1 if crawl == 1 else 2
-        articles = content.articles(min(crawl, 3))
-        statement = content.statements(state)["S1"]
-        a, c, e = articles["A"], articles["C"], articles["E"]
+        edited = crawl > 1
+        article = ARTICLE_STORY.revised(*ARTICLE_EDITS) if edited else ARTICLE_STORY
+        headline = NEW_HEADLINE if edited else HEADLINE_STORY.headline
+        source = SOURCE_STORY.revised(ARTICLE_EDITS[0]) if edited else SOURCE_STORY
         fetches = [
-            Fetch(ARTICLE, 200, a.headline, demo_text(a), a.byline, (SOURCE,)),
-            Fetch(HEADLINE, 200, c.headline, demo_text(c), c.byline),
-            Fetch(CITER, 200, e.headline, demo_text(e), e.byline, (SOURCE,)),
-            Fetch(SOURCE, 200, statement.title, demo_text(statement), role="source"),
-            hostile_fetch(state),
+            Fetch(ARTICLE, 200, article.headline, article.text, article.byline, (SOURCE,)),
+            Fetch(HEADLINE, 200, headline, HEADLINE_STORY.text, HEADLINE_STORY.byline),
+            Fetch(GONE, 404) if crawl == 2 else
+            Fetch(GONE, 200, GONE_STORY.headline, GONE_STORY.text, GONE_STORY.byline),
+            Fetch(CITER, 200, CITER_STORY.headline, CITER_STORY.text, CITER_STORY.byline,
+                  (SOURCE,)),
+            Fetch(SOURCE, 200, source.headline, source.text, role="source"),
+            hostile_fetch(2 if edited else 1),
         ]
-        if "D" in articles:
-            d = articles["D"]
-            fetches.insert(2, Fetch(GONE, 200, d.headline, demo_text(d), d.byline))
-        else:
-            fetches.insert(2, Fetch(GONE, 404))
         plan.append(fetches)
     return plan
 

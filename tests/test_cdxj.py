@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 
 from cdxj_indexer.main import write_cdx_index
-from crawling import palimpsest
+from inprocess import cli
 
 from archive.archiver import Archiver
 from archive.replay import cdxj
@@ -157,7 +157,7 @@ def test_reindex_rebuilds_the_cdxj(tmp_path):
     update_cdxj(data, "test")
     good = cdxj_text(data)
     DataLayout(data).cdxj_path("test").write_text(good.splitlines()[0] + "\n")  # stale
-    result = palimpsest("reindex", "--data", str(data))
+    result = cli("reindex", "--data", str(data))
     assert "replay index of test: 6 lines" in result.stdout
     assert cdxj_text(data) == good
 

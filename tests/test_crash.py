@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from crawling import FAST, palimpsest, warc_records, write_seeds
+from crawling import FAST, warc_records, write_seeds
+from inprocess import cli
 
 from archive.exceptions import ArchiveWriteError
 from archive.store.lock import DataLock
@@ -96,10 +97,10 @@ def test_case01_crawls_killed_at_random_moments_lose_nothing_finished(tmp_path, 
             report = verify_data(data)
             assert report.ok, [str(d) for d in report.all_defects()][:5]
     assert kills["timed"] + kills["mid-record"] >= KILL_ITERATIONS * 3 // 4, kills
-    repaired = palimpsest("verify", "--repair", "--data", str(data), check=False)
-    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    repaired = cli("verify", "--repair", "--data", str(data), check=False)
+    assert repaired.exit_code == 0, repaired.stdout + repaired.stderr
     assert not open_files(data)
-    assert palimpsest("verify", "--data", str(data), check=False).returncode == 0
+    assert cli("verify", "--data", str(data), check=False).exit_code == 0
     # The index the crashes left equals the index the WARCs alone give (G2).
     live = table_rows(data / "index.sqlite")
     rebuild(data)
@@ -238,14 +239,14 @@ def test_case05_repair_never_runs_under_a_crawl_and_verify_tells_live_from_crash
     leftover = archive / ("test-20261125000000000-00001.warc.gz" + OPEN_SUFFIX)
     leftover.write_bytes(b"")
     with DataLock(data / "crawl.lock"):  # a crawl is running and writing that file
-        repair = palimpsest("verify", "--repair", "--data", str(data), check=False)
-        assert repair.returncode == 75 and leftover.exists()
-        live = palimpsest("verify", "--data", str(data), check=False)
-        assert live.returncode == 0 and "being written by the running crawl" in live.stderr
-    crashed = palimpsest("verify", "--data", str(data), check=False)
-    assert crashed.returncode == 1 and "left open by an interrupted crawl" in crashed.stdout
-    fixed = palimpsest("verify", "--repair", "--data", str(data), check=False)
-    assert fixed.returncode == 0 and not leftover.exists()
+        repair = cli("verify", "--repair", "--data", str(data), check=False)
+        assert repair.exit_code == 75 and leftover.exists()
+        live = cli("verify", "--data", str(data), check=False)
+        assert live.exit_code == 0 and "being written by the running crawl" in live.stderr
+    crashed = cli("verify", "--data", str(data), check=False)
+    assert crashed.exit_code == 1 and "left open by an interrupted crawl" in crashed.stdout
+    fixed = cli("verify", "--repair", "--data", str(data), check=False)
+    assert fixed.exit_code == 0 and not leftover.exists()
 
 
 @pytest.mark.parametrize("faults", ["warc-write:sometimes@3", "warc-write:kill@x"])

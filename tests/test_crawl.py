@@ -8,6 +8,8 @@ import json
 
 import pytest
 from crawling import crawl, palimpsest, raw_http_head, responses_for, warc_records, write_seeds
+from inprocess import cli, table_rows
+from mockserver.fidelity import FIDELITY_PATHS
 
 IGNORED_BY_TWISTED = {b"transfer-encoding", b"connection", b"keep-alive"}
 
@@ -16,25 +18,10 @@ def sha1_b32(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
 
 
-FIDELITY = ["/plain", "/chunked", "/gzip", "/gzip-chunked", "/app-gzip", "/app-gzip-chunked",
-            "/app-gzip-encoded", "/app-gzip-encoded-chunked", "/cookies", "/utf8-header"]
-
-
-@pytest.fixture(scope="module")
-def fidelity_crawl(tmp_path_factory, mocksite):
-    mocksite.reset()
-    base = tmp_path_factory.mktemp("fidelity")
-    seeds = write_seeds(base / "seeds.toml", [(mocksite.a.url + path, "page")
-                                             for path in FIDELITY], sources=0)
-    summary = crawl(seeds, base / "data")
-    sent = {path: mocksite.a.sent_for(path) for path in FIDELITY}
-    return summary, warc_records(base / "data"), sent, base / "data"
-
-
-@pytest.mark.parametrize("path", FIDELITY)
+@pytest.mark.parametrize("path", FIDELITY_PATHS)
 def test_response_record_is_the_response_as_received(fidelity_crawl, mocksite, path):
-    _, records, sent, data = fidelity_crawl
-    [exchange] = sent[path]
+    records, data = fidelity_crawl.records, fidelity_crawl.data
+    [exchange] = [x for x in fidelity_crawl.sent_a if x.path == path]
     [(warc, http, body)] = responses_for(records, mocksite.a.url + path)
     assert warc.get_header("WARC-Type") == "response"
     # The body exactly as sent: content-encoding kept, chunk framing removed.
@@ -53,7 +40,7 @@ def test_response_record_is_the_response_as_received(fidelity_crawl, mocksite, p
 
 
 def test_chunked_and_plain_variants_have_the_same_payload_digest(fidelity_crawl, mocksite):
-    _, records, _, _ = fidelity_crawl
+    records = fidelity_crawl.records
 
     def digest(path):
         [(warc, _, _)] = responses_for(records, mocksite.a.url + path)
@@ -66,14 +53,14 @@ def test_chunked_and_plain_variants_have_the_same_payload_digest(fidelity_crawl,
 
 
 def test_chunked_body_is_not_labelled_chunked(fidelity_crawl, mocksite):
-    _, records, _, _ = fidelity_crawl
+    records = fidelity_crawl.records
     [(_, http, _)] = responses_for(records, mocksite.a.url + "/gzip-chunked")
     assert http.get_header("Transfer-Encoding") is None
     assert http.get_header("Content-Encoding") == "gzip"
 
 
 def test_every_response_has_a_request_and_every_file_a_warcinfo(fidelity_crawl):
-    _, records, _, _ = fidelity_crawl
+    records = fidelity_crawl.records
     assert records[0][0].get_header("WARC-Type") == "warcinfo"
     assert all(r[0].protocol == "WARC/1.1" for r in records)
     responses = {r[0].get_header("WARC-Record-ID") for r in records
@@ -86,23 +73,20 @@ def test_every_response_has_a_request_and_every_file_a_warcinfo(fidelity_crawl):
 
 
 def test_crawl_summary_counts(fidelity_crawl):
-    summary, _, _, _ = fidelity_crawl
-    assert summary["fetched"] == len(FIDELITY)
+    summary = fidelity_crawl.summary
+    assert summary["fetched"] == len(FIDELITY_PATHS)
     assert summary["failed"] == 0 and summary["problems"] == []
 
 
-def test_listing_follows_article_links_and_their_cited_sources(tmp_path, mocksite):
-    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/listing", "listing")],
-                        sources=1, source_hosts=["127.0.0.2"])
-    summary = crawl(seeds, tmp_path / "data")
-    fetched_a = {e.path for e in mocksite.a.sent if e.path != "/robots.txt"}
+def test_listing_follows_article_links_and_their_cited_sources(listing_crawl):
+    summary, a, b = listing_crawl.summary, listing_crawl.sent_a, listing_crawl.sent_b
+    fetched_a = {e.path for e in a if e.path != "/robots.txt"}
     assert fetched_a == {"/listing", "/articles/flood-count", "/articles/dam-review",
                          "/articles/winter-warning"}
-    fetched_b = {e.path for e in mocksite.b.sent if e.path != "/robots.txt"}
+    fetched_b = {e.path for e in b if e.path != "/robots.txt"}
     assert fetched_b and all(path.startswith("/statements/") for path in fetched_b)
     assert summary["new_versions"] == 3 + len(fetched_b)
-    records = warc_records(tmp_path / "data")
-    pageinfo = [json.loads(r[2]) for r in records
+    pageinfo = [json.loads(r[2]) for r in listing_crawl.records
                 if r[0].get_header("WARC-Target-URI", "").startswith("urn:pageinfo:")]
     sources = [info for info in pageinfo if info["role"] == "source"]
     assert sources and all(info["cited_by"][0]["record_id"].startswith("<urn:uuid:")
@@ -175,15 +159,15 @@ def test_boilerplate_churn_is_no_version_and_an_edit_is_one(tmp_path, mocksite):
     edited = crawl(seeds, data, "--all")
     assert (first["new_versions"], again["unchanged"], twin["unchanged"],
             edited["new_versions"]) == (1, 1, 1, 1)
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert len(history["versions"]) == 2
     assert [c["kind"] for c in history["captures"]] == ["response", "revisit", "response",
                                                         "response"]
     kinds = {r[0].get_header("WARC-Type") for r in warc_records(data)}
     assert {"response", "revisit", "metadata", "conversion", "request", "warcinfo"} <= kinds
     (data / "index.sqlite").unlink()
-    palimpsest("reindex", "--data", str(data))
-    rebuilt = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    cli("reindex", "--data", str(data))
+    rebuilt = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert rebuilt == history
 
 
@@ -206,17 +190,22 @@ def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
     seeds = write_seeds(tmp_path / "s.toml", [(url, "page")], sources=0)
     data = tmp_path / "data"
     crawl(seeds, data)
-    middle = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    middle = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     mocksite.a.set_variant("dam-review", "edit")
     crawl(seeds, data, "--all")
     first_time = middle["captures"][0]["fetched_at"]
-    old = json.loads(palimpsest("show", url, "--at", first_time, "--data", str(data),
-                                "--json").stdout)
-    new = json.loads(palimpsest("show", url, "--data", str(data), "--json").stdout)
+    old = json.loads(cli("show", url, "--at", first_time, "--data", str(data),
+                         "--json").stdout)
+    new = json.loads(cli("show", url, "--data", str(data), "--json").stdout)
     assert old["text_hash"] != new["text_hash"]
     assert old["text"] != new["text"] and old["title"] == new["title"]
-    missing = palimpsest("show", url + "-nope", "--data", str(data), check=False)
-    assert missing.returncode == 1 and "nothing archived" in missing.stderr
+    # What a person reads: the headline, which version and when, then the text itself.
+    shown = cli("show", url, "--at", first_time, "--data", str(data)).stdout
+    assert shown.startswith(old["title"] + "\n" + url + "\n")
+    assert f"version {old['text_hash']}, seen " in shown and old["text"] in shown
+    assert new["text"] not in shown
+    missing = cli("show", url + "-nope", "--data", str(data), check=False)
+    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
 
 
 def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, mocksite):
@@ -230,11 +219,15 @@ def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, moc
     broken = crawl(seeds, data, "--all")
     assert headline["new_versions"] == 1
     assert broken["new_versions"] == 0 and broken["extraction_failed"] == 1
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     titles = [version["title"] for version in history["versions"]]
     assert len(titles) == 2 and titles[0] != titles[1]
     assert history["captures"][-1]["extraction"] == "failed"
     assert history["captures"][-1]["text_hash"] is None
+    # The same, as `palimpsest history` shows it to a person.
+    shown = cli("history", url, "--data", str(data)).stdout
+    assert [row[3] for row in table_rows(shown, "Versions")] == titles
+    assert [row[4] for row in table_rows(shown, "Captures")] == ["1", "2", "failed"]
 
 
 def test_waiting_requests_are_queued_on_disk_and_the_queue_removed(tmp_path, mocksite):

@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from crawling import palimpsest, write_seeds
+from crawling import write_seeds
+from inprocess import cli
 
 from archive.schedule.cron import cron_command, cron_schedule
 from crawler.run import summarize
@@ -26,8 +27,8 @@ def test_the_printed_line_runs_as_cron_would_run_it(tmp_path, mocksite):
     home.mkdir()
     data = tmp_path / "archive data"  # a space: the line must quote its paths
     seeds = write_seeds(tmp_path / "news 50%.toml", [(mocksite.a.url + "/plain", "page")])
-    printed = palimpsest("cron", str(seeds), "--data", str(data), "--every", "10m",
-                         "--allow-private").stdout
+    printed = cli("cron", str(seeds), "--data", str(data), "--every", "10m",
+                  "--allow-private").stdout
     line = [row for row in printed.splitlines() if row and not row.startswith("#")]
     assert len(line) == 1
     fields = line[0].split(" ", 5)
@@ -68,13 +69,13 @@ def test_cron_schedules(every, fields):
 
 def test_an_uneven_period_or_a_bad_seed_file_is_a_usage_error(tmp_path):
     seeds = write_seeds(tmp_path / "s.toml", [("http://news.example/", "listing")])
-    uneven = palimpsest("cron", str(seeds), "--every", "7m", "--data", str(tmp_path),
-                        check=False)
-    assert uneven.returncode == 2 and "--every 7m" in uneven.stderr
+    uneven = cli("cron", str(seeds), "--every", "7m", "--data", str(tmp_path),
+                 check=False)
+    assert uneven.exit_code == 2 and "--every 7m" in uneven.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("[[seed]]\n", encoding="utf-8")
-    broken = palimpsest("cron", str(bad), "--data", str(tmp_path), check=False)
-    assert broken.returncode == 2 and "missing 'url'" in broken.stderr
+    broken = cli("cron", str(bad), "--data", str(tmp_path), check=False)
+    assert broken.exit_code == 2 and "missing 'url'" in broken.stderr
 
 
 @pytest.mark.parametrize("stats, problem", [

@@ -4,16 +4,13 @@ them. The issue's done-when: only the real edits are shown, every one of them.""
 import re
 from urllib.parse import urlsplit
 
-from crawling import palimpsest
 from htmlcheck import assert_inert
 
 from archive.demo import content
 
 
-def test_demo_prints_the_real_edits_figures_takedown_and_report(tmp_path):
-    data = tmp_path / "demo-data"
-    out = palimpsest("demo", "--port", "0", "--data", str(data), timeout=600,
-                     env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+def test_demo_prints_the_real_edits_figures_takedown_and_report(demo_run):
+    data, out = demo_run  # `palimpsest demo` on a 200-column terminal, without colour
     # One diff per real edit: articles A, B and C and statement S1; never D (taken down and
     # restored unchanged), E (unchanged) or any page whose furniture rotated.
     assert out.count("palimpsest diff · article") == 3

@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from crawling import crawl, palimpsest, write_seeds
+from crawling import crawl, write_seeds
 from editarchive import (
     ARTICLE,
     CITER,
@@ -17,6 +17,7 @@ from editarchive import (
     Fetch,
     build_archive,
 )
+from inprocess import cli
 
 from archive.extract.normalize import text_hash
 from archive.index import Capture
@@ -64,7 +65,7 @@ def two_versions(tmp_path):
 
 def test_diff_json_of_a_known_edit_is_exact(tmp_path):
     data = two_versions(tmp_path)
-    result = json.loads(palimpsest("diff", URL, "--format", "json", "--data", str(data)).stdout)
+    result = json.loads(cli("diff", URL, "--format", "json", "--data", str(data)).stdout)
     old_hash = text_hash("Flood injuries pass 1,400", "\n".join([P1, P2, P3]))
     new_hash = text_hash("Flood injuries pass 1,430",
                          "\n".join([P3, P1.replace("1,412", "1,438"), P2]))
@@ -117,7 +118,7 @@ def test_diff_json_of_a_known_edit_is_exact(tmp_path):
 
 def test_terminal_diff_reads_without_colour(tmp_path):
     data = two_versions(tmp_path)
-    out = palimpsest("diff", URL, "--data", str(data), env={"NO_COLOR": "1"}).stdout
+    out = cli("diff", URL, "--data", str(data), env={"NO_COLOR": "1"}).stdout
     assert "\x1b[" not in out
     assert "[-1,412-]{+1,438+}" in out
     assert "Headline: Flood injuries pass [-1,400-]{+1,430+}" in out
@@ -129,34 +130,34 @@ def test_default_diff_is_the_last_two_texts_so_a_return_diffs_b_to_a(tmp_path):
     a, b = "\n".join([P1, P2]), "\n".join([P1, P2, P3])
     plan = [[Fetch(URL, 200, "T", a)], [Fetch(URL, 200, "T", b)], [Fetch(URL, 200, "T", a)]]
     data = build_archive(tmp_path / "data", plan, CRAWL_TIMES)
-    result = json.loads(palimpsest("diff", URL, "--format", "json", "--data", str(data)).stdout)
+    result = json.loads(cli("diff", URL, "--format", "json", "--data", str(data)).stdout)
     assert [op for op in result["ops"] if op[0] != "equal"] == [["delete", P3 + "\n"]]
     assert result["to"]["captured_at"] == to_iso(CRAWL_TIMES[2])
     # --from/--to pick the texts current at those times.
     first_day = to_iso(CRAWL_TIMES[0] + timedelta(hours=1))
     second_day = to_iso(CRAWL_TIMES[1] + timedelta(hours=1))
-    forward = json.loads(palimpsest("diff", URL, "--from", first_day, "--to", second_day,
-                                    "--format", "json", "--data", str(data)).stdout)
+    forward = json.loads(cli("diff", URL, "--from", first_day, "--to", second_day,
+                             "--format", "json", "--data", str(data)).stdout)
     assert [op for op in forward["ops"] if op[0] != "equal"] == [["insert", P3 + "\n"]]
-    only_to = json.loads(palimpsest("diff", URL, "--to", second_day, "--format", "json",
-                                    "--data", str(data)).stdout)
+    only_to = json.loads(cli("diff", URL, "--to", second_day, "--format", "json",
+                             "--data", str(data)).stdout)
     assert only_to["ops"] == forward["ops"]
-    same = json.loads(palimpsest("diff", URL, "--from", first_day, "--format", "json",
-                                 "--data", str(data)).stdout)
+    same = json.loads(cli("diff", URL, "--from", first_day, "--format", "json",
+                          "--data", str(data)).stdout)
     assert same["ops"] == [["equal", a + "\n"]] and same["figures"] == []
 
 
 def test_diff_errors_are_clear(tmp_path):
     plan = [[Fetch(URL, 200, "T", P1)]]
     data = build_archive(tmp_path / "data", plan)
-    one = palimpsest("diff", URL, "--data", str(data), check=False)
-    assert one.returncode == 1 and "has one version only" in one.stderr
-    bad = palimpsest("diff", URL, "--from", "last tuesday", "--data", str(data), check=False)
-    assert bad.returncode == 2 and "--from: not a time: 'last tuesday'" in bad.stderr
-    early = palimpsest("diff", URL, "--to", "2020-01-01", "--data", str(data), check=False)
-    assert early.returncode == 1 and "no version of" in early.stderr
-    missing = palimpsest("diff", URL + "/nope", "--data", str(data), check=False)
-    assert missing.returncode == 1 and "nothing archived" in missing.stderr
+    one = cli("diff", URL, "--data", str(data), check=False)
+    assert one.exit_code == 1 and "has one version only" in one.stderr
+    bad = cli("diff", URL, "--from", "last tuesday", "--data", str(data), check=False)
+    assert bad.exit_code == 2 and "--from: not a time: 'last tuesday'" in bad.stderr
+    early = cli("diff", URL, "--to", "2020-01-01", "--data", str(data), check=False)
+    assert early.exit_code == 1 and "no version of" in early.stderr
+    missing = cli("diff", URL + "/nope", "--data", str(data), check=False)
+    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +166,7 @@ def edit_archive(tmp_path_factory):
 
 
 def test_changes_lists_edits_removals_and_restorations_newest_first(edit_archive):
-    result = json.loads(palimpsest("changes", "--json", "--data", str(edit_archive)).stdout)
+    result = json.loads(cli("changes", "--json", "--data", str(edit_archive)).stdout)
     found = [(c["kind"], c["url"]) for c in result["changes"]]
     # CITER never changed; everything else changed in crawl 2, and GONE came back in crawl 3.
     assert found == [(RESTORED, GONE), (EDITED, HOSTILE), (EDITED, SOURCE), (REMOVED, GONE),
@@ -182,11 +183,11 @@ def test_changes_lists_edits_removals_and_restorations_newest_first(edit_archive
     assert by_url[(EDITED, HEADLINE)]["headline"]["to"].startswith("Government promises")
     assert by_url[(REMOVED, GONE)]["status"] == 404
     assert by_url[(EDITED, SOURCE)]["role"] == "source"
-    recent = json.loads(palimpsest("changes", "--json", "--since",
-                                   to_iso(CRAWL_TIMES[2] - timedelta(hours=1)),
-                                   "--data", str(edit_archive)).stdout)
+    recent = json.loads(cli("changes", "--json", "--since",
+                            to_iso(CRAWL_TIMES[2] - timedelta(hours=1)),
+                            "--data", str(edit_archive)).stdout)
     assert [(c["kind"], c["url"]) for c in recent["changes"]] == [(RESTORED, GONE)]
-    table = palimpsest("changes", "--data", str(edit_archive), env={"COLUMNS": "160"}).stdout
+    table = cli("changes", "--data", str(edit_archive), env={"COLUMNS": "160"}).stdout
     assert "restored" in table and "removed (404)" in table and "1,412 → 1,438" in table
 
 
@@ -198,13 +199,13 @@ def test_a_real_crawl_edit_failure_takedown_and_return(tmp_path, mocksite):
     for variant in ("v1", "edit", "broken", "gone", "v1"):
         mocksite.a.set_variant("flood-count", variant)
         crawl(seeds, data, "--all", check=variant != "gone")  # a run whose one seed is 404 exits 1
-    result = json.loads(palimpsest("changes", "--json", "--data", str(data)).stdout)
+    result = json.loads(cli("changes", "--json", "--data", str(data)).stdout)
     # Newest first; the return is both a restoration and an edit (back with the v1 text).
     assert [c["kind"] for c in result["changes"]] == [RESTORED, EDITED, REMOVED, EDITED]
     assert result["changes"][0]["at"] == result["changes"][1]["at"]
-    diff = json.loads(palimpsest("diff", url, "--format", "json", "--data", str(data)).stdout)
+    diff = json.loads(cli("diff", url, "--format", "json", "--data", str(data)).stdout)
     # The edit variant says "triple" where v1 says "double"; the return diffs it back.
     assert [op for op in diff["ops"] if op[0] != "equal"] == [["delete", "triple"],
                                                               ["insert", "double"]]
-    shown = json.loads(palimpsest("show", url, "--json", "--data", str(data)).stdout)
+    shown = json.loads(cli("show", url, "--json", "--data", str(data)).stdout)
     assert "".join(text for op, text in diff["ops"] if op != "delete") == shown["text"] + "\n"

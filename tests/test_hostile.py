@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
-from mockserver import FIDELITY_PAGE, bomb_of
+from inprocess import cli, table_rows
+from mockserver.fidelity import FIDELITY_PAGE
+from mockserver.hostile import bomb_of
 
 from archive.limits import MAX_DECOMPRESSED_BYTES
 from archive.verify.data import verify_data
@@ -73,9 +75,11 @@ def test_case12_a_truncated_fetch_after_a_version_is_no_edit_and_no_deletion(tmp
     mocksite.a.set_variant("dam-review", "v1")
     back = crawl(seeds, data, "--all")
     assert back["new_versions"] == 0 and back["returned"] == 0
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert len(history["versions"]) == 1
     assert [c["extraction"] for c in history["captures"]] == ["ok", "failed", "ok"]
+    shown = cli("history", url, "--data", str(data)).stdout
+    assert [row[4] for row in table_rows(shown, "Captures")] == ["1", "failed", "1"]
     assert rows(data, "SELECT changes FROM pages WHERE url = ?", url) == [(0,)]
 
 
@@ -101,15 +105,28 @@ def test_case14_bombs_in_every_coding_are_stopped_and_stored_as_received(tmp_pat
     assert MAX_DECOMPRESSED_BYTES < 50 * 1024 * 1024  # the bombs' size: the cap is what held
 
 
-@pytest.mark.parametrize("framing", ["length", "chunked", "close"])
-def test_case15_a_body_over_download_maxsize_is_never_stored_as_complete(tmp_path, mocksite,
+FRAMINGS = ["length", "chunked", "close"]
+
+
+@pytest.fixture(scope="module")
+def oversized_crawl(tmp_path_factory, mocksite):
+    """One crawl of a 300 kB body in each framing, with DOWNLOAD_MAXSIZE at 100 kB."""
+    mocksite.reset()
+    base = tmp_path_factory.mktemp("oversized")
+    urls = {framing: f"{mocksite.a.url}/big?bytes=300000&framing={framing}"
+            for framing in FRAMINGS}
+    summary = crawl(write_seeds(base / "s.toml", [(url, "page") for url in urls.values()]),
+                    base / "data", "-s", "DOWNLOAD_MAXSIZE=100000", check=False)
+    return urls, summary, warc_records(base / "data")
+
+
+@pytest.mark.parametrize("framing", FRAMINGS)
+def test_case15_a_body_over_download_maxsize_is_never_stored_as_complete(oversized_crawl,
                                                                          framing):
-    url = f"{mocksite.a.url}/big?bytes=300000&framing={framing}"
-    data = tmp_path / "data"
-    summary = crawl(write_seeds(tmp_path / "s.toml", [(url, "page")]), data,
-                    "-s", "DOWNLOAD_MAXSIZE=100000", check=False)
-    assert summary["failures"] == {"too-large": 1}
-    stored = [r for r in warc_records(data) if r[0].get_header("WARC-Target-URI") == url]
+    urls, summary, records = oversized_crawl
+    # Each of the three failed as too large, and nothing else failed.
+    assert summary["failures"] == {"too-large": len(FRAMINGS)}
+    stored = [r for r in records if r[0].get_header("WARC-Target-URI") == urls[framing]]
     assert stored == []
 
 

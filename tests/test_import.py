@@ -15,6 +15,7 @@ import zlib
 import brotli
 import pytest
 from crawling import crawl, palimpsest, write_seeds
+from inprocess import cli
 from warcio.capture_http import capture_http
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -31,7 +32,7 @@ def index_rows(data) -> dict:
 
 
 def history(data, url) -> dict:
-    return json.loads(palimpsest("history", url, "--json", "--data", str(data)).stdout)
+    return json.loads(cli("history", url, "--json", "--data", str(data)).stdout)
 
 
 def archive_files(data, collection="imported") -> list[str]:
@@ -54,7 +55,7 @@ def foreign_warc(tmp_path, mocksite):
 def test_an_imported_warc_shows_up_in_history_and_reindexes_the_same(foreign_warc, tmp_data):
     url, warc = foreign_warc
     before = warc.read_bytes()
-    result = json.loads(palimpsest("import", str(warc), "--data", str(tmp_data), "--json").stdout)
+    result = json.loads(cli("import", str(warc), "--data", str(tmp_data), "--json").stdout)
     assert result["new_versions"] == 2 and result["problems"] == []
     assert warc.read_bytes() == before  # the source is never touched
     files = archive_files(tmp_data)
@@ -63,9 +64,9 @@ def test_an_imported_warc_shows_up_in_history_and_reindexes_the_same(foreign_war
     found = history(tmp_data, url)
     assert [c["kind"] for c in found["captures"]] == ["response", "response"]
     assert [c["version"] for c in found["captures"]] == [1, 2]
-    assert "triple" in palimpsest("show", url, "--data", str(tmp_data)).stdout  # the edit
+    assert "triple" in cli("show", url, "--data", str(tmp_data)).stdout  # the edit
     live, cdxj = index_rows(tmp_data), _cdxj(tmp_data)
-    palimpsest("reindex", "--data", str(tmp_data))
+    cli("reindex", "--data", str(tmp_data))
     assert index_rows(tmp_data) == live
     assert _cdxj(tmp_data) == cdxj
 
@@ -76,9 +77,9 @@ def _cdxj(data, collection="imported") -> str:
 
 def test_importing_the_same_file_again_adds_nothing(foreign_warc, tmp_data):
     _, warc = foreign_warc
-    palimpsest("import", str(warc), "--data", str(tmp_data))
+    cli("import", str(warc), "--data", str(tmp_data))
     files, rows = archive_files(tmp_data), index_rows(tmp_data)
-    again = palimpsest("import", str(warc), "--data", str(tmp_data))
+    again = cli("import", str(warc), "--data", str(tmp_data))
     assert f"already archived: {warc}" in again.stdout
     assert archive_files(tmp_data) == files and index_rows(tmp_data) == rows
 
@@ -91,8 +92,8 @@ def test_a_wacz_from_another_palimpsest_brings_its_versions(tmp_path, mocksite):
     package = tmp_path / "there.wacz"
     palimpsest("export", "test", "--wacz", str(package), "--data", str(tmp_path / "there"))
     here = tmp_path / "here"
-    result = json.loads(palimpsest("import", str(package), "--collection", "news", "--data",
-                                   str(here), "--json").stdout)
+    result = json.loads(cli("import", str(package), "--collection", "news", "--data",
+                            str(here), "--json").stdout)
     assert len(result["files"]) == 2
     # Its WARCs carry Palimpsest's own metadata: nothing to extract, no file of ours added.
     assert result["pages"] == 0 and not any("-import" in name
@@ -125,8 +126,8 @@ def test_brotli_pages_are_read_and_non_web_records_skipped(tmp_path, tmp_data, m
         (url, "response", [("Content-Type", "text/html; charset=utf-8"),
                            ("Content-Encoding", "br")], brotli.compress(html)),
     ]))
-    result = json.loads(palimpsest("import", str(warc), "--data", str(tmp_data),
-                                   "--json").stdout)
+    result = json.loads(cli("import", str(warc), "--data", str(tmp_data),
+                            "--json").stdout)
     assert result["new_versions"] == 1
     assert [c["extraction"] for c in history(tmp_data, url)["captures"]] == ["ok"]
     pages = [row[0] for row in index_rows(tmp_data)["pages"]]
@@ -194,9 +195,9 @@ def test_broken_input_is_refused_whole_with_a_clear_error(case, tmp_path, tmp_da
         expected = "no such file"
     extra = ["--max-bytes", str(len(blob))] if case == "too-big" else []  # one file fits
     # A good file first: a bad one anywhere in the list stops the whole import.
-    result = palimpsest("import", str(good), str(source), "--data", str(tmp_data), *extra,
-                        check=False)
-    assert result.returncode == 2, result.stderr
+    result = cli("import", str(good), str(source), "--data", str(tmp_data), *extra,
+                 check=False)
+    assert result.exit_code == 2, result.stderr
     assert expected in result.stderr and str(source) in result.stderr
     assert archive_files(tmp_data) == []
     assert not [path for path in tmp_data.iterdir() if path.name.startswith(".import-")]
@@ -224,11 +225,11 @@ def test_a_foreign_revisit_shares_the_version_of_its_original(tmp_path, tmp_data
     writer.write_record(revisit)
     warc = tmp_path / "revisits.warc.gz"
     warc.write_bytes(out.getvalue())
-    palimpsest("import", str(warc), "--data", str(tmp_data))
+    cli("import", str(warc), "--data", str(tmp_data))
     captures = history(tmp_data, url)["captures"]
     assert [(c["kind"], c["version"]) for c in captures] == [("response", 1), ("revisit", 1)]
     rows = index_rows(tmp_data)
-    palimpsest("reindex", "--data", str(tmp_data))
+    cli("reindex", "--data", str(tmp_data))
     assert index_rows(tmp_data) == rows
 
 
@@ -247,8 +248,8 @@ def test_importing_again_completes_an_interrupted_import(foreign_warc, tmp_data,
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [None, None]
     (tmp_data / ".import-killed").mkdir()  # what a kill -9 would leave behind
     (tmp_data / ".import-killed" / importer.STAGING_MARKER).write_bytes(b"")
-    result = json.loads(palimpsest("import", str(warc), "--data", str(tmp_data),
-                                   "--json").stdout)
+    result = json.loads(cli("import", str(warc), "--data", str(tmp_data),
+                            "--json").stdout)
     assert result["already"] == [str(warc)] and result["files"] == []
     assert result["new_versions"] == 2
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [1, 2]

@@ -1,15 +1,14 @@
 """`palimpsest index upgrade` and `index status` on SQLite, in-process, as a person reads them.
 
-(Both backends, through subprocesses, are in test_index_contract.py.)"""
+(Both backends are in test_index_contract.py.)"""
 
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
+from inprocess import cli
 
-from archive.cli import main
 from archive.index import versions
 from archive.index.admin import index_status, upgrade_index
 from archive.index.versions import SCHEMA_VERSION
@@ -21,7 +20,7 @@ def _sqlite(monkeypatch):
 
 
 def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
+    result = cli(*args, check=False)
     return result.exit_code, result.output
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from crawling import palimpsest
+from inprocess import cli
 from services import drop_pg_schema, new_pg_url, pg_url  # noqa: F401 - fixtures
 
 from archive.archiver import Archiver, pageinfo
@@ -222,11 +222,11 @@ def test_a_missing_postgresql_schema_is_refused_not_created(tmp_path):
     try:
         with pytest.raises(SchemaVersionError, match="palimpsest index upgrade"):
             open_index(tmp_path, url=url)
-        status = palimpsest("index", "status", "--index", url, "--json")
+        status = cli("index", "status", "--index", url, "--json")
         assert '"schema_version": null' in status.stdout
-        made = palimpsest("index", "upgrade", "--index", url)
+        made = cli("index", "upgrade", "--index", url)
         assert f"created schema version {SCHEMA_VERSION}" in made.stdout
-        again = palimpsest("index", "upgrade", "--index", url)
+        again = cli("index", "upgrade", "--index", url)
         assert "up to date" in again.stdout
         open_index(tmp_path, url=url).close()
     finally:
@@ -243,18 +243,18 @@ def test_a_newer_schema_is_refused_with_a_clear_message(backend):
     with pytest.raises(SchemaVersionError, match="schema version 99, newer than"):
         open_index(data, url=url)
     args = ["--data", str(data)] + (["--index", url] if url else [])
-    result = palimpsest("history", ARTICLE, *args, check=False)
-    assert result.returncode == 2 and "newer than this Palimpsest" in result.stderr
-    status = palimpsest("index", "status", *args)
+    result = cli("history", ARTICLE, *args, check=False)
+    assert result.exit_code == 2 and "newer than this Palimpsest" in result.stderr
+    status = cli("index", "status", *args)
     assert "schema version: 99" in status.stdout and "problem" in status.stdout
-    upgrade = palimpsest("index", "upgrade", *args, check=False)
-    assert upgrade.returncode == 2 and "newer than this Palimpsest" in upgrade.stderr
+    upgrade = cli("index", "upgrade", *args, check=False)
+    assert upgrade.exit_code == 2 and "newer than this Palimpsest" in upgrade.stderr
 
 
 def test_a_bad_index_url_is_a_usage_error(tmp_path):
-    result = palimpsest("history", ARTICLE, "--data", str(tmp_path), "--index", "mysql://x",
-                        check=False)
-    assert result.returncode == 2 and "expected a postgresql:// URL" in result.stderr
-    result = palimpsest("index", "status", "--index",
-                        "postgresql://root@127.0.0.1:1/test", check=False)
-    assert result.returncode == 2 and "cannot connect" in result.stderr
+    result = cli("history", ARTICLE, "--data", str(tmp_path), "--index", "mysql://x",
+                 check=False)
+    assert result.exit_code == 2 and "expected a postgresql:// URL" in result.stderr
+    result = cli("index", "status", "--index",
+                 "postgresql://root@127.0.0.1:1/test", check=False)
+    assert result.exit_code == 2 and "cannot connect" in result.stderr

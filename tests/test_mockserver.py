@@ -15,18 +15,13 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 import trafilatura
-from mockserver import (
-    ARTICLES,
-    BOMB_SIZE,
-    CHARSET_PAGES,
-    FIDELITY_PAGE,
-    GZIP_FILE,
-    HEADLINE_EDITS,
-    ONE_WORD_EDITS,
-    TRUNCATED_MISSING,
-    MockServer,
-    article_variant,
-)
+from mockserver import MockServer
+from mockserver.charsets import CHARSET_PAGES
+from mockserver.fidelity import FIDELITY_PAGE, GZIP_FILE
+from mockserver.hostile import BOMB_SIZE
+from mockserver.misbehaving import TRUNCATED_MISSING
+from mockserver.news import ARTICLES
+from mockserver.stories import HEADLINE_EDITS, ONE_WORD_EDITS, story_variant
 
 from archive.extract.normalize import normalize_text
 
@@ -358,7 +353,7 @@ def test_edit_changes_exactly_one_word(mocksite, name):
 
 @pytest.mark.parametrize("name", ARTICLES)
 def test_edit_words_occur_once_in_their_article(name):
-    article = article_variant(name, "v1")
+    article = story_variant(name, "v1")
     prose = " ".join([article.headline, article.standfirst, *article.paragraphs])
     assert words(prose).count(ONE_WORD_EDITS[name][0]) == 1
 

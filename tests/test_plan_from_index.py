@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from click.testing import CliRunner
 from crawling import write_seeds
+from inprocess import cli
 
-from archive.cli import main
 from archive.schedule.plan import due_entry, explain, plan_from_index
 from archive.schedule.seeds import load_seeds
 
@@ -30,8 +29,8 @@ def test_a_folder_without_an_index_plans_every_seed_as_new_and_creates_nothing(t
         "url": first.url, "status": "fetch", "kind": "new", "due_at": "2026-12-01T08:00:00.000000Z",
         "last_fetch": None, "reason": "never fetched"}
     assert not data.exists()
-    shown = CliRunner().invoke(main, ["due", str(seeds), "--data", str(data), "--json",
-                                      "--at", "2026-12-01T08:00:00Z"])
+    shown = cli("due", str(seeds), "--data", str(data), "--json", "--at",
+                "2026-12-01T08:00:00Z", check=False)
     assert shown.exit_code == 0, shown.output
     result = json.loads(shown.output)
     assert result["due_seeds"] == 2 and result["not_due"] == 0

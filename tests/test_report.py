@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from crawling import palimpsest
 from editarchive import (
     ARTICLE,
     CITER,
@@ -20,6 +19,7 @@ from editarchive import (
     build_archive,
 )
 from htmlcheck import assert_csp, assert_inert
+from inprocess import cli
 
 from archive.index import open_index
 from archive.replay.urls import replay_url
@@ -203,19 +203,19 @@ def test_report_refuses_a_folder_that_holds_something_else(tmp_path):
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.txt").write_text("keep me")
-    result = palimpsest("report", "--data", str(data), "--out", str(precious), check=False)
-    assert result.returncode == 2 and "holds no earlier report" in result.stderr
+    result = cli("report", "--data", str(data), "--out", str(precious), check=False)
+    assert result.exit_code == 2 and "holds no earlier report" in result.stderr
     assert sorted(p.name for p in precious.iterdir()) == ["thesis.txt"]
-    bad = palimpsest("report", "--data", str(data), "--replay-base", "javascript:alert(1)",
-                     check=False)
-    assert bad.returncode == 2 and "--replay-base" in bad.stderr
-    done = palimpsest("report", "--data", str(data))
+    bad = cli("report", "--data", str(data), "--replay-base", "javascript:alert(1)",
+              check=False)
+    assert bad.exit_code == 2 and "--replay-base" in bad.stderr
+    done = cli("report", "--data", str(data))
     assert f"Report: {data / 'report' / 'index.html'}" in done.stdout
 
 
 def test_diff_html_is_a_standalone_inert_page(tmp_path):
     data = build_archive(tmp_path / "data")
-    html = palimpsest("diff", HOSTILE, "--format", "html", "--data", str(data)).stdout
+    html = cli("diff", HOSTILE, "--format", "html", "--data", str(data)).stdout
     tree = assert_inert(html)
     assert_csp(tree)
     assert tree.findtext(".//h1") == HOSTILE_HEADLINE

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from editarchive import ARTICLE, HOSTILE, HOSTILE_HEADLINE, NOW, build_archive
+from editarchive import ARTICLE, ARTICLE_STORY, HOSTILE, HOSTILE_HEADLINE, NOW, build_archive
 
 from archive.index import open_index
 from archive.report.model import slug_for
@@ -105,7 +105,7 @@ def test_inserted_and_deleted_words_are_visible_and_marked(browser, served_repor
     assert figure.locator("ins").inner_text() == "1,438"
     page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
 
-    page.locator("table.edited a.headline", has_text="Flood injuries pass 1,400").click()
+    page.locator("table.edited a.headline", has_text=ARTICLE_STORY.headline).click()
     page.wait_for_url("**/pages/" + slug_for(ARTICLE))
     deleted = page.locator("div.diff del", has_text="1,412").first
     inserted = page.locator("div.diff ins", has_text="1,438").first

@@ -14,6 +14,7 @@ import sys
 import time
 
 from crawling import FAST, crawl, palimpsest, responses_for, warc_records, write_seeds
+from inprocess import cli
 
 from archive.warc.records import PROFILE_NOT_MODIFIED
 
@@ -37,10 +38,10 @@ def test_a_run_right_after_a_capture_fetches_nothing(tmp_path, mocksite):
     assert again["fetched"] == 0 and again["finish_reason"] == "nothing_due"
     assert again["not_due"] == first["fetched"] and again["problems"] == []
     # `palimpsest due` agrees now, and says the listing comes back after its `every` (1 h)
-    now = json.loads(palimpsest("due", str(seeds), "--data", str(data), "--json").stdout)
+    now = json.loads(cli("due", str(seeds), "--data", str(data), "--json").stdout)
     assert now["due_seeds"] == 0 and now["pages"] == []
-    later = json.loads(palimpsest("due", str(seeds), "--data", str(data), "--json", "--all",
-                                  "--at", _in(minutes=61)).stdout)
+    later = json.loads(cli("due", str(seeds), "--data", str(data), "--json", "--all",
+                           "--at", _in(minutes=61)).stdout)
     listing = [p for p in later["pages"] if p["url"].endswith("/listing")]
     assert listing and listing[0]["status"] == "fetch" and listing[0]["kind"] == "seed"
     articles = [p for p in later["pages"] if "/articles/" in p["url"]]
@@ -106,7 +107,7 @@ def test_a_304_is_a_server_not_modified_revisit_that_counts_as_unchanged(tmp_pat
     assert revisit.get_header("WARC-Profile") == PROFILE_NOT_MODIFIED
     assert revisit.get_header("WARC-Refers-To") == records[0][0].get_header("WARC-Record-ID")
     assert records[1][1].get_statuscode() == "304"
-    history = json.loads(palimpsest("history", url, "--data", str(data), "--json").stdout)
+    history = json.loads(cli("history", url, "--data", str(data), "--json").stdout)
     assert [c["kind"] for c in history["captures"]] == ["response", "not-modified"]
     assert len(history["versions"]) == 1
     assert history["captures"][1]["text_hash"] == history["captures"][0]["text_hash"]
@@ -130,10 +131,10 @@ def test_reindex_rebuilds_the_scheduling_inputs(tmp_path, mocksite):
     assert len(live["lastmods"]) == 3 and live["page_seeds"]
     assert {row[1] for row in live["page_seeds"]} == {mocksite.a.url + "/feed.xml"}
     plan = ("due", str(seeds), "--data", str(data), "--json", "--all", "--at", _in(minutes=30))
-    before = json.loads(palimpsest(*plan).stdout)
-    palimpsest("reindex", "--data", str(data))
+    before = json.loads(cli(*plan).stdout)
+    cli("reindex", "--data", str(data))
     assert tables() == live
-    assert json.loads(palimpsest(*plan).stdout) == before  # the same plan from rebuilt rows
+    assert json.loads(cli(*plan).stdout) == before  # the same plan from rebuilt rows
 
 
 def test_only_failing_seeds_exit_1(tmp_path):

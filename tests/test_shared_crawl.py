@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 from crawling import FAST, crawl, palimpsest, warc_records, write_seeds
+from inprocess import cli
 from services import REDIS_BASE, pg_url, redis_prefix  # noqa: F401 - fixtures
 from slowsite import SlowSite
 
@@ -180,8 +181,8 @@ def test_two_workers_keep_the_per_host_limit_together(tmp_path, pg_url,  # noqa:
     assert peak == 2, peak  # the limit was reached, and never passed, by both together
     assert all(count == 1 for path, count in hits.items() if path != "/robots.txt"), hits
 
-    status = palimpsest("status", "--data", str(tmp_path / "data"), "--index", pg_url,
-                        "--redis", REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
+    status = cli("status", "--data", str(tmp_path / "data"), "--index", pg_url,
+                 "--redis", REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
     frontier = json.loads(status.stdout)["frontier"]
     assert [entry["collection"] for entry in frontier] == ["test"]
     assert frontier[0]["queued"] == 0 and frontier[0]["cycle"]["state"] == "closed"
@@ -191,8 +192,8 @@ def test_two_workers_keep_the_per_host_limit_together(tmp_path, pg_url,  # noqa:
         assert not info["alive"] and info["state"] == "stopped"
         assert info["fetched"] == shares[name]
         assert info["last_capture"]["url"].startswith(site.url)
-    text = palimpsest("status", "--data", str(tmp_path / "data"), "--index", pg_url,
-                      "--redis", REDIS_BASE, "--redis-prefix", redis_prefix).stdout
+    text = cli("status", "--data", str(tmp_path / "data"), "--index", pg_url,
+               "--redis", REDIS_BASE, "--redis-prefix", redis_prefix).stdout
     assert "worker wa" in text and "0 queued" in text
 
 
@@ -271,8 +272,8 @@ def test_what_a_stranger_writes_into_the_queue_runs_nothing_and_fetches_nothing(
     assert all(hits.get(f"/page/{n}") == 1 for n in range(8)), hits
     assert set(hits) <= {f"/page/{n}" for n in range(8)} | {"/robots.txt"}, hits
 
-    status = palimpsest("status", "--data", str(data), "--index", pg_url, "--redis",
-                        REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
+    status = cli("status", "--data", str(data), "--index", pg_url, "--redis",
+                 REDIS_BASE, "--redis-prefix", redis_prefix, "--json")
     cycle = json.loads(status.stdout)["frontier"][0]["cycle"]
     assert cycle["state"] == "closed"
     assert cycle["rejected"] == summary["rejected_entries"]
@@ -296,18 +297,14 @@ def test_requests_an_older_version_pickled_are_dropped_and_planned_afresh(
 
 def test_status_reports_what_it_cannot_read_in_redis_instead_of_crashing(
         tmp_path, redis_prefix):  # noqa: F811 - fixtures
-    from click.testing import CliRunner
-
-    from archive.cli import main
-
     client = redis.Redis.from_url(REDIS_BASE)
     client.hset(f"{redis_prefix}:test:cycle", mapping={"id": "x; rm -rf /", "state": "open"})
     client.hset(f"{redis_prefix}:test:workers", mapping={
         "wa": b"\x80\x04 pickled", "wb": json.dumps({"host": "h", "last_beat": "soon"}),
         "wc": json.dumps({"host": "h", "pid": 7, "state": "idle", "last_beat": time.time(),
                           "fetched": 3})})
-    result = CliRunner().invoke(main, ["status", "--data", str(tmp_path), "--redis",
-                                       REDIS_BASE, "--redis-prefix", redis_prefix])
+    result = cli("status", "--data", str(tmp_path), "--redis", REDIS_BASE, "--redis-prefix",
+                 redis_prefix, check=False)
     assert result.exit_code == 0, result.output
     assert "the cycle in Redis is unreadable (no valid cycle id)" in result.output
     assert "worker wa: its heartbeat is not one a worker writes" in result.output

@@ -11,12 +11,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
-from crawling import crawl, palimpsest, write_seeds
+from crawling import crawl, write_seeds
 from htmlcheck import assert_csp, assert_inert
+from inprocess import cli
 from stalesite import ARTICLES, StaleSite
 
-from archive.cli import main
 from archive.index import open_index
 from archive.report.model import slug_for
 from archive.report.site import build_report
@@ -46,9 +45,7 @@ def archive(tmp_path_factory):
 
 
 def stale_cli(data, *args):
-    result = CliRunner().invoke(main, ["stale", "--data", str(data), *args])
-    assert result.exit_code == 0, result.output
-    return result.output
+    return cli("stale", "--data", str(data), *args).output
 
 
 def findings(data):
@@ -148,7 +145,7 @@ def test_events_for_notifications_say_what_opened_and_closed(archive):
 def test_findings_survive_reindex_unchanged(archive, tmp_path):
     site, data, _ = archive
     before = findings(data)
-    palimpsest("reindex", "--data", str(data))
+    cli("reindex", "--data", str(data))
     after = findings(data)
     for finding in before + after:
         finding.pop("open_seconds")

@@ -6,8 +6,6 @@ import gzip
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from crawling import palimpsest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inprocess import cli
 from warc_fixtures import FIXTURES, build
 
 from archive.archiver import Archiver, pageinfo
@@ -35,11 +34,11 @@ URL = "http://news.example/a"
 
 @pytest.mark.parametrize("name, expected", sorted(FIXTURES.items()))
 def test_case13_each_broken_warc_is_rejected_with_its_reason(name, expected):
-    result = palimpsest("verify", str(FIXTURE_DIR / name), check=False)
+    result = cli("verify", str(FIXTURE_DIR / name), check=False)
     if expected is None:
-        assert result.returncode == 0 and result.stdout == "", result.stdout
+        assert result.exit_code == 0 and result.stdout == "", result.stdout
         return
-    assert result.returncode == 1
+    assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith(f"{FIXTURE_DIR / name}:") for line in lines)
     assert any(expected in line for line in lines), lines
@@ -47,12 +46,13 @@ def test_case13_each_broken_warc_is_rejected_with_its_reason(name, expected):
 
 @pytest.mark.parametrize("name", ["truncated-gzip-trailer.warc.gz", "truncated-record.warc.gz",
                                   "chunked-labelled.warc.gz", "just-warc-header.warc.gz"])
-def test_case13_warcio_check_alone_lets_these_through(name):
+def test_case13_warcio_check_alone_lets_these_through(name, capsys):
     """Why verify reads gzip and HTTP itself (warcio#138): warcio's own check passes them."""
-    script = "import sys; from warcio.cli import main; sys.exit(main(['check', sys.argv[1]]))"
-    result = subprocess.run([sys.executable, "-c", script, str(FIXTURE_DIR / name)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    from warcio.cli import main as warcio_main
+
+    with pytest.raises(SystemExit) as finished:  # `warcio check` ends by sys.exit(status)
+        warcio_main(["check", str(FIXTURE_DIR / name)])
+    assert finished.value.code == 0, capsys.readouterr()
 
 
 def test_fixtures_are_rebuilt_by_their_script(tmp_path):
@@ -80,10 +80,10 @@ def _inflate_all(path: Path) -> bytes:
 
 
 def test_verify_json_lists_defects_with_file_offset_and_kind():
-    result = palimpsest("verify", "--json", str(FIXTURE_DIR / "chunked-labelled.warc.gz"),
-                        str(FIXTURE_DIR / "bad-digest.warc.gz"), check=False)
+    result = cli("verify", "--json", str(FIXTURE_DIR / "chunked-labelled.warc.gz"),
+                 str(FIXTURE_DIR / "bad-digest.warc.gz"), check=False)
     report = json.loads(result.stdout)
-    assert result.returncode == 1 and report["files"] == 2
+    assert result.exit_code == 1 and report["files"] == 2
     kinds = {(Path(d["file"]).name, d["kind"]) for d in report["defects"]}
     assert kinds == {("chunked-labelled.warc.gz", "consistency"),
                      ("bad-digest.warc.gz", "structure")}
@@ -91,8 +91,8 @@ def test_verify_json_lists_defects_with_file_offset_and_kind():
 
 
 def test_repair_needs_a_data_folder_not_files():
-    result = palimpsest("verify", "--repair", str(FIXTURE_DIR / "good.warc.gz"), check=False)
-    assert result.returncode == 2
+    result = cli("verify", "--repair", str(FIXTURE_DIR / "good.warc.gz"), check=False)
+    assert result.exit_code == 2
 
 
 # -- the WARC reader and verifier, property-tested --------------------------------------------
@@ -285,13 +285,13 @@ def test_case03_rows_whose_bytes_were_lost_are_found_and_repair_realigns_the_ind
     cut = records[-4].offset  # the last capture (request, response, metadata, text) vanishes
     with path.open("r+b") as stream:
         stream.truncate(cut)
-    before = palimpsest("verify", "--data", str(tmp_path), check=False)
-    assert before.returncode == 1
+    before = cli("verify", "--data", str(tmp_path), check=False)
+    assert before.exit_code == 1
     assert f"{path.name}: " not in before.stdout  # the file itself is now sound
     assert any(line.startswith("index: capture") and f"{path.name}:{records[-3].offset}"
                in line for line in before.stdout.splitlines()), before.stdout
-    repaired = palimpsest("verify", "--repair", "--data", str(tmp_path), check=False)
-    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    repaired = cli("verify", "--repair", "--data", str(tmp_path), check=False)
+    assert repaired.exit_code == 0, repaired.stdout + repaired.stderr
     assert "index rebuilt" in repaired.stderr
     index = open_index(tmp_path, readonly=True)
     assert len(index.captures(URL)) == 5
@@ -311,8 +311,8 @@ def test_case21_an_index_row_naming_a_path_outside_the_archive_is_refused(tmp_pa
     with pytest.raises(CorruptArchiveError, match="not a plain file name"):
         version_at(index, DataLayout(tmp_path), URL)
     index.close()
-    result = palimpsest("verify", "--data", str(tmp_path), check=False)
-    assert result.returncode == 1
+    result = cli("verify", "--data", str(tmp_path), check=False)
+    assert result.exit_code == 1
     assert result.stdout.count("is not a plain file name") == 2
 
 
@@ -321,9 +321,9 @@ def test_reindex_of_a_damaged_finished_file_indexes_only_whole_records(tmp_path)
     archive.mkdir(parents=True)
     damaged = archive / "test-20261103093000000-00001.warc.gz"
     damaged.write_bytes((FIXTURE_DIR / "truncated-gzip-trailer.warc.gz").read_bytes())
-    result = palimpsest("reindex", "--data", str(tmp_path), check=False)
+    result = cli("reindex", "--data", str(tmp_path), check=False)
     # The damage is said, and the exit code says it too; every whole record is indexed.
-    assert result.returncode == 1 and "damaged at byte 1034" in result.stderr, result.stderr
+    assert result.exit_code == 1 and "damaged at byte 1034" in result.stderr, result.stderr
     assert "reindexed: 1 pages, 1 captures" in result.stdout
     report = verify_data(tmp_path)
     assert report.index_defects == []  # no row points at the torn last record
@@ -380,20 +380,16 @@ def test_recovery_sets_aside_whole_records_found_after_damage(tmp_path):
     assert result.set_aside.read_bytes() == bytes(damaged) + members[2]  # nothing thrown away
 
 
-def test_case08_the_fidelity_matrix_passes_the_strict_verifier(tmp_path, mocksite):
+def test_case08_the_fidelity_matrix_passes_the_strict_verifier(fidelity_crawl):
     """{plain, gzip-encoded, application/gzip, both} x {Content-Length, chunked}: every stored
     body agrees with its headers (no chunked label, lengths and codings right) and every
     digest checks out."""
-    from crawling import crawl, write_seeds
-    from test_crawl import FIDELITY
+    from mockserver.fidelity import FIDELITY_PATHS
 
-    data = tmp_path / "data"
-    seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + path, "page")
-                                              for path in FIDELITY], sources=0)
-    assert crawl(seeds, data)["fetched"] == len(FIDELITY)
-    report = verify_data(data)
+    assert fidelity_crawl.summary["fetched"] == len(FIDELITY_PATHS)
+    report = verify_data(fidelity_crawl.data)
     assert report.ok, [str(d) for d in report.all_defects()]
-    assert report.records >= 3 * len(FIDELITY)
+    assert report.records >= 3 * len(FIDELITY_PATHS)
 
 
 def test_case25_a_crawl_stopped_early_by_a_closespider_limit_exits_non_zero(tmp_path,

@@ -9,26 +9,27 @@ import time
 import zipfile
 
 import pytest
-from crawling import crawl, palimpsest, write_seeds
+from crawling import crawl, palimpsest
+from inprocess import cli
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory, mocksite):
-    """A listing, its articles and their cited sources, crawled twice around an edit."""
+def crawled(tmp_path_factory, mocksite, listing_crawl):
+    """A listing, its articles and their cited sources, crawled twice around an edit (the
+    first crawl is the session's listing crawl, copied)."""
     mocksite.reset()
     base = tmp_path_factory.mktemp("wacz")
-    seeds = write_seeds(base / "seeds.toml", [(mocksite.a.url + "/listing", "listing")],
-                        sources=1, source_hosts=["127.0.0.2"])
-    crawl(seeds, base / "data")
-    time.sleep(1.1)  # the second crawl's captures start in a later second
+    data = listing_crawl.copy_to(base / "data")
+    # The second crawl's captures start in a later second than the first crawl's.
+    time.sleep(max(0.0, listing_crawl.ended + 1.1 - time.monotonic()))
     between = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     mocksite.a.set_variant("flood-count", "edit")
-    crawl(seeds, base / "data", "--all")
-    return base, base / "data", between
+    crawl(listing_crawl.seeds, data, "--all")
+    return base, data, between
 
 
 def history(data, url):
-    return json.loads(palimpsest("history", url, "--json", "--data", str(data)).stdout)
+    return json.loads(cli("history", url, "--json", "--data", str(data)).stdout)
 
 
 def pages_of(wacz, name="pages/pages.jsonl"):
@@ -98,13 +99,13 @@ def test_since_exports_only_what_was_captured_since(crawled, mocksite):
 
 def test_export_refuses_bad_requests_clearly(crawled):
     base, data, _ = crawled
-    missing = palimpsest("export", "nope", "--wacz", str(base / "x.wacz"), "--data", str(data),
-                         check=False)
-    assert missing.returncode == 1 and "no WARC files in collection 'nope'" in missing.stderr
-    wrong = palimpsest("export", "test", "--wacz", str(base / "x.zip"), "--data", str(data),
-                       check=False)
-    assert wrong.returncode == 2 and "must end in .wacz" in wrong.stderr
-    late = palimpsest("export", "test", "--wacz", str(base / "x.wacz"), "--since", "2999-01-01",
-                      "--data", str(data), check=False)
-    assert late.returncode == 1 and "nothing captured" in late.stderr
+    missing = cli("export", "nope", "--wacz", str(base / "x.wacz"), "--data", str(data),
+                  check=False)
+    assert missing.exit_code == 1 and "no WARC files in collection 'nope'" in missing.stderr
+    wrong = cli("export", "test", "--wacz", str(base / "x.zip"), "--data", str(data),
+                check=False)
+    assert wrong.exit_code == 2 and "must end in .wacz" in wrong.stderr
+    late = cli("export", "test", "--wacz", str(base / "x.wacz"), "--since", "2999-01-01",
+               "--data", str(data), check=False)
+    assert late.exit_code == 1 and "nothing captured" in late.stderr
     assert not (base / "x.wacz").exists() and not (base / "x.zip").exists()

@@ -1,0 +1,103 @@
+"""Hostile bodies: decompression bombs in every content coding, and pages no parser should
+choke on (binary, deeply nested, huge, mis-declared). Each is small to make and to send."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import zlib
+from email.message import Message
+from functools import cache
+
+from mockserver.charsets import CHARSET_PAGES, charset_body
+from mockserver.misbehaving import big
+from mockserver.replies import Reply, Request, not_found, reply
+
+BOMB_SIZE = 50 * 1024 * 1024  # bytes /bomb/gzip inflates to
+BOMB_MAX_MIB = 4096  # the most /bomb/gzip?mib=N inflates to, in MiB
+HUGE_PAGE = 6 * 1024 * 1024  # /hostile/huge: over the extraction cap (archive.limits)
+
+
+@cache
+def bomb_body() -> bytes:
+    """/bomb/gzip's body: :data:`BOMB_SIZE` zero bytes gzipped (about 50 KB), made once."""
+    return gzip.compress(bytes(BOMB_SIZE), compresslevel=9, mtime=0)
+
+
+@cache
+def big_gzip_bomb(mib: int) -> bytes:
+    """`mib` MiB of zeros as that many gzip members of 1 MiB each (about 1 KB per MiB): valid
+    gzip, made at once however large."""
+    return gzip.compress(bytes(1024 * 1024), compresslevel=9, mtime=0) * mib
+
+
+def zstd_rle_bomb(size: int) -> bytes:
+    """A zstd frame of `size` zero bytes made of RLE blocks: 4 bytes per 128 KiB.
+
+    Hand-built (RFC 8878: frame header with a 128 KiB window, then RLE blocks) because no zstd
+    library is a dependency; `zstd -d` reads it.
+    """
+    block = 128 * 1024
+    out = bytearray(b"\x28\xb5\x2f\xfd\x00\x38")  # magic, no flags, window 2**17
+    left = size
+    while left > 0:
+        step = min(block, left)
+        left -= step
+        header = (1 if left == 0 else 0) | (1 << 1) | (step << 3)  # last?, RLE, size
+        out += header.to_bytes(3, "little") + b"\x00"
+    return bytes(out)
+
+
+@cache
+def bomb_of(coding: str) -> bytes:
+    """A body of :data:`BOMB_SIZE` zero bytes in content coding `coding` (1000:1 or better)."""
+    if coding == "gzip":
+        return bomb_body()
+    if coding == "deflate":
+        return zlib.compress(bytes(BOMB_SIZE), 9)
+    if coding == "br":
+        import brotli
+
+        return brotli.compress(bytes(BOMB_SIZE))
+    if coding == "zstd":
+        return zstd_rle_bomb(BOMB_SIZE)
+    raise KeyError(coding)
+
+
+def gzip_bomb(server, request: Request) -> Reply:
+    """The 50 MiB gzip bomb, or ?mib=N (at most BOMB_MAX_MIB) for the memory benchmark."""
+    try:
+        mib = int(request.query.get("mib", ["0"])[0])
+    except ValueError:
+        mib = 0
+    body = big_gzip_bomb(min(mib, BOMB_MAX_MIB)) if mib > 0 else bomb_body()
+    return reply(200, body, extra=[(b"Content-Encoding", b"gzip")])
+
+
+def bomb_in(server, request: Request, coding: str) -> Reply:
+    """/bomb/{deflate,br,zstd}: the same bomb in another content coding."""
+    if coding not in ("deflate", "br", "zstd"):
+        return not_found("bomb")
+    return reply(200, bomb_of(coding), extra=[(b"Content-Encoding", coding.encode())])
+
+
+def hostile_body(kind: str) -> bytes | None:
+    """Pages no extractor should choke on: binary, deeply nested, huge, mis-declared."""
+    if kind == "binary":
+        return random.Random(7).randbytes(20_000)
+    if kind == "deep":
+        return b"<!DOCTYPE html><html><body>" + b"<div>" * 10_000 + b"deep" + \
+            b"</div>" * 10_000 + b"</body></html>"
+    if kind == "huge":
+        return big(None, Request("/big", {"bytes": [str(HUGE_PAGE)]}, Message())).body
+    if kind == "misdeclared":  # declared UTF-8 in the header, written in windows-1251
+        return charset_body(CHARSET_PAGES["/charset/cp1251-meta"])
+    return None
+
+
+def hostile(server, request: Request, kind: str) -> Reply:
+    """/hostile/KIND, served as UTF-8 HTML whatever it really is."""
+    body = hostile_body(kind)
+    if body is None:
+        return not_found("hostile page")
+    return reply(200, body, b"text/html; charset=utf-8")
