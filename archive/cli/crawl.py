@@ -10,6 +10,7 @@ import click
 from archive.cli.common import (
     EXIT_FAILED,
     EXIT_IOERR,
+    chosen_index,
     configure_logging,
     data_option,
     domain_errors,
@@ -17,10 +18,10 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
-from archive.cli.notify import notify_after_run
 from archive.cli.progress import CrawlProgress, wants_progress
 from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
 from archive.notify.config import notify_config_of
+from archive.notify.deliver import deliver_to_data
 from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
@@ -77,7 +78,8 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
 
 def _notify(summary: dict, seedfile, notifications, data_dir: Path, started) -> None:
     """Send notifications; a failing channel is a problem line, never a failed crawl."""
-    outcome = notify_after_run(seedfile, notifications, data_dir, started)
+    outcome = deliver_to_data(data_dir, chosen_index(), notifications, seedfile.collection,
+                              started=started)
     if outcome is not None:
         summary["notify"] = outcome.to_json()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,26 +17,10 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.edits import when_option
-from archive.index import open_index
-from archive.notify.config import NotifyConfig, notify_config_of
-from archive.notify.deliver import NotifyOutcome, Preview, deliver, preview
-from archive.schedule.seeds import SeedFile, load_seeds
-from archive.store.layout import DataLayout
+from archive.notify.config import notify_config_of
+from archive.notify.deliver import NotifyOutcome, Preview, deliver_to_data, preview
+from archive.schedule.seeds import load_seeds
 from archive.timeutil import utcnow
-
-
-def notify_after_run(seedfile: SeedFile, config: NotifyConfig, data_dir: Path,
-                     started: datetime) -> NotifyOutcome | None:
-    """The crawl's last step, once its captures are committed: tell the channels. Never raises
-    for a channel's failure (that is in the outcome's problems)."""
-    if not config.channels:
-        return None
-    layout = DataLayout(data_dir)
-    index = open_index(layout.root, url=chosen_index())
-    try:
-        return deliver(index, layout, config, seedfile.collection, started=started)
-    finally:
-        index.close()
 
 
 def print_outcome(outcome: NotifyOutcome | None) -> None:
@@ -73,7 +56,8 @@ def notify(ctx: click.Context, seeds: Path, data_dir: Path | None, dry_run: bool
             index.close()
         _print_previews(previews, as_json)
         return
-    outcome = notify_after_run(seedfile, config, resolve_data(data_dir), utcnow())
+    outcome = deliver_to_data(resolve_data(data_dir), chosen_index(), config,
+                              seedfile.collection, started=utcnow())
     if as_json:
         print_json(outcome.to_json() if outcome else {})
     else:

@@ -15,8 +15,9 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from archive.index import Index
+from archive.index import Index, open_index
 from archive.notify.channel import send
 from archive.notify.config import Channel, NotifyConfig, SecretMissing, resolve_url
 from archive.notify.message import Message, compose
@@ -145,6 +146,21 @@ class Preview:
     since: str
     messages: list[Message]
     secret_problem: str | None = None
+
+
+def deliver_to_data(data_dir: Path, index_url: str | None, config: NotifyConfig,
+                    collection: str, *, started: datetime) -> NotifyOutcome | None:
+    """A run's last step, once its captures are committed: tell every channel what it has not
+    been told, from the index of `data_dir` (or `index_url`). None when there is no channel.
+    A channel's failure never raises: it is in the outcome's problems."""
+    if not config.channels:
+        return None
+    layout = DataLayout(data_dir)
+    index = open_index(layout.root, url=index_url)
+    try:
+        return deliver(index, layout, config, collection, started=started)
+    finally:
+        index.close()
 
 
 def preview(index: Index, layout: DataLayout, config: NotifyConfig, collection: str, *,
