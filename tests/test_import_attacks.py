@@ -262,6 +262,12 @@ def test_another_archive_of_the_same_page_shows_up_beside_the_crawled_history(ar
     theirs_shown = json.loads(run("show", url, "--imported", "--json", "--data",
                                   str(data)).stdout)
     assert theirs_shown["origin"] == "import" and theirs_shown["imported_from"]
+    # Search finds both lineages, each numbered within its own, the import marked as such.
+    found = json.loads(run("search", "injuries", "--json", "--data", str(data)).stdout)
+    hits = {(hit["origin"], hit["version"], hit["versions"]) for hit in found["hits"]
+            if hit["url"] == url}
+    assert hits == {("crawl", 1, 2), ("crawl", 2, 2), ("import", 1, 1)}, found
+    assert "imported version 1 of 1" in run("search", "injuries", "--data", str(data)).output
     assert due(data, seeds) == planned
     live = index_rows(data)
     run("reindex", "--data", str(data))

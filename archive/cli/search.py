@@ -86,7 +86,8 @@ def _print_hits(result: SearchResult) -> None:
     for number, hit in enumerate(result.hits, start=1):
         head = Text(f"{number}. ")
         head.append(hit.title or "(no headline)", style="bold")
-        head.append(f"  (version {hit.version} of {hit.versions})")
+        lineage = "imported version" if hit.origin == "import" else "version"
+        head.append(f"  ({lineage} {hit.version} of {hit.versions})")
         console.print(head, soft_wrap=True)
         console.print(Text(f"   {hit.url}"), soft_wrap=True)
         console.print(Text(f"   shown {readable_time(hit.first_seen)} .. "

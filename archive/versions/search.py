@@ -36,13 +36,14 @@ class SearchHit:
     last_seen: str
     snippet: Snippet
     replay_url: str | None
+    origin: str = "crawl"  # crawl | import: an imported version is another source's evidence
 
     def to_json(self) -> dict:
         return {"url": self.url, "title": self.title, "text_hash": self.text_hash,
                 "version": self.version, "versions": self.versions,
                 "first_seen": self.first_seen, "last_seen": self.last_seen,
                 "snippet": self.snippet.text, "marks": [list(m) for m in self.snippet.marks],
-                "replay_url": self.replay_url}
+                "replay_url": self.replay_url, "origin": self.origin}
 
 
 @dataclass
@@ -59,20 +60,23 @@ def search(index: Index, text: str, *, url_prefix: str | None = None, since: str
     limit = max(1, min(limit, MAX_LIMIT))
     base = resolve_base(replay_base)
     found = index.search_versions(query, url_prefix=url_prefix, since=since, limit=limit)
-    numbers: dict[str, dict[str, int]] = {}
+    # Versions are numbered within their lineage (crawled here, or imported), as `history`
+    # numbers them: an imported version never takes a number in the crawled history.
+    numbers: dict[tuple[str, str], dict[str, int]] = {}
     hits = []
     for row in found:
         version = row.version
-        if version.url not in numbers:
-            numbers[version.url] = {v.text_hash: n for n, v in
-                                    enumerate(index.versions(version.url), start=1)}
+        lineage = (version.url, version.origin)
+        if lineage not in numbers:
+            numbers[lineage] = {v.text_hash: n for n, v in enumerate(
+                index.versions(version.url, origin=version.origin), start=1)}
         first = index.capture_by_id(version.first_capture)
         hits.append(SearchHit(
             version.url, version.title, version.text_hash,
-            numbers[version.url].get(version.text_hash, 0), len(numbers[version.url]),
+            numbers[lineage].get(version.text_hash, 0), len(numbers[lineage]),
             version.first_seen, version.last_seen,
             _snippet(query, version.title, row.body),
-            _replay(first, base)))
+            _replay(first, base), version.origin))
     note = None
     if not hits and index.search_counts()["version_texts"] == 0 and index.counts()["versions"]:
         note = ("the index holds no texts to search yet (it was upgraded from an older "
