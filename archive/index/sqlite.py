@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archive.index.base import Capture, Citation, Page, Version
+from archive.index.resources import ResourceRows
 from archive.index.versions import SCHEMA_VERSION, check_version
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def _one(cursor: sqlite3.Cursor, cls):
     return cls(**dict(row)) if row is not None else None
 
 
-class SqliteIndex:
+class SqliteIndex(ResourceRows):
     """The default index backend: one file, `DATA/index.sqlite`."""
 
     batch_records = 200  # records per writer transaction (archive/archiver.py)

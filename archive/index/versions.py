@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from archive.exceptions import ConfigError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # target version -> SQL scripts (in archive/index/) that upgrade the version before it.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("migrate-2-requisites.sql",),
+}
 
 
 class SchemaVersionError(ConfigError):

@@ -27,6 +27,8 @@ PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-d
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 PAGEINFO_PREFIX = "urn:pageinfo:"
 TEXT_PREFIX = "urn:text:"
+VIEW_PREFIX = "urn:view:"  # a screenshot of a capture (resource record), as Browsertrix names it
+VIEWINFO_PREFIX = "urn:viewinfo:"  # which capture a screenshot shows, or why there is none
 
 Headers = list[tuple[str, str]]
 
