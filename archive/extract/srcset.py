@@ -102,8 +102,10 @@ def slot_width(sizes: str | None, viewport: float) -> float:
     """The image's width in CSS px for a `sizes` attribute at a viewport width (100vw when
     `sizes` says nothing this reader understands).
 
-    >>> slot_width("(max-width: 600px) 100vw, 50vw", 1280), slot_width("(max-width: 600px) 480px, 800px", 390)
-    (640.0, 480.0)
+    >>> slot_width("(max-width: 600px) 100vw, 50vw", 1280)
+    640.0
+    >>> slot_width("(max-width: 600px) 480px, 800px", 390)
+    480.0
     """
     for entry in (sizes or "").split(","):
         entry = entry.strip()
