@@ -27,6 +27,7 @@ from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, utcnow
 from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
+from crawler.requisites.budget import requisite_summary
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)
@@ -191,6 +192,7 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
     summary["finish_reason"] = reason
     summary["not_modified"] = int(stats.get("palimpsest/records/not-modified", 0))
     summary["conditional"] = int(stats.get("palimpsest/conditional", 0))
+    summary["requisites"] = requisite_summary(stats)
     problems = []
     if stats.get("palimpsest/archive_error"):
         problems.append(f"archive error: {stats['palimpsest/archive_error']}")

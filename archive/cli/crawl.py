@@ -64,12 +64,30 @@ def summary_line(summary: dict) -> str:
         reasons = ", ".join(f"{kind} {count}"
                             for kind, count in summary.get("refusals", {}).items())
         extras.append(f"refused {summary['refused']}" + (f": {reasons}" if reasons else ""))
+    requisites = requisites_phrase(summary.get("requisites") or {})
+    if requisites:
+        extras.append(requisites)
     if summary.get("dropped_old_entries"):
         extras.append(f"{summary['dropped_old_entries']} requests an older Palimpsest queued "
                       "dropped, planned afresh")
     if extras:
         line += " (" + ", ".join(extras) + ")"
     return line + f" in {summary['seconds']}s"
+
+
+def requisites_phrase(counts: dict) -> str:
+    """`requisites 12 fetched, 30 reused, 1 failed (http-404 1)`, or '' when there were none."""
+    fetched = sum(counts.get(key, 0) for key in ("fetched", "revisit", "not_modified"))
+    reused = counts.get("fresh", 0)
+    parts = []
+    if fetched or reused:
+        parts.append(f"requisites {fetched} fetched, {reused} reused")
+    for group in ("failed", "skipped"):
+        reasons = counts.get(group) or {}
+        if reasons:
+            detail = ", ".join(f"{reason} {count}" for reason, count in reasons.items())
+            parts.append(f"{sum(reasons.values())} requisites {group} ({detail})")
+    return ", ".join(parts)
 
 
 @click.command("crawl")

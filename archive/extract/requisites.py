@@ -22,6 +22,7 @@ Schemes are not judged: the caller fetches http(s) and counts the rest (`data:` 
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -31,6 +32,7 @@ from lxml.html import HtmlElement
 from w3lib.url import safe_url_string
 
 from archive.extract.cssrefs import css_references
+from archive.extract.decode import decode_html
 from archive.extract.srcset import chosen_candidates
 
 MAX_REQUISITES = 20_000  # found in one page; the crawl's own per-page cap is far lower
@@ -185,3 +187,28 @@ def _noscript(element: HtmlElement, found: _Found) -> None:
     except Exception:  # not markup after all
         return
     _collect(fragment, found)
+
+
+def requisites_of_body(body: bytes, page_url: str,
+                       content_type: str | None = None) -> list[Requisite]:
+    """The requisites of an HTML response body (decoded as extraction decodes it)."""
+    return html_requisites(decode_html(body, content_type).text, page_url)
+
+
+def stylesheet_references(body: bytes, url: str,
+                          content_type: str | None = None) -> list[tuple[str, str]]:
+    """(url, kind) of what a fetched stylesheet refers to: its charset from the header, else
+    its `@charset`, else UTF-8 (CSS Syntax 3, section 3.2); undecodable bytes are replaced."""
+    charset = None
+    if content_type:
+        match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
+        charset = match.group(1) if match else None
+    if charset is None:
+        match = re.match(rb'@charset "([\w.:-]+)";', body[:128])
+        charset = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        charset = "utf-8"
+    text = body.decode(charset, errors="replace").lstrip("\ufeff")
+    return [(ref.url, ref.kind) for ref in css_references(text, url)]
