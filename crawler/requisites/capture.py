@@ -148,7 +148,7 @@ class RequisiteCapture:
             del self._inflight[url]
 
     async def _fetch_or_reuse(self, url: str, kind: str, run: "_PageRun", now):
-        reused = reuse_from_index(self._index, url, kind, now)
+        reused = reuse_from_index(self._index, url, kind, now, self.ceiling)
         if reused is not None:
             return reused, False
         allowed = run.budget.reserve()
@@ -227,7 +227,9 @@ class _PageRun:
         outcome = served.outcome if own or served.outcome in ("failed", "skipped") else "fresh"
         self.budget.record(served.entry(kind, via, outcome))
         for child, child_kind in served.children or ():
-            if depth + 1 > self.budget.caps.css_depth:
+            # The cap counts stylesheet levels (the page's own is the first): what a sheet
+            # within the cap refers to is fetched, a sheet past it is not.
+            if child_kind == "stylesheet" and depth + 1 >= self.budget.caps.css_depth:
                 if child not in self.seen:
                     self.seen.add(child)
                     self._skip(child, child_kind, url, "css-depth")

@@ -10,6 +10,7 @@ spider: a requisite is a resource, never a page, so nothing extracts, versions o
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -63,21 +64,23 @@ class Served:
         return data
 
 
-def reuse_from_index(index, url: str, kind: str, now: datetime) -> Served | None:
-    """A capture of `url` that an earlier page listed and that is still fresh."""
+def reuse_from_index(index, url: str, kind: str, now: datetime,
+                     ceiling: timedelta) -> Served | None:
+    """A capture of `url` that an earlier page listed and that is still fresh (the ceiling in
+    force now applies too, so lowering it takes effect at once)."""
     until = index.requisite_fresh_until(url)
     if not until:
-        return None
-    try:
-        until_at = parse_when(until)
-    except ValueError:
-        return None
-    if until_at <= now:
         return None
     captures = index.captures(url)
     if not captures:
         return None
     latest = captures[-1]
+    try:
+        until_at = min(parse_when(until), parse_when(latest.fetched_at) + ceiling)
+    except ValueError:
+        return None
+    if until_at <= now:
+        return None
     served = Served(url, kind, "fresh", status=latest.status, mime=latest.mime, until=until_at)
     served.children = index.requisite_children(url)
     return served
@@ -89,7 +92,7 @@ def requisite_request(url: str, kind: str, page_url: str, *, max_bytes: int,
     if kind in _ACCEPT:
         headers["Accept"] = _ACCEPT[kind]
     meta = {REQUISITE_META: True, "download_maxsize": max(1, max_bytes),
-            "download_warnsize": max(1, max_bytes), "handle_httpstatus_all": True}
+            "download_warnsize": max(1, max_bytes)}
     if not obey_robots:
         meta["dont_obey_robotstxt"] = True
     return Request(url, headers=headers, meta=meta, dont_filter=True)
@@ -115,8 +118,10 @@ async def download(engine, request: Request, kind: str, floor: timedelta,
     try:
         response: Response = await engine.download_async(request)
     except IgnoreRequest as exc:
-        refused = request.meta.get(REFUSED_META)
         message = str(exc)
+        # A redirect hop is a new request: its refusal is read from the message it raised.
+        named = re.match(r"refused \(([\w-]+)\)", message)
+        refused = request.meta.get(REFUSED_META) or (named.group(1) if named else None)
         reason = ignored_reason(message) or (f"refused-{refused}" if refused else None) or \
             ("robots" if "robots.txt" in message else "refused")
         return Served(url, kind, "failed", reason=reason, until=utcnow() + floor), 0
