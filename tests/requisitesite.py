@@ -56,9 +56,11 @@ ARTICLE = """<!doctype html><html><head><meta charset="utf-8">
 <link rel="preload" as="font" href="{b}/cdn/display.ttf" crossorigin>
 <link rel="modulepreload" href="module.js">
 <script src="app.js"></script>
-<style>@import url("print.css") print; .standfirst {{ background: url(stripe.png) repeat-x; }}</style>
+<style>@import url("print.css") print;
+.standfirst {{ background: url(stripe.png) repeat-x; }}</style>
 </head><body>
-<header class="masthead" style="background-image: url(masthead.png)"><h1>The Lakeside Courier</h1></header>
+<header class="masthead" style="background-image: url(masthead.png)">
+<h1>The Lakeside Courier</h1></header>
 <article>
 <h2>{title}</h2>
 <p class="standfirst">{standfirst}</p>
@@ -72,11 +74,14 @@ decade, stood clear of the water on Tuesday morning. The water board said the fa
 the range it had planned for and that supply to the three towns was not at risk this season.</p>
 <p>Council officers will meet the board again next month to review the figures, and the
 volunteer flood wardens have been asked to keep their logs of the shoreline each weekend.</p>
-<img class="lazy" src="placeholder.png" data-src="lazy.png" alt="Sandbags by the bridge" width="120" height="80">
-<img data-lazy-src="lazy2.png" data-original="lazy3.png" src="placeholder.png" alt="" width="120" height="80">
+<img class="lazy" src="placeholder.png" data-src="lazy.png" alt="Sandbags by the bridge"
+ width="120" height="80">
+<img data-lazy-src="lazy2.png" data-original="lazy3.png" src="placeholder.png" alt=""
+ width="120" height="80">
 <img loading="lazy" src="{b}/cdn/native-lazy.png" alt="" width="120" height="80">
 <noscript><img src="noscript.png" alt=""></noscript>
-<video poster="poster.png" preload="none" width="120" height="80"><source src="clip.webm" type="video/webm"></video>
+<video poster="poster.png" preload="none" width="120" height="80">
+<source src="clip.webm" type="video/webm"></video>
 <audio src="sound.ogg" preload="none"></audio>
 <form><input type="image" src="go.png" alt="Go"></form>
 <img src="{unique}" alt="" width="120" height="80">
@@ -276,7 +281,8 @@ class _Handler(BaseHTTPRequestHandler):
         if resource is None:
             self._send(404, "text/plain", b"not here", {})
             return
-        etag = '"%s"' % hashlib.sha1(resource.body or b"%d" % (resource.length or 0)).hexdigest()
+        content = resource.body or b"%d" % (resource.length or 0)
+        etag = '"%s"' % hashlib.sha1(content).hexdigest()
         if resource.etag and resource.status == 200 and \
                 self.headers.get("If-None-Match") == etag:
             self._send(304, None, b"", {"ETag": etag, **resource.headers})

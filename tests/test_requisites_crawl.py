@@ -18,7 +18,8 @@ from requisitesite import ARTICLES, MANY_IMAGES, RequisiteSite
 
 from archive.index import open_index
 
-LOCAL = ["-s", 'PALIMPSEST_ALLOWED_NETWORKS=["127.0.0.0/8"]']  # loopback yes, 10/8 and 192.168/16 no
+# Loopback is allowed, 10/8 and 192.168/16 are not (unlike --allow-private).
+LOCAL = ["-s", 'PALIMPSEST_ALLOWED_NETWORKS=["127.0.0.0/8"]']
 SHARED = {"site.css", "imported.css", "print.css", "app.js", "module.js", "icon.png", "touch.png",
           "stripe.png", "masthead.png", "hero-640.png", "hero-1280.png", "pic-1x.png",
           "pic-2x.png", "placeholder.png", "lazy.png", "lazy2.png", "lazy3.png", "noscript.png",
