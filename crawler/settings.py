@@ -40,6 +40,11 @@ PALIMPSEST_REQUISITES_CSS_DEPTH = 3              # stylesheet -> @import -> @imp
 PALIMPSEST_REQUISITES_FRESH_MIN = 3600           # a capture is reused at least this long (s)
 PALIMPSEST_REQUISITES_FRESH_MAX = 7 * 86400      # and at most this long, whatever it says
 
+# Screenshots of new versions, rendered from the archive once the fetching is over (README:
+# "Screenshots"): "auto" when /usr/bin/chromium is installed, true or false.
+PALIMPSEST_SCREENSHOTS = "auto"
+PALIMPSEST_SCREENSHOTS_BUDGET = 300.0            # seconds a crawl spends on them; rest: next run
+
 # -- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True

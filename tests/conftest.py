@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from mockserver import MockSite
+
+# Crawls in tests make no screenshots (each would start pywb and Chromium) unless a test asks
+# for them with `-s PALIMPSEST_SCREENSHOTS=true`; subprocesses inherit this.
+os.environ["PALIMPSEST_SCREENSHOTS"] = "false"
 
 
 @pytest.fixture(scope="session")

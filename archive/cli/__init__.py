@@ -26,6 +26,7 @@ _COMMANDS = {
     "changes": "archive.cli.edits:changes",
     "report": "archive.cli.report:report",
     "replay": "archive.cli.replay:replay",
+    "screenshots": "archive.cli.screenshots:screenshots",
     "export": "archive.cli.interchange:export",
     "import": "archive.cli.interchange:import_command",
     "verify": "archive.cli.verify:verify",

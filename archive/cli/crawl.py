@@ -90,6 +90,17 @@ def requisites_phrase(counts: dict) -> str:
     return ", ".join(parts)
 
 
+def shots_line(shots: dict) -> str:
+    """The one line that says whether screenshots were on, and what they made."""
+    line = shots.get("line", "")
+    if not shots.get("enabled"):
+        return line
+    failed = shots.get("failed") or {}
+    extra = f", {sum(failed.values())} failed" if failed else ""
+    left = f", {shots['left']} left for the next run" if shots.get("left") else ""
+    return f"{line}: {shots.get('made', 0)} made{extra}{left}"
+
+
 @click.command("crawl")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
@@ -141,6 +152,9 @@ def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> Non
         print_json(summary)
     elif not quiet or summary["problems"]:
         click.echo(summary_line(summary))
+        shots = summary.get("screenshots")
+        if shots and not quiet:
+            click.echo(shots_line(shots))
     for problem in summary["problems"]:
         click.echo(f"problem: {problem}", err=True)
     if summary.get("archive_error"):

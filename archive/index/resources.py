@@ -82,6 +82,21 @@ class ResourceRows:
                          "WHERE record_id = ?", (capture, status, reason, record_id))
         return bool(cursor.rowcount)
 
+    def captures_without_view(self, since: str | None = None, limit: int = 1000) -> list[dict]:
+        """The first capture of every version (first seen since `since`) that has no
+        screenshot and no recorded failure yet, oldest first: what `screenshots` renders."""
+        sql = ("SELECT v.url AS url, c.id AS capture, c.record_id AS record_id, "
+               "c.fetched_at AS fetched_at, c.collection AS collection FROM versions v "
+               "JOIN captures c ON c.id = v.first_capture "
+               "WHERE NOT EXISTS (SELECT 1 FROM views w WHERE w.capture = c.id)")
+        params: list = []
+        if since:
+            sql += " AND v.first_seen >= ?"
+            params.append(since)
+        sql += " ORDER BY v.first_seen, v.id LIMIT ?"
+        params.append(limit)
+        return [dict(row) for row in self._x(sql, tuple(params))]
+
     def view_of(self, capture: int) -> View | None:
         """The newest screenshot of a capture (a failed attempt if that is all there is)."""
         row = self._x("SELECT * FROM views WHERE capture = ? ORDER BY (status = 'ok') DESC, "
