@@ -186,6 +186,16 @@ def hostile_routes(a: str, b: str) -> dict[str, Resource]:
                                    '<link rel="stylesheet" href="/h/loop-a.css">'
                                    '<link rel="stylesheet" href="/h/chain-1.css">', ""),
     }
+    story = ("<h1>{0}</h1><p>The harbour master said the new pontoons would be in place before "
+             "the spring tides, and that the ferry timetable would not change this year. "
+             "Fishing crews asked for longer notice of closures, and the council agreed to "
+             "publish them a week ahead on the quay noticeboard and online.</p>")
+    hostile["/h/busy"] = page.format("A script that never yields", "",
+                                     story.format("A script that never yields")
+                                     + "<script>for (;;) {}</script>")
+    hostile["/h/chatty"] = page.format(
+        "A page that never goes quiet", "", story.format("A page that never goes quiet")
+        + "<script>setInterval(function () { fetch('/h/ping?' + Date.now()); }, 100);</script>")
     routes = {path: Resource(html.encode()) for path, html in hostile.items()}
     routes["/h/huge-font.css"] = Resource(
         b'@font-face { font-family: x; src: url("/h/huge.woff2"); }', "text/css")

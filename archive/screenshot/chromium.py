@@ -37,6 +37,7 @@ class Limits:
     shot_seconds: float = 15.0      # the screenshot itself (a renderer stuck in a loop)
     memory_bytes: int = 1024**3     # every Chromium process together
     max_height: int = 6000          # CSS px of a long page kept (the top of it)
+    margin_seconds: float = 10.0    # past the three above, the watchdog stops Chromium
 
 
 @dataclass
@@ -108,7 +109,8 @@ class Renderer:
         started = time.monotonic()
         result = Render(None)
         limits = self.limits
-        deadline = limits.load_seconds + limits.idle_seconds + limits.shot_seconds + 10
+        deadline = (limits.load_seconds + limits.idle_seconds + limits.shot_seconds
+                    + limits.margin_seconds)
         watchdog = _Watchdog(limits.memory_bytes, deadline)
         watchdog.start()
         try:
