@@ -109,9 +109,10 @@ def stylesheet() -> str:
 
 
 def content_security_policy(css: str) -> str:
-    """Nothing may load or run: no scripts, no frames, no fetches; only our own inline CSS."""
+    """Nothing may run and nothing load from elsewhere: no scripts, no frames, no fetches; our
+    own inline CSS, and images from the report's own folder (its screenshots)."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
+    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; "
             "base-uri 'none'; form-action 'none'")
 
 

@@ -21,6 +21,7 @@ from archive.index import Index
 from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, ReportCollector, ReportData
 from archive.report.render import page_context, render, safe_href
+from archive.report.views import ReportViews
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
 from archive.versions.edits import EditReader
@@ -54,14 +55,16 @@ def build_report(index: Index, layout: DataLayout, out: Path,
     now = now or utcnow()
     reader = EditReader(index, layout)
     data = ReportCollector(reader, since, replay_base, now).collect()
-    writer = _SiteWriter(out, data, replay_base, site_url, str(layout.root.resolve()))
+    writer = _SiteWriter(out, data, replay_base, site_url, str(layout.root.resolve()),
+                         ReportViews(index, layout, out))
     return writer.write()
 
 
 class _SiteWriter:
     def __init__(self, out: Path, data: ReportData, replay_base: str | None,
-                 site_url: str | None, data_root: str) -> None:
+                 site_url: str | None, data_root: str, views: ReportViews | None = None) -> None:
         self.out = out
+        self.views = views
         self.data = data
         self.replay_base = replay_base
         self.site_root = (site_url.rstrip("/") + "/") if site_url else ""
@@ -77,7 +80,7 @@ class _SiteWriter:
             context = page_context("../", self.data.generated, self.data.since,
                                    f"../{FEED_NAME}")
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,
-                          **context)
+                          shots=self.views.of if self.views else None, **context)
             _write(self.out / page.href, html)
             written.add(page.slug)
         index_path = self.out / "index.html"
@@ -87,6 +90,8 @@ class _SiteWriter:
         feed_path = self.out / FEED_NAME
         _write(feed_path, self._feed())
         self._remove_stale(written)
+        if self.views is not None:
+            self.views.remove_stale()
         lifecycle = self.data.lifecycle_changes()
         return ReportResult(
             self.out, index_path, feed_path, len(self.data.pages),
