@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MAX_LISTED = 1000  # entries a pageinfo lists; past them only counts are kept
+MAX_LISTED = 1000  # skipped entries a pageinfo lists; past them only counts are kept
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class PageBudget:
     listed: int = 0
     used_bytes: int = 0
     reserved: int = 0
-    entries: list[dict] = field(default_factory=list)
+    served: list[dict] = field(default_factory=list)  # at most the count cap, and what CSS adds
+    skipped_entries: list[dict] = field(default_factory=list)
     unlisted: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
 
@@ -60,13 +61,22 @@ class PageBudget:
         self.used_bytes += used
 
     def record(self, entry: dict) -> None:
-        if entry.get("outcome") == "skipped":
-            reason = entry.get("reason", "other")
-            self.skipped[reason] = self.skipped.get(reason, 0) + 1
-        if len(self.entries) < MAX_LISTED:
-            self.entries.append(entry)
+        if entry.get("outcome") != "skipped":
+            self.served.append(entry)
+            return
+        reason = entry.get("reason", "other")
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        if len(self.skipped_entries) < MAX_LISTED:
+            self.skipped_entries.append(entry)
         else:
             self.unlisted += 1
+
+    @property
+    def entries(self) -> list[dict]:
+        """What the pageinfo lists: every requisite with a capture or a failure, then the
+        skipped ones up to MAX_LISTED, in URL order."""
+        return sorted(self.served, key=lambda e: e["url"]) + \
+            sorted(self.skipped_entries, key=lambda e: e["url"])
 
 
 def requisite_summary(stats: dict) -> dict:
