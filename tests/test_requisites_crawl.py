@@ -195,3 +195,30 @@ def test_hostile_requisites_each_get_a_bounded_counted_outcome(site, tmp_path):
         in many[0]  # 200 fetched; of the 9,800 skipped, the first 1,000 are listed
     assert any("/h/private" in note and "failed 3" in note for note in notes)
     assert not any("/h/css-loop" in note and "failed" in note for note in notes)
+
+
+def test_an_export_since_a_time_carries_the_older_requisites_its_pages_need(site, tmp_path):
+    import gzip
+    import time
+    import zipfile
+
+    data = tmp_path / "data"
+    data.mkdir()
+    url = site.a.url + "/r/article-2"
+    seeds = write_seeds(tmp_path / "seeds.toml", [(url, "page")], sources=0)
+    original = site.a.routes["/r/article-2"]
+    try:
+        crawl(seeds, data)
+        time.sleep(1.1)
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        _edit(site, "/r/article-2", "two years", "three years")
+        crawl(seeds, data, "--all")  # its requisites are fresh: not fetched again
+    finally:
+        site.a.routes["/r/article-2"] = original
+    wacz = tmp_path / "since.wacz"
+    palimpsest("export", "test", "--wacz", str(wacz), "--since", since, "--data", str(data))
+    with zipfile.ZipFile(wacz) as package:
+        blobs = [package.read(n) for n in package.namelist() if n.startswith("indexes/")]
+    text = "".join((gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode()
+                   for raw in blobs)
+    assert "/r/assets/site.css" in text and "/cdn/display.ttf" in text
