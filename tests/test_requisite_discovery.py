@@ -98,3 +98,17 @@ def test_the_byte_cap_is_kept_strictly_while_downloads_run():
     assert (first, second) == (60, 40) and budget.reserve() == 0
     budget.settle(first, 10)  # the first brought 10 bytes: 50 are free again
     assert budget.reserve() == 50
+
+
+def test_a_picture_yields_what_browsers_load_from_it_on_common_screens():
+    html = ('<picture><source type="image/jxl" srcset="a.jxl"><source type="image/webp" '
+            'srcset="a.webp 1x, a2.webp 2x"><img src="a.jpg"></picture>'
+            '<picture><source media="(max-width: 600px)" srcset="narrow.webp">'
+            '<source media="(orientation: portrait)" srcset="tall.webp">'
+            '<img src="wide.jpg" data-src="wide-lazy.jpg"></picture>'
+            '<picture><source type="image/webp" data-srcset="lazy.webp"><img src="p.gif">'
+            '</picture>')
+    found = sorted(r.url.rsplit("/", 1)[1] for r in html_requisites(html, PAGE))
+    # No JPEG fallback behind a WebP source; the phone's art-directed crop and, for the
+    # rest, the source whose media this reader cannot judge; a lazy source's real picture.
+    assert found == ["a.webp", "a2.webp", "lazy.webp", "narrow.webp", "tall.webp"]

@@ -33,7 +33,13 @@ from w3lib.url import safe_url_string
 
 from archive.extract.cssrefs import css_references
 from archive.extract.decode import decode_html
-from archive.extract.srcset import chosen_candidates
+from archive.extract.srcset import (
+    COMMON_SCREENS,
+    chosen_candidates,
+    media_matches,
+    parse_srcset,
+    screen_choice,
+)
 
 MAX_REQUISITES = 20_000  # found in one page; the crawl's own per-page cap is far lower
 MAX_NOSCRIPT_CHARS = 256 * 1024  # a <noscript> block re-parsed as markup
@@ -46,6 +52,10 @@ _PRELOAD_AS = {"style": "stylesheet", "script": "script", "font": "font", "image
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original")
 _LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")
 _WHITESPACE_IN_URL = re.compile(r"[\t\n\r]")
+# What every current browser decodes; a <source> of another type is skipped, as they skip it.
+SUPPORTED_IMAGE_TYPES = {"image/avif", "image/webp", "image/png", "image/jpeg", "image/jpg",
+                         "image/gif", "image/svg+xml", "image/apng", "image/bmp",
+                         "image/x-icon", "image/vnd.microsoft.icon"}
 
 
 @dataclass(frozen=True)
@@ -118,7 +128,11 @@ def _collect(doc: HtmlElement, found: _Found) -> None:
     for element in doc.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.lower()
-        if tag == "link":
+        if tag in ("img", "source") and _in_picture(element):
+            pass  # chosen with its <picture>, as a whole
+        elif tag == "picture":
+            _picture(element, found)
+        elif tag == "link":
             _link(element, found)
         elif tag == "script":
             found.add(element.get("src"), "script")
@@ -156,9 +170,46 @@ def _link(element: HtmlElement, found: _Found) -> None:
         found.add_srcset(element.get("imagesrcset"), element.get("imagesizes"))
 
 
+def _in_picture(element: HtmlElement) -> bool:
+    # libxml2's HTML parser does not know <source> is a void element and nests what follows
+    # it inside it: an ancestor, not only the parent, tells.
+    return any(str(a.tag).lower() == "picture" for a in element.iterancestors())
+
+
+def _picture(picture: HtmlElement, found: _Found) -> None:
+    """A `<picture>` as browsers read it: for each common screen, the first `<source>` whose
+    type they decode and whose media matches, else the `<img>`; the candidate that screen
+    picks from it (and from its lazy `data-srcset`, which a script swaps in). A JPEG fallback
+    behind a WebP source is not what any current browser loads."""
+    sources = list(picture.iter("source"))
+    image = next(picture.iter("img"), None)
+    for viewport, dpr in COMMON_SCREENS:
+        chosen = None
+        for source in sources:
+            kind = (source.get("type") or "").split(";")[0].strip().lower()
+            if (kind and kind not in SUPPORTED_IMAGE_TYPES) or \
+                    not media_matches(source.get("media"), viewport):
+                continue
+            chosen = source
+            break
+        element = chosen if chosen is not None else image
+        if element is None:
+            continue
+        picked = False
+        for name in ("srcset", *_LAZY_SRCSET):
+            url = screen_choice(parse_srcset(element.get(name) or ""), element.get("sizes"),
+                                viewport, dpr)
+            if url is not None:
+                found.add(url, "image")
+                picked = True
+        if element is image:
+            if not picked:
+                found.add(image.get("src"), "image")
+            _lazy(image, found)
+
+
 def _source(element: HtmlElement, found: _Found) -> None:
-    parent = element.getparent()
-    in_media = parent is not None and str(parent.tag).lower() in ("video", "audio")
+    in_media = any(str(a.tag).lower() in ("video", "audio") for a in element.iterancestors())
     if in_media:
         found.add(element.get("src"), "media")
         return

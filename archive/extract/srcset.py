@@ -165,6 +165,32 @@ def chromium_choice(candidates: list[tuple[float, str]], dpr: float) -> str:
     return candidates[index][1]
 
 
+def screen_choice(candidates: list[Candidate], sizes: str | None, viewport: float,
+                  dpr: float) -> str | None:
+    """The candidate one screen (viewport width, device pixel ratio) loads."""
+    if not candidates:
+        return None
+    slot = slot_width(sizes, viewport)
+    return chromium_choice(sorted({(_density(c, slot), c.url) for c in candidates}), dpr)
+
+
+def media_matches(media: str | None, viewport: float) -> bool:
+    """Whether a `<source media>` applies at a viewport width. Width conditions are read;
+    a query this reader does not understand counts as matching (better fetch one candidate
+    too many than replay a broken picture).
+
+    >>> media_matches("(max-width: 600px)", 390), media_matches("(min-width: 60em)", 390)
+    (True, False)
+    """
+    text = (media or "").strip().lower()
+    if not text or text in ("all", "screen"):
+        return True
+    text = text.removeprefix("screen and ").removeprefix("all and ")
+    if not _CONDITION.search(text):
+        return True
+    return _matches(text, viewport)
+
+
 def chosen_candidates(srcset: str, sizes: str | None = None) -> list[str]:
     """The candidate URLs any of the common screens would load, in srcset order."""
     candidates = parse_srcset(srcset)
@@ -172,9 +198,9 @@ def chosen_candidates(srcset: str, sizes: str | None = None) -> list[str]:
         return []
     wanted: set[str] = set()
     for viewport, dpr in COMMON_SCREENS:
-        slot = slot_width(sizes, viewport)
-        densities = sorted({(_density(c, slot), c.url) for c in candidates})
-        wanted.add(chromium_choice(densities, dpr))
+        choice = screen_choice(candidates, sizes, viewport, dpr)
+        if choice is not None:
+            wanted.add(choice)
     by_density = [(c.density, c.url) for c in candidates if c.density is not None]
     if by_density:
         wanted.add(min(by_density, key=lambda pair: abs(pair[0] - 1.0))[1])
