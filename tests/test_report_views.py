@@ -20,6 +20,7 @@ from archive.report.model import slug_for
 from archive.report.site import build_report
 from archive.screenshot.image import MIME, encode
 from archive.store.layout import DataLayout
+from archive.verify.reindex import rebuild
 
 
 def _png(color) -> bytes:
@@ -38,6 +39,15 @@ def test_each_edit_shows_its_before_and_after_screenshots(tmp_path):
     for capture, color in zip(firsts, [(200, 30, 30), (30, 30, 200)]):
         archiver.add_view(ARTICLE, capture.record_id, encode(_png(color)), MIME, {"seconds": 1})
     archiver.close()
+    index = open_index(data, readonly=True)
+    before = [index.view_of(capture.id) for capture in firsts]
+    index.close()
+    rebuild(data)  # the views are rebuilt from the WARCs alone
+    index = open_index(data, readonly=True)
+    assert [index.view_of(capture.id) for capture in firsts] == before
+    assert all(view.status == "ok" and view.capture == capture.id
+               for view, capture in zip(before, firsts))
+    index.close()
     out = tmp_path / "site"
     index = open_index(data, readonly=True)
     try:

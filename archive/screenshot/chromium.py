@@ -150,8 +150,12 @@ class Renderer:
                 if "Timeout" not in type(exc).__name__:
                     raise
                 result.notes.append("the network never went quiet")
-            height = page.evaluate("Math.max(document.documentElement.scrollHeight,"
-                                   " document.body ? document.body.scrollHeight : 0)")
+            # Bounded (a script that never yields blocks the page's own thread, and a plain
+            # evaluate would wait for it forever): a timeout here is the page's reason.
+            height = page.wait_for_function(
+                "Math.max(document.documentElement.scrollHeight,"
+                " document.body ? document.body.scrollHeight : 0)",
+                timeout=self.limits.shot_seconds * 1000).json_value()
             height = max(VIEWPORT["height"], min(int(height or 0), self.limits.max_height))
             result.png = page.screenshot(
                 full_page=True, timeout=self.limits.shot_seconds * 1000, animations="disabled",
@@ -177,7 +181,7 @@ class _Watchdog:
     the memory cap or the page's deadline (a script that never yields blocks even Playwright's
     own calls); Playwright then fails the page and the renderer starts a new browser."""
 
-    def __init__(self, cap: int, deadline: float, interval: float = 0.2) -> None:
+    def __init__(self, cap: int, deadline: float, interval: float = 0.5) -> None:
         self.cap = cap
         self.deadline = time.monotonic() + deadline
         self.interval = interval

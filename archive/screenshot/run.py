@@ -68,8 +68,9 @@ def take_screenshots(data_dir: str | Path, *, since: str | None = None,
     if not todo:
         return run
     archivers: dict[str, Archiver] = {}
+    log = _quiet_log(layout)
     try:
-        with ReplayServer(layout.root, port=0, log=_quiet_log(layout), framed=False) as replay, \
+        with ReplayServer(layout.root, port=0, log=log, framed=False) as replay, \
                 Renderer(replay.url, limits, chromium) as renderer:
             for number, item in enumerate(todo):
                 if time.monotonic() - started > budget_seconds:
@@ -81,6 +82,7 @@ def take_screenshots(data_dir: str | Path, *, since: str | None = None,
                 _store(archivers, layout, index_url, item, shot, run, quality)
             run.peak_memory = renderer.peak_memory
     finally:
+        log.close()
         for archiver in archivers.values():
             archiver.close()
         for collection in archivers:
