@@ -20,7 +20,7 @@ from archive.exceptions import ConfigError
 from archive.index import Index
 from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, ReportCollector, ReportData
-from archive.report.render import page_context, render, safe_href
+from archive.report.render import ICON_NAME, ICON_SVG, page_context, render, safe_href
 from archive.report.views import ReportViews
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
@@ -78,7 +78,7 @@ class _SiteWriter:
         written = set()
         for page in self.data.pages.values():
             context = page_context("../", self.data.generated, self.data.since,
-                                   f"../{FEED_NAME}")
+                                   f"../{FEED_NAME}", site=True)
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,
                           shots=self.views.of if self.views else None, **context)
             _write(self.out / page.href, html)
@@ -86,7 +86,8 @@ class _SiteWriter:
         index_path = self.out / "index.html"
         _write(index_path, render("index.html.j2", report=self.data,
                                   **page_context("", self.data.generated, self.data.since,
-                                                 FEED_NAME)))
+                                                 FEED_NAME, site=True)))
+        _write(self.out / ICON_NAME, ICON_SVG)
         feed_path = self.out / FEED_NAME
         _write(feed_path, self._feed())
         self._remove_stale(written)
