@@ -1,8 +1,9 @@
 """Page requisites and screenshots: what they cost per article, and the screenshot format.
 
 The site is bench/newsroom.py's generated newspaper with the requisites real news pages carry
-(a stylesheet with two web fonts and a sprite, a script bundle, a lead picture per article in
-WebP and JPEG, rails of shared teaser pictures with 1x/2x sources), served on loopback from a
+(a stylesheet with two web fonts, a sprite and the page's layout, a script bundle, a lead
+picture per article in WebP and JPEG, rails of shared teaser pictures with 1x/2x sources;
+pictures are photograph-like, made with Pillow), served on loopback from a
 thread of this process, which counts every request and byte it serves. Politeness is off
 (no delays, no AutoThrottle: the site is our own), as in bench/throughput.py.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import io
 import json
 import os
@@ -47,13 +49,49 @@ from throughput import PALIMPSEST, run_limit  # noqa: E402
 HEAD = (b'<link rel="stylesheet" href="/static/site.v3.css">'
         b'<link rel="preload" as="font" href="/static/fonts/serif.v3.woff2" crossorigin>'
         b'<script src="/static/app.v3.js" defer></script></head>')
-SIZES = {"lead": 90_000, "teaser": 14_000, "teaser2x": 28_000, "font": 38_000,
-         "sprite": 9_000, "js": 140_000}
+SIZES = {"font": 38_000, "sprite": 9_000, "js": 140_000}
 
 
 def _noise(seed: str, size: int) -> bytes:
-    """Incompressible bytes, as JPEG, WebP and WOFF2 are."""
+    """Incompressible bytes, as WOFF2 fonts and minified, compressed bundles nearly are."""
     return random.Random(seed).randbytes(size)
+
+
+@functools.lru_cache(maxsize=256)
+def _photo(seed: str, width: int, height: int, fmt: str) -> bytes:
+    """A photograph-like picture (soft gradients, shapes, grain): decodable, so screenshots
+    show it, and about as large as a newsroom's JPEG or WebP of that size."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    tint = Image.new("RGB", (width, height), tuple(rng.randrange(40, 220) for _ in range(3)))
+    image = Image.blend(image, tint, 0.6)
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(width), rng.randrange(height)
+        r = rng.randrange(width // 12, width // 3)
+        draw.ellipse((x - r, y - r, x + r, y + r),
+                     fill=tuple(rng.randrange(0, 255) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(width / 60))
+    grain = Image.effect_noise((width, height), 28).convert("RGB")
+    image = Image.blend(image, grain, 0.12)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=78)
+    return buffer.getvalue()
+
+
+LAYOUT = (".icon{width:18px;height:18px;vertical-align:middle}"
+          "body{font:17px/1.55 Serif,Georgia,serif;max-width:1180px;margin:0 auto;color:#222}"
+          ".masthead{font:700 34px Sans,sans-serif;padding:18px 0;border-bottom:4px solid #222}"
+          ".menu,.rail__cards,.share__list{list-style:none;padding:0;display:flex;"
+          "flex-wrap:wrap;gap:12px}.menu__sub{display:none}.layout{display:grid;"
+          "grid-template-columns:1fr 300px;gap:32px}.story__headline{font:700 40px/1.15 Serif,"
+          "Georgia,serif}.story__figure img{width:100%;height:auto}.card{width:170px}"
+          ".card__media img{width:170px;height:96px;object-fit:cover}.card__title{font-size:"
+          "15px}.ad-slot{background:#eee;min-height:90px;margin:16px 0}.consent{position:fixed;"
+          "bottom:0;left:0;right:0;background:#111;color:#fff;padding:12px}"
+          ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden}")
 
 
 def _css() -> bytes:
@@ -61,7 +99,8 @@ def _css() -> bytes:
                     for n in range(1500))
     return (b'@font-face{font-family:Serif;src:url(/static/fonts/serif.v3.woff2) format("woff2")}'
             b'@font-face{font-family:Sans;src:url(/static/fonts/sans.v3.woff2) format("woff2")}'
-            b".icon{background:url(/static/sprite.v3.svg)}" + rules.encode())
+            b".skip-link{background:url(/static/sprite.v3.svg)}" + LAYOUT.encode()
+            + rules.encode())
 
 
 class RequisiteNewsroom(NewsroomServer):
@@ -96,13 +135,14 @@ class RequisiteNewsroom(NewsroomServer):
         if path == "/static/app.v3.js":
             return 200, "text/javascript", b"/*" + _noise(path, SIZES["js"] // 2).hex().encode() \
                 + b"*/"
-        if path.startswith("/img/lead-"):
-            return 200, "image/webp" if path.endswith(".webp") else "image/jpeg", \
-                _noise(path, SIZES["lead"])
         if path.startswith("/img/"):
-            size = SIZES["teaser2x"] if "@2x" in path else SIZES["teaser"]
-            return 200, "image/webp" if path.endswith(".webp") else "image/jpeg", \
-                _noise(path, size)
+            webp = path.endswith(".webp")
+            if path.startswith("/img/lead-"):
+                size = (1200, 675)
+            else:
+                size = (640, 360) if "@2x" in path else (320, 180)
+            return 200, "image/webp" if webp else "image/jpeg", \
+                _photo(path.split(".")[0].replace("@2x", ""), *size, "WEBP" if webp else "JPEG")
         return super().route(path)
 
 

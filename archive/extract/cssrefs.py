@@ -40,6 +40,10 @@ def css_references(css: str, base_url: str, *, inline: bool = False) -> list[Css
     each once. References that cannot be resolved are left out; schemes are not judged here."""
     if len(css) > MAX_CSS_CHARS:
         css = css[:MAX_CSS_CHARS]  # what lies past the cap is not searched, never misread
+    lowered = css.lower()
+    if "url(" not in lowered and "@import" not in lowered and "image-set(" not in lowered \
+            and "\\" not in css:
+        return []  # nothing can refer to a URL (an escape could spell one: then parse)
     found: dict[str, CssReference] = {}
     if inline:
         tokens = tinycss2.parse_component_value_list(css, skip_comments=True)

@@ -181,31 +181,33 @@ def _picture(picture: HtmlElement, found: _Found) -> None:
     type they decode and whose media matches, else the `<img>`; the candidate that screen
     picks from it (and from its lazy `data-srcset`, which a script swaps in). A JPEG fallback
     behind a WebP source is not what any current browser loads."""
-    sources = list(picture.iter("source"))
-    image = next(picture.iter("img"), None)
-    for viewport, dpr in COMMON_SCREENS:
-        chosen = None
-        for source in sources:
-            kind = (source.get("type") or "").split(";")[0].strip().lower()
-            if (kind and kind not in SUPPORTED_IMAGE_TYPES) or \
-                    not media_matches(source.get("media"), viewport):
-                continue
-            chosen = source
-            break
-        element = chosen if chosen is not None else image
-        if element is None:
+    options = []  # (media, [(candidates, sizes), ...]) of each decodable source, in order
+    for source in picture.iter("source"):
+        kind = (source.get("type") or "").split(";")[0].strip().lower()
+        if kind and kind not in SUPPORTED_IMAGE_TYPES:
             continue
-        picked = False
-        for name in ("srcset", *_LAZY_SRCSET):
-            url = screen_choice(parse_srcset(element.get(name) or ""), element.get("sizes"),
-                                viewport, dpr)
+        sets = [(parse_srcset(source.get(name) or ""), source.get("sizes"))
+                for name in ("srcset", *_LAZY_SRCSET) if source.get(name)]
+        if sets:  # a source without candidates is skipped, as browsers skip it
+            options.append((source.get("media"), sets))
+    image = next(picture.iter("img"), None)
+    image_sets = [] if image is None else [
+        (parse_srcset(image.get(name) or ""), image.get("sizes"))
+        for name in ("srcset", *_LAZY_SRCSET) if image.get(name)]
+    falls_back = False
+    for viewport, dpr in COMMON_SCREENS:
+        sets = next((sets for media, sets in options if media_matches(media, viewport)), None)
+        if sets is None:
+            falls_back = True
+            sets = image_sets
+        for candidates, sizes in sets:
+            url = screen_choice(candidates, sizes, viewport, dpr)
             if url is not None:
                 found.add(url, "image")
-                picked = True
-        if element is image:
-            if not picked:
-                found.add(image.get("src"), "image")
-            _lazy(image, found)
+    if falls_back and image is not None:
+        if not any(candidates for candidates, _ in image_sets):
+            found.add(image.get("src"), "image")
+        _lazy(image, found)
 
 
 def _source(element: HtmlElement, found: _Found) -> None:
