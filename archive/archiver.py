@@ -143,7 +143,7 @@ class Archiver:
                 and not self.index.has_version(capture.url, text_hash)):
             records.append(self.factory.conversion(capture.url, capture.record_id, text,
                                                    capture.date))
-        outcomes = self._write_and_index(records, data=data)
+        outcomes = self._write_and_index(records, data=data, text=text)
         return outcomes[0]
 
     def add_view(self, url: str, shows: str, image: bytes | None, content_type: str | None,
@@ -167,14 +167,16 @@ class Archiver:
 
     # -- batching -----------------------------------------------------------------------------
 
-    def _write_and_index(self, records, data: dict | None = None) -> list[str | None]:
+    def _write_and_index(self, records, data: dict | None = None,
+                         text: str | None = None) -> list[str | None]:
         locations = self.writer.write_group(records)
         self.index.begin()
         outcomes = []
         for record, location in zip(records, locations):
             payload = data if record.rec_type == "metadata" else None
+            body = text if record.rec_type == "conversion" else None
             info = RecordInfo.from_record(record, location.filename, location.offset,
-                                          location.length, data=payload)
+                                          location.length, data=payload, text=body)
             outcomes.append(self.ingestor.apply(info))
         last = locations[-1]
         self.index.set_indexed_to(last.filename, self.collection, last.offset + last.length)

@@ -24,6 +24,7 @@ from archive.archiver import Archiver, pageinfo
 from archive.demo import content
 from archive.extract.article import extract_page
 from archive.extract.normalize import text_hash
+from archive.index import open_index
 from archive.warc.records import HttpExchange
 
 BASE = "http://127.0.0.1:9"
@@ -125,10 +126,12 @@ def crawl_plan() -> list[list[Fetch]]:
 
 
 def build_archive(data: Path, plan: list[list[Fetch]] | None = None,
-                  times: list[datetime] | None = None) -> Path:
-    """Archive every fetch of the plan into `data` (collection "test"); returns `data`."""
+                  times: list[datetime] | None = None, index_url: str | None = None) -> Path:
+    """Archive every fetch of the plan into `data` (collection "test"); returns `data`.
+    `index_url`: a PostgreSQL index instead of SQLite in the data folder."""
     for crawl, (fetches, start) in enumerate(zip(plan or crawl_plan(), times or CRAWL_TIMES)):
-        archiver = Archiver(data, "test")
+        index = open_index(data, url=index_url) if index_url else None
+        archiver = Archiver(data, "test", index=index)
         try:
             for number, fetch in enumerate(fetches):
                 archive_fetch(archiver, fetch, start + timedelta(seconds=number),

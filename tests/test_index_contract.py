@@ -22,7 +22,8 @@ ARTICLE = "http://127.0.0.1:9/news/a"
 OTHER = "http://127.0.0.1:9/news/b"
 SOURCE = "http://127.0.0.2:9/statement"
 FEED = "http://127.0.0.1:9/feed.xml"
-TABLES = ("pages", "captures", "versions", "citations", "warc_files", "page_seeds", "lastmods")
+TABLES = ("pages", "captures", "versions", "citations", "warc_files", "page_seeds", "lastmods",
+          "version_texts")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

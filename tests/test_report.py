@@ -55,8 +55,8 @@ def page(site, url):
 
 def test_every_page_and_the_feed_are_written(site):
     names = sorted(p.name for p in (site.out / "pages").iterdir())
-    assert names == sorted(slug_for(u) for u in (ARTICLE, HEADLINE, GONE, CITER, SOURCE,
-                                                 HOSTILE))
+    slugs = [slug_for(u) for u in (ARTICLE, HEADLINE, GONE, CITER, SOURCE, HOSTILE)]
+    assert names == sorted(slugs + [slug.replace(".html", ".atom") for slug in slugs])
     assert (site.pages, site.edits, site.removed, site.restored) == (6, 4, 1, 1)
 
 
@@ -155,6 +155,28 @@ def test_feed_is_valid_atom_with_one_inert_entry_per_event(site):
     assert "&lt;script&gt;alert(document." in html and "<ins>domain</ins>" in html
 
 
+def test_each_page_links_its_own_feed_of_its_whole_story(site):
+    html = page(site, GONE)
+    feed_name = slug_for(GONE).replace(".html", ".atom")
+    tree = assert_inert(html)
+    assert tree.xpath('//link[@rel="alternate"][@title="Edits of this page (Atom)"]/@href') \
+        == [feed_name]
+    assert tree.xpath(f'//a[@href="{feed_name}"]/text()') == ["Atom feed of this page's edits"]
+    raw = (site.out / "pages" / feed_name).read_bytes()
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo and parsed.version == "atom10"
+    assert [e.title.split(":")[0] for e in parsed.entries] == ["Restored", "Taken down"]
+    assert parsed.entries[0].link == "https://news.example/edits/pages/" + slug_for(GONE)
+    assert parsed.feed.links[0].href == "https://news.example/edits/pages/" + feed_name
+    hostile = feedparser.parse((site.out / "pages" / slug_for(HOSTILE).replace(
+        ".html", ".atom")).read_bytes())
+    assert hostile.feed.title == f"Palimpsest: edits of {HOSTILE_HEADLINE}"
+    assert [e.title for e in hostile.entries] == [f"Edited: {HOSTILE_HEADLINE}"]
+    for entry in ElementTree.fromstring((site.out / "pages" / slug_for(HOSTILE).replace(
+            ".html", ".atom")).read_bytes()).iter(f"{ATOM}entry"):
+        assert_inert(entry.find(f"{ATOM}content").text, fragment=True)
+
+
 def test_feed_ids_are_stable_across_rebuilds(site, tmp_path):
     data = build_archive(tmp_path / "data")
     again = make_report(data, tmp_path / "site", replay_base=REPLAY,
@@ -169,7 +191,8 @@ def test_since_limits_the_report_to_the_period_and_stale_pages_are_removed(tmp_p
     make_report(data, out)
     result = make_report(data, out, since=CRAWL_TIMES[2] - timedelta(hours=1))
     assert (result.pages, result.edits, result.removed, result.restored) == (1, 0, 0, 1)
-    assert sorted(p.name for p in (out / "pages").iterdir()) == [slug_for(GONE)]
+    assert sorted(p.name for p in (out / "pages").iterdir()) == [
+        slug_for(GONE).replace(".html", ".atom"), slug_for(GONE)]
     tree = assert_inert(result.index.read_text("utf-8"))
     assert "No article was edited in this period." in tree.text_content()
     assert len(feedparser.parse(result.feed.read_bytes()).entries) == 1

@@ -21,7 +21,9 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.notify import notify_after_run
 from archive.cli.progress import CrawlProgress, wants_progress
+from archive.notify.config import notify_config_of
 from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
@@ -122,8 +124,10 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
           settings: tuple[str, ...]) -> None:
     """Crawl what is due in SEEDS.toml into the data folder."""
     seedfile = load_seeds(seeds)  # a bad file stops here: nothing is locked or crawled
+    notifications = notify_config_of(seedfile)  # so does a bad [notify] table
     overrides = crawl_overrides(settings)
     layout = DataLayout(resolve_data(data_dir))
+    started = utcnow()
     if redis_url:  # a cycle of a shared crawl, coordinated by this process
         from archive.cli.worker import run_worker_cycle
 
@@ -131,6 +135,7 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
                                    coordinator=True, allow_private=allow_private,
                                    everything=everything, overrides=overrides, quiet=quiet,
                                    as_json=as_json)
+        _notify(summary, seedfile, notifications, layout.root, started)
         _print(ctx, summary, as_json, quiet)
         return
     with DataLock(layout.lock_path):
@@ -144,7 +149,16 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
             report = run_crawl(seedfile, layout.root, allow_private=allow_private,
                                overrides=overrides, everything=everything,
                                progress=bar.update if bar else None)
+        # The run's captures are committed: tell whoever asked (README: Notifications).
+        _notify(report.summary, seedfile, notifications, layout.root, started)
     _print(ctx, report.summary, as_json, quiet)
+
+
+def _notify(summary: dict, seedfile, notifications, data_dir: Path, started) -> None:
+    """Send notifications; a failing channel is a problem line, never a failed crawl."""
+    outcome = notify_after_run(seedfile, notifications, data_dir, started)
+    if outcome is not None:
+        summary["notify"] = outcome.to_json()
 
 
 def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> None:
@@ -155,7 +169,7 @@ def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> Non
         shots = summary.get("screenshots")
         if shots and not quiet:
             click.echo(shots_line(shots))
-    for problem in summary["problems"]:
+    for problem in summary["problems"] + summary.get("notify", {}).get("problems", []):
         click.echo(f"problem: {problem}", err=True)
     if summary.get("archive_error"):
         ctx.exit(EXIT_IOERR)  # distinct, so cron can tell a full disk from a bad night

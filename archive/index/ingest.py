@@ -15,6 +15,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.index import Capture
 from archive.index.resources import View
+from archive.limits import MAX_RECORD_TEXT_BYTES
 from archive.timeutil import parse_when, to_iso
 from archive.warc.records import (
     PAGEINFO_PREFIX,
@@ -57,10 +58,11 @@ class RecordInfo:
     http_headers: dict[str, str] = field(default_factory=dict)  # lower-case names, first value
     data: dict | None = None  # the JSON of a pageinfo (or viewinfo) metadata record
     content_type: str | None = None  # of a resource record's block
+    text: str | None = None   # the extracted text of a conversion record (for search)
 
     @classmethod
     def from_record(cls, record: ArcWarcRecord, filename: str, offset: int, length: int,
-                    data: dict | None = None) -> "RecordInfo":
+                    data: dict | None = None, text: str | None = None) -> "RecordInfo":
         """Read the fields from a warcio record (its payload is read only for pageinfo JSON)."""
         get = record.rec_headers.get_header
         info = cls(
@@ -77,6 +79,7 @@ class RecordInfo:
             payload_digest=get("WARC-Payload-Digest"),
             truncated=get("WARC-Truncated"),
             data=data,
+            text=text,
         )
         if record.http_headers is not None and record.rec_type in ("response", "revisit"):
             statusline = record.http_headers.get_statuscode()
@@ -97,6 +100,14 @@ class RecordInfo:
                 except ValueError:
                     logger.warning("pageinfo record %s holds no valid JSON; skipped",
                                    info.record_id)
+        if (text is None and record.rec_type == "conversion"
+                and info.target_uri.startswith(TEXT_PREFIX)):
+            raw = record.content_stream().read(MAX_RECORD_TEXT_BYTES + 1)
+            if len(raw) > MAX_RECORD_TEXT_BYTES:
+                logger.warning("text record %s is over %d bytes; not searchable",
+                               info.record_id, MAX_RECORD_TEXT_BYTES)
+            else:
+                info.text = raw.decode("utf-8", errors="replace")
         return info
 
 
@@ -281,6 +292,9 @@ class Ingestor:
             return
         self.index.set_version_text(capture.url, capture.text_hash, info.filename,
                                     info.offset, info.length)
+        version = self.index.version(capture.url, capture.text_hash)
+        if info.text is not None and version is not None:
+            self.index.add_version_text(version, info.text)
 
 
 def _requisite_row(row) -> bool:

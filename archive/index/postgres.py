@@ -27,11 +27,13 @@ from psycopg import sql as pgsql
 from archive.exceptions import ConfigError
 from archive.index.dialect import to_postgres
 from archive.index.sqlite import SqliteIndex
+from archive.index.textsearch import Query, tsquery, tsvector
 from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SCHEMA = "palimpsest"
+SEARCH_DDL = "search-postgres.sql"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # The only spellings schema.sql needs changed for PostgreSQL (each must occur).
 _SCHEMA_SUBSTITUTIONS = (
@@ -156,6 +158,8 @@ class PostgresIndex(SqliteIndex):
                     self.db.execute(pg_schema(_script(script)))
                     self.db.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'",
                                     (str(version),))
+            # The word index is PostgreSQL's own (not in schema.sql); idempotent.
+            self.db.execute(_script(SEARCH_DDL))
         return before, SCHEMA_VERSION
 
     def drop(self) -> None:
@@ -189,6 +193,20 @@ class PostgresIndex(SqliteIndex):
 
     def _x(self, sql: str, params: tuple | dict | list = ()):
         return self.db.execute(to_postgres(sql), params or None)
+
+    # -- the word index: PostgreSQL full-text search (archive/index/search_rows.py) ---------
+
+    def _index_words(self, key: int, words: str, body: str) -> None:
+        # `words` is already our tokens; the tsvector keeps their positions for phrases.
+        self.db.execute("UPDATE version_texts SET words = %s::tsvector WHERE search_key = %s",
+                        (tsvector(words), key))
+
+    def _search_rows(self, query: Query, where: str, params: list, limit: int):
+        return self._x(
+            "SELECT v.*, t.body AS body FROM version_texts t "
+            "JOIN versions v ON v.id = t.version_id "
+            f"WHERE t.words @@ CAST(? AS tsquery) {where} ORDER BY t.search_key DESC LIMIT ?",
+            [tsquery(query), *params, limit])
 
 
 def _script(name: str) -> str:

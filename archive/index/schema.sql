@@ -102,7 +102,45 @@ CREATE TABLE IF NOT EXISTS lastmods (
     listed_by  TEXT NOT NULL
 );
 
--- Version 2: page requisites and screenshots (migrate-2-requisites.sql).
+-- Schema version 2 ----------------------------------------------------------------------------
+
+-- The text of each version, for `palimpsest search` (archive/index/textsearch.py): rebuilt from
+-- the conversion records like every row above. search_key orders hits newest first in one
+-- index walk: the version's first_seen in microseconds since 1970, times 1000, plus a
+-- tie-break. The word index itself is the backend's own (search-sqlite.sql, search-postgres.sql).
+CREATE TABLE IF NOT EXISTS version_texts (
+    version_id  INTEGER PRIMARY KEY,
+    search_key  INTEGER NOT NULL UNIQUE,
+    body        TEXT NOT NULL
+);
+
+-- Notifications (archive/notify/). Not derived from the WARCs: `reindex` carries these rows
+-- over into the index it rebuilds, so a rebuild neither repeats nor loses a message.
+-- A channel receives the events at or after its `since` (set when it is first seen, so a new
+-- channel is not sent the whole archive; moved forward after each delivery).
+CREATE TABLE IF NOT EXISTS notify_channels (
+    channel       TEXT PRIMARY KEY,
+    since         TEXT NOT NULL,
+    last_sent     TEXT,
+    failing_since TEXT,
+    last_error    TEXT
+);
+-- The delivery log: one row per event per channel, claimed before it is sent and marked sent
+-- after, so overlapping runs never send one event twice and a crash between the two repeats
+-- it at most once (a stale claim is taken over), never loses it.
+CREATE TABLE IF NOT EXISTS notify_deliveries (
+    id          INTEGER PRIMARY KEY,
+    channel     TEXT NOT NULL,
+    event_key   TEXT NOT NULL,
+    event_at    TEXT NOT NULL,
+    state       TEXT NOT NULL,            -- claimed | sent
+    claimed_by  TEXT NOT NULL,
+    claimed_at  TEXT NOT NULL,
+    sent_at     TEXT,
+    UNIQUE (channel, event_key)
+);
+
+-- Page requisites and screenshots (migrate-2-requisites.sql).
 -- One row per URL a page capture needed (its pageinfo's "requisites" list).
 CREATE TABLE IF NOT EXISTS requisites (
     page_capture  INTEGER NOT NULL,       -- captures.id of the page

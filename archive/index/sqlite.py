@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archive.index.base import Capture, Citation, Page, Version
+from archive.index.deliveries import DeliveryLog
 from archive.index.resources import ResourceRows
+from archive.index.search_rows import SEARCH_DDL_SQLITE, TextRows
 from archive.index.versions import SCHEMA_VERSION, check_version
 
 logger = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ def _one(cursor: sqlite3.Cursor, cls):
     return cls(**dict(row)) if row is not None else None
 
 
-class SqliteIndex(ResourceRows):
+class SqliteIndex(TextRows, DeliveryLog, ResourceRows):
     """The default index backend: one file, `DATA/index.sqlite`."""
 
     batch_records = 200  # records per writer transaction (archive/archiver.py)
@@ -81,6 +83,8 @@ class SqliteIndex(ResourceRows):
         self.db.execute("PRAGMA foreign_keys=ON")
         schema = resources.files("archive.index").joinpath("schema.sql").read_text("utf-8")
         self._retry(lambda: self.db.executescript(schema))
+        words = resources.files("archive.index").joinpath(SEARCH_DDL_SQLITE).read_text("utf-8")
+        self._retry(lambda: self.db.executescript(words))
         self._retry(lambda: self.db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),

@@ -19,12 +19,14 @@ from pathlib import Path
 from archive.exceptions import ConfigError
 from archive.index import Index
 from archive.replay.urls import replay_url
-from archive.report.model import PAGES_DIR, ReportCollector, ReportData
+from archive.report.model import PAGES_DIR, PageReport, ReportCollector, ReportData
 from archive.report.render import ICON_NAME, ICON_SVG, page_context, render, safe_href
 from archive.report.views import ReportViews
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
+from archive.versions.changes import Change
 from archive.versions.edits import EditReader
+from archive.versions.lifecycle import EDITED
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +82,12 @@ class _SiteWriter:
             context = page_context("../", self.data.generated, self.data.since,
                                    f"../{FEED_NAME}", site=True)
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,
-                          shots=self.views.of if self.views else None, **context)
+                          shots=self.views.of if self.views else None,
+                          page_feed=page_feed_name(page.slug), **context)
             _write(self.out / page.href, html)
+            _write(self.out / PAGES_DIR / page_feed_name(page.slug), self._page_feed(page))
             written.add(page.slug)
+            written.add(page_feed_name(page.slug))
         index_path = self.out / "index.html"
         _write(index_path, render("index.html.j2", report=self.data,
                                   **page_context("", self.data.generated, self.data.since,
@@ -108,6 +113,23 @@ class _SiteWriter:
                       since=self.data.since, updated=updated, feed_id=self.feed_id,
                       self_url=self_url, site_root=self.site_root)
 
+    def _page_feed(self, page: PageReport) -> str:
+        """One page's own feed: every edit, takedown and restoration of it, newest first (not
+        only the report's period: a reader subscribes to the article's whole story)."""
+        diffs = {diff.new.capture.id: diff for diff in page.diffs}
+        changes = []
+        for event in reversed(page.events[-FEED_ENTRIES:]):
+            diff = diffs.get(event.capture.id) if event.kind == EDITED else None
+            title = diff.new.version.title if diff is not None else page.title
+            changes.append(Change(event, page.role, title, diff))
+        updated = changes[0].event.at if changes else self.data.generated
+        name = page_feed_name(page.slug)
+        self_url = f"{self.site_root}{PAGES_DIR}/{name}" if self.site_root else None
+        feed_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.feed_id + page.url)}"
+        return render("feed.atom.j2", changes=changes, pages={page.url: page}, since=None,
+                      updated=updated, feed_id=feed_id, self_url=self_url,
+                      site_root=self.site_root or "../", feed_title=page.title or page.url)
+
     def _prepare(self) -> None:
         if self.out.exists() and not self.out.is_dir():
             raise ConfigError(f"--out {self.out}: exists and is not a folder")
@@ -119,7 +141,8 @@ class _SiteWriter:
                                        "this folder.\n", encoding="utf-8")
 
     def _remove_stale(self, written: set[str]) -> None:
-        for path in (self.out / PAGES_DIR).glob("*.html"):
+        stale = [*(self.out / PAGES_DIR).glob("*.html"), *(self.out / PAGES_DIR).glob("*.atom")]
+        for path in stale:
             if path.name not in written:
                 logger.info("removing %s, left by an earlier report", path)
                 path.unlink()
@@ -137,6 +160,11 @@ def _write(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def page_feed_name(slug: str) -> str:
+    """The file name of a page's own feed, beside its page: `<hash>-<slug>.atom`."""
+    return slug.removesuffix(".html") + ".atom"
 
 
 def default_out(layout: DataLayout) -> Path:

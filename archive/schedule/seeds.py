@@ -26,7 +26,7 @@ MAX_SOURCE_HOPS = 5
 COLLECTION_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 _POLICY_KEYS = {"every", "sources", "source_hosts", "ignore", "robots"}
-_TOP_KEYS = {"collection", "defaults", "seed"}
+_TOP_KEYS = {"collection", "defaults", "seed", "notify"}
 _SEED_KEYS = {"url", "type", "articles"} | _POLICY_KEYS
 
 
@@ -64,6 +64,8 @@ class SeedFile:
     collection: str
     seeds: tuple[Seed, ...]
     defaults: SeedPolicy = field(default_factory=SeedPolicy)
+    # The `[notify]` table as written; archive.notify.config reads and checks it.
+    notify: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
 
 def host_matches(host: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -149,7 +151,11 @@ def parse_seeds(data: dict[str, Any], path: Path) -> SeedFile:
             )
         seen[seed.url] = position
         seeds.append(seed)
-    return SeedFile(path=path, collection=collection, seeds=tuple(seeds), defaults=defaults)
+    notify = data.get("notify")
+    if notify is not None and not isinstance(notify, dict):
+        raise ConfigError(f"{where}: [notify] must be a table")
+    return SeedFile(path=path, collection=collection, seeds=tuple(seeds), defaults=defaults,
+                    notify=notify)
 
 
 def _seed(entry: dict[str, Any], defaults: SeedPolicy, where: str, position: int) -> Seed:

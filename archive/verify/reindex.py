@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import sys
 import zlib
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -140,6 +142,8 @@ def rebuild(data_dir: str | Path, url: str | None = None, *,
     index = SqliteIndex(scratch)
     try:
         counts = _index_all(index, layout, good)
+        if layout.index_path.exists():
+            _carry_over(layout.index_path, index)
         index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         index.close()
@@ -147,6 +151,38 @@ def rebuild(data_dir: str | Path, url: str | None = None, *,
         stale.unlink(missing_ok=True)
     os.replace(scratch, layout.index_path)
     return counts
+
+
+def _carry_over(old_path: Path, new: Index) -> None:
+    """Keep what the WARCs cannot give back: the notification channels and delivery log."""
+    try:
+        old = SqliteIndex(old_path, readonly=True, check=False)
+    except sqlite3.Error as exc:
+        logger.warning("the old index cannot be opened (%s): notifications start afresh", exc)
+        return
+    try:
+        _copy_state(old, new)
+    finally:
+        old.db.close()
+
+
+def _copy_state(old, new: Index) -> None:
+    try:
+        new.begin()
+        copied = new.copy_notify_state(old)
+        new.commit()
+    except (sqlite3.Error, psycopg_errors()) as exc:
+        new.rollback()
+        logger.warning("the old index's delivery log cannot be read (%s): notifications "
+                       "start afresh", exc)
+        return
+    logger.info("kept %d delivery log rows of the old index", copied)
+
+
+def psycopg_errors() -> type[Exception]:
+    """psycopg's base error when it is loaded (a PostgreSQL index), else a stand-in."""
+    module = sys.modules.get("psycopg")
+    return module.Error if module is not None else sqlite3.Error
 
 
 def _index_all(index: Index, layout: DataLayout, good: Good | None) -> dict[str, int]:
@@ -172,6 +208,7 @@ def _rebuild_postgres(layout: DataLayout, url: str, good: Good | None) -> dict[s
         scratch.drop()
         scratch.upgrade()
         counts = _index_all(scratch, layout, good)
+        _copy_state(live, scratch)
         live.replace_with(scratch)
     finally:
         scratch.close()

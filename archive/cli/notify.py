@@ -1,0 +1,110 @@
+"""`palimpsest notify SEEDS.toml [--dry-run]`, and the notification step of a crawl."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from archive.cli.common import (
+    EXIT_FAILED,
+    chosen_index,
+    data_option,
+    domain_errors,
+    index_option,
+    print_json,
+    resolve_data,
+)
+from archive.cli.edits import when_option
+from archive.cli.query import _open
+from archive.index import open_index
+from archive.notify.config import NotifyConfig, notify_config_of
+from archive.notify.deliver import NotifyOutcome, Preview, deliver, preview
+from archive.schedule.seeds import SeedFile, load_seeds
+from archive.store.layout import DataLayout
+from archive.timeutil import utcnow
+
+
+def notify_after_run(seedfile: SeedFile, config: NotifyConfig, data_dir: Path,
+                     started: datetime) -> NotifyOutcome | None:
+    """The crawl's last step, once its captures are committed: tell the channels. Never raises
+    for a channel's failure (that is in the outcome's problems)."""
+    if not config.channels:
+        return None
+    layout = DataLayout(data_dir)
+    index = open_index(layout.root, url=chosen_index())
+    try:
+        return deliver(index, layout, config, seedfile.collection, started=started)
+    finally:
+        index.close()
+
+
+def print_outcome(outcome: NotifyOutcome | None) -> None:
+    for problem in outcome.problems if outcome else []:
+        click.echo(f"problem: {problem}", err=True)
+
+
+@click.command("notify")
+@click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
+@data_option
+@index_option
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option("--since", metavar="WHEN",
+              help="With --dry-run: events since WHEN, even for a channel never run before.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@domain_errors
+def notify(ctx: click.Context, seeds: Path, data_dir: Path | None, dry_run: bool,
+           since: str | None, as_json: bool) -> None:
+    """Send the seed list's notifications now (a crawl does this itself when it ends)."""
+    seedfile = load_seeds(seeds)
+    config = notify_config_of(seedfile)
+    moment = when_option(since, "--since")
+    if not config.channels:
+        click.echo(f"{seeds}: no notification channels ([notify] in the seed file, or "
+                   "$PALIMPSEST_NOTIFY)")
+        return
+    if dry_run:
+        layout, index = _open(data_dir)
+        try:
+            previews = preview(index, layout, config, seedfile.collection, since=moment)
+        finally:
+            index.close()
+        _print_previews(previews, as_json)
+        return
+    outcome = notify_after_run(seedfile, config, resolve_data(data_dir), utcnow())
+    if as_json:
+        print_json(outcome.to_json() if outcome else {})
+    else:
+        for channel in outcome.channels if outcome else []:
+            click.echo(f"{channel.name}: {channel.events} events in {channel.messages} "
+                       f"message{'s' if channel.messages != 1 else ''}")
+    print_outcome(outcome)
+    if outcome and outcome.problems:
+        ctx.exit(EXIT_FAILED)
+
+
+def _print_previews(previews: list[Preview], as_json: bool) -> None:
+    if as_json:
+        print_json({"channels": [{
+            "channel": p.channel.name, "since": p.since, "every": p.channel.every,
+            "events": sorted(p.channel.events), "problem": p.secret_problem,
+            "messages": [{"title": m.title, "text": m.text, "events": list(m.keys)}
+                         for m in p.messages]} for p in previews]})
+        return
+    for number, item in enumerate(previews):
+        if number:
+            click.echo("")
+        count = sum(len(m.keys) for m in item.messages)
+        click.echo(f"== {item.channel.name} ({', '.join(sorted(item.channel.events))}; "
+                   f"{'one message per event' if item.channel.every == 'event' else 'digest'})"
+                   f": {count} event{'s' if count != 1 else ''} since {item.since}, "
+                   f"{len(item.messages)} message{'s' if len(item.messages) != 1 else ''}")
+        if item.secret_problem:
+            click.echo(f"problem: {item.secret_problem}")
+        for message in item.messages:
+            click.echo(f"\nSubject: {message.title}\n")
+            click.echo(message.text)
+    if not previews:
+        click.echo("Nothing to send.")
