@@ -19,6 +19,7 @@ from warcio.utils import Digester
 from archive import __version__
 from archive.index import Index, open_index
 from archive.index.ingest import Ingestor, RecordInfo
+from archive.index.versioning import NEW_VERSION, text_outcome
 from archive.store.faults import fault, kill_now
 from archive.store.layout import DataLayout
 from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
@@ -40,7 +41,7 @@ class CaptureResult:
     kind: str  # response | revisit | not-modified
     status: int
     refers_to: CaptureRef | None = None  # the original, for revisits
-    # for revisits: how the text relates to before (archive.index.ingest)
+    # for revisits: how the text relates to before (archive.index.versioning)
     outcome: str | None = None
     truncated: str | None = None  # WARC-Truncated of the response: never extracted
 
@@ -132,15 +133,23 @@ class Archiver:
         return CaptureResult(ex.url, response_id, date, kind, ex.status, original, outcomes[1],
                              truncated=ex.truncated if kind == "response" else None)
 
+    def text_outcome(self, url: str, text_hash: str) -> str:
+        """What a text about to be described would be for `url`: NEW_VERSION, RETURNED or
+        UNCHANGED (decided by archive.index.versioning, from what is indexed so far)."""
+        known = self.index.has_version(url, text_hash)
+        # A text the URL never had is new whatever came before: skip the second query.
+        previous = self.index.latest_text_capture(url) if known else None
+        return text_outcome(text_hash, previous.text_hash if previous else None, known)
+
     def describe(self, capture: CaptureResult, data: dict, text: str | None = None) -> str | None:
         """Write the pageinfo metadata (and the text, when it is a new version) of a capture.
 
-        Returns how the text relates to the URL's earlier captures (see archive.index.ingest).
+        Returns how the text relates to the URL's earlier captures (archive.index.versioning).
         """
         records = [self.factory.metadata(capture.url, capture.record_id, data, capture.date)]
         text_hash = data.get("text_hash")
         if (data.get("status") == "ok" and text is not None and text_hash
-                and not self.index.has_version(capture.url, text_hash)):
+                and self.text_outcome(capture.url, text_hash) == NEW_VERSION):
             records.append(self.factory.conversion(capture.url, capture.record_id, text,
                                                    capture.date))
         outcomes = self._write_and_index(records, data=data, text=text)

@@ -14,20 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy import Spider
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from archive import __version__
 from archive.exceptions import ConfigError
-from archive.index import open_index
 from archive.net.policy import parse_networks
 from archive.replay.cdxj import update_cdxj
-from archive.schedule.plan import CrawlPlan, make_plan
+from archive.schedule.plan import CrawlPlan, plan_from_index
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, to_iso, utcnow
 from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
+from crawler.extensions.progress import progress_counted, show_progress
 from crawler.requisites.budget import requisite_summary
 from crawler.spiders.snapshot import SnapshotSpider
 
@@ -120,9 +121,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI logs
         queue = _queue_on_disk(settings, DataLayout(data_dir))
         try:
-            process = AsyncCrawlerProcess(settings)
-            crawler = process.create_crawler(SnapshotSpider)
-            crawler.palimpsest_progress = progress
+            process, crawler = create_crawler(settings, SnapshotSpider, progress)
             process.crawl(crawler, seedfile=seedfile, urls=urls, plan=plan)
             process.start()
         finally:
@@ -155,6 +154,22 @@ def run_screenshots(data_dir: Path, settings: Settings, since: str) -> dict:
                            index_url=settings.get("PALIMPSEST_INDEX") or None)
     logger.info("%s", run.line)
     return {**run.to_json(), "line": run.line, "problems": run.problems}
+def create_crawler(settings: Settings, spidercls: type[Spider],
+                   progress: Callable[[dict], None] | None) -> tuple[AsyncCrawlerProcess, Crawler]:
+    """The process and the crawler of one run; with `progress`, live counts go to it.
+
+    `progress` is the CLI's display: it is connected to the reporter's `progress_counted`
+    signal (crawler/extensions/progress.py says why a signal), and the reporter is enabled
+    only then.
+    """
+    if progress is not None:
+        show_progress(settings)
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(spidercls)
+    if progress is not None:
+        # Held strongly: the dispatcher's default weak reference would drop a lambda at once.
+        crawler.signals.connect(progress, signal=progress_counted, weak=False)
+    return process, crawler
 
 
 def _queue_on_disk(settings: Settings, layout: DataLayout) -> Path | None:
@@ -176,18 +191,13 @@ def _queue_on_disk(settings: Settings, layout: DataLayout) -> Path | None:
 
 def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
              everything: bool) -> CrawlPlan:
-    """This run's plan, from the index as it stands after catch-up."""
-    index = open_index(data_dir, url=settings.get("PALIMPSEST_INDEX") or None)
-    try:
-        rows = index.schedule_rows(seedfile.collection)
-    finally:
-        index.close()
+    """This run's plan, from the index as it stands after catch-up (as `palimpsest due`)."""
     # PALIMPSEST_NOW plans as if it were another time (tests, what-if runs); fetches are real.
     now = parse_when(settings.get("PALIMPSEST_NOW")) if settings.get("PALIMPSEST_NOW") \
         else utcnow()
-    return make_plan(rows, seedfile, now, everything=everything,
-                     effort=settings.getfloat("PALIMPSEST_EFFORT"),
-                     host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
+    return plan_from_index(data_dir, seedfile, now, url=settings.get("PALIMPSEST_INDEX") or None,
+                           everything=everything, effort=settings.getfloat("PALIMPSEST_EFFORT"),
+                           host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
 
 
 def plan_problems(plan: CrawlPlan) -> list[str]:

@@ -85,14 +85,15 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # -- Components -------------------------------------------------------------------------------
+# crawler/run.py adds ProgressReporter (20) when a progress bar is shown, and a shared crawl
+# its own components (crawler/frontier/run.py).
 EXTENSIONS = {
     "crawler.extensions.warc.WarcCaptureExtension": 0,
     "crawler.extensions.extraction.ExtractionPool": 10,
-    "crawler.extensions.progress.ProgressReporter": 20,
     "crawler.requisites.capture.RequisiteCapture": 30,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.extract.ExtractPipeline": 300,
+    "crawler.pipelines.versions.VersionPipeline": 300,
 }
 
 # Scrapy runs each callback's output through CONCURRENT_ITEMS asyncio workers, started afresh

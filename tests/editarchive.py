@@ -142,7 +142,7 @@ def build_archive(data: Path, plan: list[list[Fetch]] | None = None,
 
 
 def archive_fetch(archiver: Archiver, fetch: Fetch, at: datetime, tag: str) -> None:
-    """Capture one fetch and describe it as the extraction pipeline would."""
+    """Capture one fetch and describe it as the version pipeline would."""
     body = f"<html><!-- {tag} {fetch.url} --><body>{fetch.text or ''}</body></html>".encode()
     exchange = HttpExchange(url=fetch.url, status=fetch.status, body=body, fetched_at=at,
                             response_headers=[("Content-Type", "text/html; charset=utf-8")])

@@ -8,7 +8,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.archiver import Archiver, pageinfo
 from archive.index import open_index
-from archive.index.ingest import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
+from archive.index.versioning import FIRST_FAILED, NEW_VERSION, RETURNED, UNCHANGED
 from archive.store.layout import DataLayout
 from archive.verify.reindex import catch_up, rebuild
 from archive.versions.history import history, version_at
@@ -80,6 +80,18 @@ def test_versions_follow_text_not_bytes(tmp_path, archiver):
     conversions = [uri for kind, uri in records_of(tmp_path) if kind == "conversion"]
     assert conversions == [f"urn:text:{URL}"] * 2
     index.close()
+
+
+def test_the_question_asked_before_writing_gets_the_answer_ingest_gives(archiver):
+    # The spider asks before the page is described (to follow a changed article's sources);
+    # ingest answers while it indexes: one rule (archive.index.versioning), the same answers.
+    for minutes, (body, text_hash, expected) in enumerate([
+            (b"v1", HASH_A, NEW_VERSION), (b"v1 ad", HASH_A, UNCHANGED),
+            (b"v2", HASH_B, NEW_VERSION), (b"v1 again", HASH_A, RETURNED),
+            (b"v1 once more", HASH_A, UNCHANGED)]):
+        capture = fetch(archiver, body, minutes * 10)
+        assert archiver.text_outcome(URL, text_hash) == expected
+        assert describe(archiver, capture, text_hash) == expected
 
 
 def test_show_reads_the_version_current_at_a_time(tmp_path, archiver):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from crawling import palimpsest, write_seeds
 
-from archive.cli.cron import cron_command, cron_schedule
+from archive.schedule.cron import cron_command, cron_schedule
 from crawler.run import summarize
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -38,6 +38,8 @@ def test_demo_prints_the_real_edits_figures_takedown_and_report(tmp_path):
     assert re.search(r"restored \(HTTP 200\)\s*│\s*Velsk sends army engineers", out)
     report = data / "report" / "index.html"
     assert f"Report: {report}" in out
+    assert "What was archived" in out and f"Try: palimpsest history {site_article(out)}" in out
+    assert f"Replay every capture as it was served: palimpsest replay --data {data}" in out
     tree = assert_inert(report.read_text("utf-8"))
     edited = tree.xpath("//table[@class='edited']//span[@class='url']/text()")
     assert sorted(urlsplit(url).path for url in edited) == sorted(
@@ -51,3 +53,10 @@ def test_demo_prints_the_real_edits_figures_takedown_and_report(tmp_path):
             html = path.read_text("utf-8")
             assert html.count('<img src="../views/') == 2 * html.count('<section class="edit">')
             assert_inert(html)
+
+
+def site_article(out: str) -> str:
+    """Article A's URL on the demo site, as the demo printed it (its port is chosen then)."""
+    match = re.search(r"Demo site: newspaper (\S+)/ ", out)
+    assert match, out[:500]
+    return match.group(1) + content.article_paths()["A"]

@@ -11,10 +11,11 @@ import pickle
 from pathlib import Path
 
 import pytest
+import redis
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from archive.frontier import wire
+from archive.frontier import Frontier, wire
 from archive.schedule.seeds import parse_seeds
 from crawler.frontier.scheduler import LeasedPriorityQueue
 from crawler.frontier.spider import SharedSnapshotSpider
@@ -93,8 +94,10 @@ def test_anything_that_is_not_our_entry_is_rejected_with_its_reason(payload, rea
 def queue(tmp_path):
     seedfile = parse_seeds({"seed": [{"url": ARTICLE}]}, tmp_path / "s.toml")
     crawler = get_crawler(SharedSnapshotSpider, {"PALIMPSEST_ALLOW_PRIVATE": False})
-    spider = SharedSnapshotSpider.from_crawler(crawler, seedfile=seedfile)
-    return LeasedPriorityQueue(server=None, spider=spider, key="q", frontier=None)
+    # A client that never connects: the conversions under test do not touch Redis.
+    frontier = Frontier(redis.Redis(host="127.0.0.1", port=1), "test")
+    spider = SharedSnapshotSpider.from_crawler(crawler, seedfile=seedfile, frontier=frontier)
+    return LeasedPriorityQueue(server=None, spider=spider, key="q", frontier=frontier)
 
 
 def test_the_queue_rebuilds_the_spiders_request(queue):

@@ -215,6 +215,7 @@ def test_a_terminal_gets_a_progress_bar_and_quiet_gets_nothing(tmp_path, mocksit
                                     "--allow-private", *FAST])
     assert code == 0
     assert "━" in shown and "test" in shown  # rich's bar, labelled with the collection
+    assert "2/2" in shown  # filled by the counts the crawl's progress signal carried
     assert "test: fetched 2" in shown  # and the summary line after it
     code, quiet = _run_in_terminal(["crawl", str(seeds), "--data", str(tmp_path / "d2"),
                                     "--allow-private", "--quiet", *FAST])

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -18,7 +18,10 @@ from archive.exceptions import (
     NotFoundError,
     PalimpsestError,
 )
-from archive.store.layout import default_data_dir
+from archive.store.layout import DataLayout, default_data_dir
+
+if TYPE_CHECKING:
+    from archive.index import Index
 
 EXIT_OK = 0
 EXIT_FAILED = 1       # the run failed, or its errors passed the threshold
@@ -140,3 +143,16 @@ def chosen_index() -> str | None:
     ctx = click.get_current_context(silent=True)
     explicit = ctx.meta.get(_INDEX_META) if ctx is not None else None
     return index_url(explicit)
+
+
+def open_for_reading(data_dir: Path | None) -> tuple[DataLayout, Index]:
+    """The data folder and its index, opened read-only for a command that only reads; a
+    folder with nothing archived yet is a Failure saying how to start."""
+    from archive.index import open_index
+
+    layout = DataLayout(resolve_data(data_dir))
+    url = chosen_index()
+    if url is None and not layout.index_path.exists():
+        raise Failure(f"no index at {layout.index_path}: nothing archived yet "
+                      "(run `palimpsest crawl` or `palimpsest reindex`)")
+    return layout, open_index(layout.root, readonly=True, url=url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 
 import click
@@ -11,9 +10,6 @@ import click
 from archive.cli.common import (
     EXIT_FAILED,
     EXIT_IOERR,
-    EXIT_USAGE,
-    Failure,
-    chosen_index,
     configure_logging,
     data_option,
     domain_errors,
@@ -23,84 +19,12 @@ from archive.cli.common import (
 )
 from archive.cli.notify import notify_after_run
 from archive.cli.progress import CrawlProgress, wants_progress
+from archive.cli.runs import crawl_overrides, run_worker_cycle, shots_line, summary_line
 from archive.notify.config import notify_config_of
 from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
-
-
-def parse_overrides(pairs: tuple[str, ...]) -> dict:
-    """`NAME=VALUE` pairs; values are read as JSON when they parse, else kept as text."""
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise Failure(f"--set {pair!r}: expected NAME=VALUE", EXIT_USAGE)
-        try:
-            overrides[name.strip()] = json.loads(value)
-        except ValueError:
-            overrides[name.strip()] = value
-    return overrides
-
-
-def crawl_overrides(pairs: tuple[str, ...]) -> dict:
-    """The `--set` overrides, plus the index `--index` (or the environment) chose."""
-    overrides = parse_overrides(pairs)
-    if chosen_index():
-        overrides["PALIMPSEST_INDEX"] = chosen_index()
-    return overrides
-
-
-def summary_line(summary: dict) -> str:
-    """One line a person can read at a glance."""
-    if summary.get("finish_reason") == "nothing_due":
-        return f"{summary['collection']}: nothing due ({summary.get('not_due', 0)} not due yet)"
-    line = (f"{summary['collection']}: fetched {summary['fetched']}, "
-            f"new versions {summary['new_versions']}, unchanged {summary['unchanged']}, "
-            f"failed {summary['failed']}")
-    extras = [f"{name.replace('_', ' ')} {summary[name]}"
-              for name in ("returned", "not_modified", "extraction_failed", "truncated",
-                           "not_due", "over_budget") if summary.get(name)]
-    if summary.get("refused"):
-        reasons = ", ".join(f"{kind} {count}"
-                            for kind, count in summary.get("refusals", {}).items())
-        extras.append(f"refused {summary['refused']}" + (f": {reasons}" if reasons else ""))
-    requisites = requisites_phrase(summary.get("requisites") or {})
-    if requisites:
-        extras.append(requisites)
-    if summary.get("dropped_old_entries"):
-        extras.append(f"{summary['dropped_old_entries']} requests an older Palimpsest queued "
-                      "dropped, planned afresh")
-    if extras:
-        line += " (" + ", ".join(extras) + ")"
-    return line + f" in {summary['seconds']}s"
-
-
-def requisites_phrase(counts: dict) -> str:
-    """`requisites 12 fetched, 30 reused, 1 failed (http-404 1)`, or '' when there were none."""
-    fetched = sum(counts.get(key, 0) for key in ("fetched", "revisit", "not_modified"))
-    reused = counts.get("fresh", 0)
-    parts = []
-    if fetched or reused:
-        parts.append(f"requisites {fetched} fetched, {reused} reused")
-    for group in ("failed", "skipped"):
-        reasons = counts.get(group) or {}
-        if reasons:
-            detail = ", ".join(f"{reason} {count}" for reason, count in reasons.items())
-            parts.append(f"{sum(reasons.values())} requisites {group} ({detail})")
-    return ", ".join(parts)
-
-
-def shots_line(shots: dict) -> str:
-    """The one line that says whether screenshots were on, and what they made."""
-    line = shots.get("line", "")
-    if not shots.get("enabled"):
-        return line
-    failed = shots.get("failed") or {}
-    extra = f", {sum(failed.values())} failed" if failed else ""
-    left = f", {shots['left']} left for the next run" if shots.get("left") else ""
-    return f"{line}: {shots.get('made', 0)} made{extra}{left}"
 
 
 @click.command("crawl")
@@ -129,12 +53,9 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
     layout = DataLayout(resolve_data(data_dir))
     started = utcnow()
     if redis_url:  # a cycle of a shared crawl, coordinated by this process
-        from archive.cli.worker import run_worker_cycle
-
         summary = run_worker_cycle(ctx, seedfile, layout.root, redis_url=redis_url, name=name,
                                    coordinator=True, allow_private=allow_private,
-                                   everything=everything, overrides=overrides, quiet=quiet,
-                                   as_json=as_json)
+                                   everything=everything, overrides=overrides, quiet=quiet)
         _notify(summary, seedfile, notifications, layout.root, started)
         _print(ctx, summary, as_json, quiet)
         return

@@ -17,28 +17,16 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
-from archive.index import open_index
-from archive.schedule.plan import DEFAULT_EFFORT, DEFAULT_HOST_BUDGET, CrawlPlan, explain, make_plan
+from archive.schedule.plan import (
+    DEFAULT_EFFORT,
+    DEFAULT_HOST_BUDGET,
+    due_entry,
+    explain,
+    plan_from_index,
+)
 from archive.schedule.policy import Due, span
 from archive.schedule.seeds import load_seeds
-from archive.store.layout import DataLayout
 from archive.timeutil import parse_when, to_iso, utcnow
-
-
-def due_json(due: Due, plan: CrawlPlan, status: str) -> dict:
-    return {"url": due.url, "status": status, "kind": due.kind,
-            "due_at": to_iso(due.at) if due.at else None,
-            "last_fetch": to_iso(due.last_fetch) if due.last_fetch else None,
-            "reason": due.reason, **due.details}
-
-
-def statuses(plan: CrawlPlan) -> dict[str, str]:
-    """fetch | over-budget | waiting, per URL."""
-    status = {due.url: "waiting" for due in plan.waiting}
-    status.update({due.url: "over-budget" for due in plan.deferred})
-    status.update({seed.url: "fetch" for seed, _ in plan.seeds})
-    status.update({visit.url: "fetch" for visit in plan.visits})
-    return status
 
 
 def when(due: Due, now: datetime) -> str:
@@ -69,21 +57,13 @@ def due(seeds: Path, data_dir: Path | None, at: str | None, show_all: bool, as_j
         now = parse_when(at) if at else utcnow()
     except ValueError as exc:
         raise Failure(f"--at: {exc}", EXIT_USAGE) from None
-    layout = DataLayout(resolve_data(data_dir))
-    rows: list[dict] = []
-    url = chosen_index()
-    if url is not None or layout.index_path.exists():
-        index = open_index(layout.root, readonly=True, url=url)
-        try:
-            rows = index.schedule_rows(seedfile.collection)
-        finally:
-            index.close()
-    plan = make_plan(rows, seedfile, now, effort=effort, host_budget=host_budget)
-    status = statuses(plan)
+    plan = plan_from_index(resolve_data(data_dir), seedfile, now, url=chosen_index(),
+                           effort=effort, host_budget=host_budget)
+    status = plan.statuses()
     listed = [d for d in explain(plan) if show_all or status.get(d.url) != "waiting"]
     if as_json:
         print_json({"collection": seedfile.collection, "at": to_iso(now), **plan.counts(),
-                    "pages": [due_json(d, plan, status.get(d.url, "waiting")) for d in listed]})
+                    "pages": [due_entry(d, status.get(d.url, "waiting")) for d in listed]})
         return
     from rich.console import Console  # imported late: every CLI start would pay for it
     from rich.table import Table

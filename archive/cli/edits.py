@@ -13,9 +13,9 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     index_option,
+    open_for_reading,
     print_json,
 )
-from archive.cli.query import _open
 from archive.report.termdiff import changes_table, render_diff
 from archive.timeutil import parse_when, to_iso
 from archive.versions.changes import list_changes
@@ -50,7 +50,7 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
          replay_base: str | None) -> None:
     """The edits of URL between two versions (default: its last two texts)."""
     moment_from, moment_to = when_option(old_at, "--from"), when_option(new_at, "--to")
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         result = EditReader(index, layout).diff(url, moment_from, moment_to)
     finally:
@@ -76,7 +76,7 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
     """Pages edited, taken down (404/410) or restored, newest first."""
     moment = when_option(since, "--since")
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         found = list_changes(EditReader(index, layout), moment)
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,8 @@ from rich.rule import Rule
 from rich.text import Text
 
 from archive.cli.common import EXIT_USAGE, Failure, print_json
-from archive.extract.article import Extraction, extract_page
-from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
+from archive.extract.describe import DescribedPage, extract_and_describe
+from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore
 
 
 @click.command("extract")
@@ -43,12 +42,13 @@ def extract(
     be extracted is shown with status "failed" and no hash, and the command still exits 0.
     """
     try:
-        patterns = compile_ignore(ignore)
+        compile_ignore(ignore)  # a bad pattern is a usage error, before any file is read
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--ignore") from None
     console = Console(highlight=False)
     for path in files:
-        row = _row(path, extract_page(_read(path), url), patterns)
+        # The crawl's own extraction and hash (it runs this in its extraction pool).
+        row = _row(path, extract_and_describe(_read(path), url, None, ignore))
         if as_json:
             print_json(row)
         else:
@@ -62,14 +62,14 @@ def _read(path: Path) -> bytes:
         raise Failure(f"cannot read {path}: {err.strerror or err}", EXIT_USAGE) from None
 
 
-def _row(path: Path, result: Extraction, ignore: tuple[re.Pattern[str], ...]) -> dict[str, Any]:
+def _row(path: Path, described: DescribedPage) -> dict[str, Any]:
     """The JSON object for one file: the contract keys first, then the extraction's fields."""
-    digest = text_hash(result.title, result.text, ignore) if result.status == "ok" else None
+    result = described.extraction
     return {
         "file": str(path),
         "title": result.title,
         "text": result.text,
-        "text_hash": digest,
+        "text_hash": described.text_hash,
         "links": list(result.links),
         **{
             key: value

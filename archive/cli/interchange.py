@@ -42,9 +42,7 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
         raise Failure(f"--since: {exc}", EXIT_USAGE) from None
     result = export_wacz(resolve_data(data_dir), collection, out, moment)
     if as_json:
-        print_json({"file": str(result.path), "warc_files": result.warc_files,
-                    "pages": result.pages, "extra_pages": result.extra_pages,
-                    "bytes": result.size})
+        print_json(result.to_json())
         return
     click.echo(f"{result.path}: {len(result.warc_files)} WARC files, {result.pages} article "
                f"versions in pages.jsonl, {result.extra_pages} source versions in "

@@ -13,11 +13,11 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     index_option,
+    open_for_reading,
     print_json,
     resolve_data,
 )
 from archive.cli.edits import when_option
-from archive.cli.query import _open
 from archive.index import open_index
 from archive.notify.config import NotifyConfig, notify_config_of
 from archive.notify.deliver import NotifyOutcome, Preview, deliver, preview
@@ -66,7 +66,7 @@ def notify(ctx: click.Context, seeds: Path, data_dir: Path | None, dry_run: bool
                    "$PALIMPSEST_NOTIFY)")
         return
     if dry_run:
-        layout, index = _open(data_dir)
+        layout, index = open_for_reading(data_dir)
         try:
             previews = preview(index, layout, config, seedfile.collection, since=moment)
         finally:

@@ -12,28 +12,16 @@ from rich.text import Text
 from archive.cli.common import (
     EXIT_USAGE,
     Failure,
-    chosen_index,
     data_option,
     domain_errors,
     index_option,
+    open_for_reading,
     print_json,
     replay_base_option,
-    resolve_data,
 )
-from archive.index import open_index
-from archive.store.layout import DataLayout
 from archive.timeutil import parse_when
 from archive.versions.history import history as history_of
 from archive.versions.history import version_at
-
-
-def _open(data_dir: Path | None):
-    layout = DataLayout(resolve_data(data_dir))
-    url = chosen_index()
-    if url is None and not layout.index_path.exists():
-        raise Failure(f"no index at {layout.index_path}: nothing archived yet "
-                      "(run `palimpsest crawl` or `palimpsest reindex`)")
-    return layout, open_index(layout.root, readonly=True, url=url)
 
 
 @click.command("history")
@@ -45,7 +33,7 @@ def _open(data_dir: Path | None):
 @domain_errors
 def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | None) -> None:
     """Captures and versions of URL, oldest first, each capture with its replay link."""
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         result = history_of(index, url, replay_base)
     finally:
@@ -90,7 +78,7 @@ def show(url: str, data_dir: Path | None, when: str | None, as_json: bool,
         moment = parse_when(when) if when else None
     except ValueError as exc:
         raise Failure(f"--at: {exc}", EXIT_USAGE) from None
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         snapshot = version_at(index, layout, url, moment)
     finally:

@@ -12,9 +12,9 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     index_option,
+    open_for_reading,
 )
 from archive.cli.edits import when_option
-from archive.cli.query import _open
 from archive.report.render import safe_href
 from archive.report.site import build_report, default_out
 
@@ -41,7 +41,7 @@ def report(data_dir: Path | None, since: str | None, out_dir: Path | None,
     if replay_base is not None and safe_href(replay_base) is None:
         raise Failure(f"--replay-base {replay_base!r}: must be an absolute http(s) URL",
                       EXIT_USAGE)
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         result = build_report(index, layout, out_dir or default_out(layout), moment,
                               replay_base, site_url)

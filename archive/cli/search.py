@@ -14,11 +14,11 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     index_option,
+    open_for_reading,
     print_json,
     replay_base_option,
 )
 from archive.cli.edits import when_option
-from archive.cli.query import _open
 from archive.index.textsearch import QueryError
 from archive.report.render import when as readable_time
 from archive.timeutil import to_iso
@@ -49,7 +49,7 @@ def search_command(query: str | None, data_dir: Path | None, url_prefix: str | N
     if (query is None) == (not trace):
         raise Failure("give a QUERY, or --trace \"PHRASE\" URL (not both)", EXIT_USAGE)
     moment = when_option(since, "--since")
-    layout, index = _open(data_dir)
+    layout, index = open_for_reading(data_dir)
     try:
         if trace:
             found = trace_of(index, layout, trace, replay_base)

@@ -30,7 +30,7 @@ from archive.frontier.state import DEFAULT_PREFIX
 def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
            redis_prefix: str, as_json: bool) -> None:
     """The index in use and, with --redis, the shared crawl: queue, leases, workers."""
-    from archive.cli.index import index_status
+    from archive.index.admin import index_status
     from archive.schedule.seeds import load_seeds
 
     collection = load_seeds(seeds).collection if seeds else None

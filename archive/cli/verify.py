@@ -15,10 +15,8 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
-from archive.exceptions import LockHeldError
-from archive.store.layout import DataLayout
-from archive.store.lock import DataLock
-from archive.verify.files import Defect, check_file
+from archive.verify.files import Defect
+from archive.verify.verdict import Verification, verify_files, verify_folder
 
 
 @click.command("verify")
@@ -35,81 +33,32 @@ def verify(files: tuple[Path, ...], data_dir: Path | None, repair: bool, as_json
 
     With FILE arguments, check just those WARC files (e.g. before importing them).
     """
-    repaired: list[str] = []
-    if files:
-        if repair:
-            raise Failure("--repair works on a data folder, not on files", EXIT_USAGE)
-        reports = [check_file(path) for path in files]
-        defects = [d for r in reports for d in r.defects]
-        notes = [n for r in reports for n in r.notes]
-        counts = (len(reports), sum(len(r.records) for r in reports))
-    else:
-        defects, notes, counts, repaired = _verify_folder(resolve_data(data_dir), repair)
-    _report(defects, notes, counts, repaired, as_json)
-    if defects:
+    if files and repair:
+        raise Failure("--repair works on a data folder, not on files", EXIT_USAGE)
+    result = verify_files(files) if files else \
+        verify_folder(resolve_data(data_dir), repair=repair)
+    _report(result, as_json)
+    if result.defects:
         raise click.exceptions.Exit(EXIT_FAILED)
 
 
-def _verify_folder(root: Path, repair: bool):
-    from archive.verify.consistency import bring_in_line
-    from archive.verify.data import verify_data
-
-    layout = DataLayout(root)
-    if not layout.root.is_dir():
-        raise Failure(f"no data folder at {layout.root}")
-    lock = DataLock(layout.lock_path)
-    try:
-        lock.acquire()
-        live = False
-    except LockHeldError:
-        if repair:
-            raise  # never repair under a running crawl (exit 75)
-        live = True  # a crawl is running: its open file is not a crash leftover
-    repaired = []
-    try:
-        if repair:
-            done = bring_in_line(layout.root, thorough=True)
-            repaired = [_describe(item) for item in done.recovered]
-            if done.rebuilt:
-                repaired.append("index rebuilt from the whole records: " +
-                                "; ".join(done.problems[:5]))
-            elif done.caught_up:
-                repaired.append(f"indexed {done.caught_up} records the index had not seen")
-        report = verify_data(layout.root, live=live)
-    finally:
-        if not live:
-            lock.release()
-    return report.all_defects(), report.notes, (len(report.files), report.records), repaired
-
-
-def _describe(item) -> str:
-    if item.quarantined:
-        return f"quarantined {item.path.name} (no whole record)"
-    if item.set_aside is not None:
-        return (f"closed {item.path.name} at byte {item.kept_bytes}; damaged bytes kept in "
-                f"{item.set_aside.name}")
-    if item.dropped_bytes:
-        return f"closed {item.path.name}, dropping a torn record of {item.dropped_bytes} bytes"
-    return f"closed {item.path.name}"
-
-
-def _report(defects: list[Defect], notes: list[Defect], counts: tuple[int, int],
-            repaired: list[str], as_json: bool) -> None:
-    files, records = counts
+def _report(result: Verification, as_json: bool) -> None:
     if as_json:
         print_json({
-            "files": files, "records": records, "repaired": repaired,
-            "defects": [_json(d) for d in defects], "notes": [_json(n) for n in notes],
+            "files": result.files, "records": result.records, "repaired": result.repaired,
+            "defects": [_json(d) for d in result.defects],
+            "notes": [_json(n) for n in result.notes],
         })
         return
-    for line in repaired:
+    for line in result.repaired:
         click.echo(f"repaired: {line}", err=True)
-    for defect in defects:
+    for defect in result.defects:
         click.echo(str(defect))
-    for note in notes:
+    for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    verdict = f"{len(defects)} defects" if defects else "no defects"
-    click.echo(f"verified {files} WARC files, {records} records: {verdict}", err=True)
+    verdict = f"{len(result.defects)} defects" if result.defects else "no defects"
+    click.echo(f"verified {result.files} WARC files, {result.records} records: {verdict}",
+               err=True)
 
 
 def _json(defect: Defect) -> dict:

@@ -1,13 +1,13 @@
-"""`palimpsest worker SEEDS.toml --redis URL`, and the shared-crawl half of `crawl --redis`.
+"""`palimpsest worker SEEDS.toml --redis URL`: work on a shared crawl, one cycle per process.
 
-Each worker runs one cycle per process (Twisted's reactor starts once per process), so a
-long-running worker starts a child process per cycle.
+Twisted's reactor starts once per process, so a long-running worker (without --once) starts a
+child process per cycle: `palimpsest worker … --once`, built from the options it was given.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
+import os
 import subprocess
 import sys
 import time
@@ -19,46 +19,18 @@ from archive.cli.common import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_USAGE,
-    Failure,
-    configure_logging,
+    chosen_index,
     data_option,
     domain_errors,
     index_option,
     print_json,
     resolve_data,
 )
-from archive.schedule.seeds import SeedFile, load_seeds
-from archive.store.layout import DataLayout
-from archive.store.lock import DataLock
-from archive.timeutil import timestamp17, utcnow
+from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
+from archive.index import INDEX_ENV
+from archive.schedule.seeds import load_seeds
 
-
-def default_worker_name() -> str:
-    """The short host name, made safe for WARC file names."""
-    host = socket.gethostname().split(".")[0] or "worker"
-    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in host)
-    return cleaned if cleaned[:1].isalpha() else f"w{cleaned}"[:32]
-
-
-def run_worker_cycle(ctx: click.Context, seedfile: SeedFile, data_dir: Path, *, redis_url: str,
-                     name: str | None, coordinator: bool, allow_private: bool,
-                     everything: bool, overrides: dict, quiet: bool, as_json: bool,
-                     wait: float = 60.0) -> dict:
-    """One cycle of a shared crawl in this process, under this worker's own lock."""
-    from crawler.frontier.run import check_worker_name, run_shared_crawl
-
-    name = check_worker_name(name or default_worker_name())
-    layout = DataLayout(data_dir)
-    # Workers share the data folder (each writes its own files): the lock is per worker.
-    with DataLock(layout.root / f"crawl-{name}.lock"):
-        logfile = layout.logs_dir / f"{'crawl' if coordinator else 'worker'}-{name}-" \
-                                    f"{timestamp17(utcnow())}.log"
-        verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0
-        configure_logging(verbosity, quiet, logfile)
-        report = run_shared_crawl(seedfile, layout.root, redis_url=redis_url, name=name,
-                                  coordinator=coordinator, allow_private=allow_private,
-                                  everything=everything, overrides=overrides, wait=wait)
-    return report.summary
+CYCLE_WAIT_S = 60  # each cycle of the loop waits this long for a cycle to open
 
 
 @click.command("worker")
@@ -83,17 +55,18 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
            name: str | None, once: bool, wait: float, allow_private: bool, as_json: bool,
            quiet: bool, settings: tuple[str, ...]) -> None:
     """Work on the shared crawl of SEEDS.toml: join each cycle `crawl --redis` opens."""
-    from archive.cli.crawl import crawl_overrides, summary_line
-
     seedfile = load_seeds(seeds)
     overrides = crawl_overrides(settings)
     if not once:
-        _loop(ctx)
+        verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0
+        command = cycle_command(seeds, resolve_data(data_dir), redis_url=redis_url, name=name,
+                                allow_private=allow_private, as_json=as_json, quiet=quiet,
+                                settings=settings, verbosity=verbosity)
+        _loop(ctx, command, _cycle_environment(chosen_index()))
         return
     summary = run_worker_cycle(ctx, seedfile, resolve_data(data_dir), redis_url=redis_url,
                                name=name, coordinator=False, allow_private=allow_private,
-                               everything=False, overrides=overrides, quiet=quiet,
-                               as_json=as_json, wait=wait)
+                               everything=False, overrides=overrides, quiet=quiet, wait=wait)
     if as_json:
         print_json(summary)
     elif summary.get("finish_reason") == "no_cycle":
@@ -107,17 +80,44 @@ def worker(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: st
         ctx.exit(EXIT_FAILED)
 
 
-def _loop(ctx: click.Context) -> None:
-    """Run `worker … --once` again and again, one child process per cycle, until stopped;
+def cycle_command(seeds: Path, data_dir: Path, *, redis_url: str, name: str | None,
+                  allow_private: bool, as_json: bool, quiet: bool, settings: tuple[str, ...],
+                  verbosity: int) -> list[str]:
+    """The child command for one cycle: `worker … --once` with the options this worker got.
+
+    Built from the parsed options, never from sys.argv (which is the caller's, not ours, when
+    `main` is called with its own arguments)."""
+    command = [sys.executable, "-m", "archive.cli", *["-v"] * verbosity, "worker", str(seeds),
+               "--data", str(data_dir), "--redis", redis_url]
+    if name:
+        command += ["--name", name]
+    if allow_private:
+        command.append("--allow-private")
+    if as_json:
+        command.append("--json")
+    if quiet:
+        command.append("--quiet")
+    for pair in settings:
+        command += ["--set", pair]
+    return command + ["--once", "--wait", str(CYCLE_WAIT_S)]
+
+
+def _cycle_environment(index_url: str | None) -> dict[str, str]:
+    """The child's environment: ours, with the index chosen here (--index or the environment)
+    passed as $PALIMPSEST_INDEX, so a password in it never shows in the process list."""
+    environment = dict(os.environ)
+    if index_url:
+        environment[INDEX_ENV] = index_url
+    return environment
+
+
+def _loop(ctx: click.Context, command: list[str], environment: dict[str, str]) -> None:
+    """Run the cycle command again and again, one child process per cycle, until stopped;
     stop too when a cycle cannot even start (bad usage, or the name is in use)."""
-    args = [arg for arg in sys.argv[1:] if arg != "--once"]
-    if "worker" not in args:
-        raise Failure("cannot rebuild the worker's command line", EXIT_USAGE)
-    command = [sys.executable, "-m", "archive.cli", *args, "--once", "--wait", "60"]
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             started = time.monotonic()
-            child = subprocess.run(command, check=False)
+            child = subprocess.run(command, check=False, env=environment)
             if child.returncode in (EXIT_USAGE, EXIT_LOCKED):
                 ctx.exit(child.returncode)
             time.sleep(max(0.0, 1.0 - (time.monotonic() - started)))

@@ -1,6 +1,6 @@
 """The bundled demo site: a fictional newspaper citing a fictional ministry, in three states.
-Imports only the read side (`index`, `versions`, `report`, `store`) for the demo's closing
-tour, and `exceptions`.
+Imports only the read side (`index`, `versions`, `report`, `replay.urls`, `store`) for the
+demo's closing tour, and `exceptions`.
 
 ``DemoSite`` (from :mod:`archive.demo.site`) serves it on loopback for ``palimpsest demo`` and
 for tests; the content lives in TOML files beside these modules.

@@ -1,7 +1,7 @@
 """The end of `palimpsest demo`: what the crawls found, the way a reader wants it.
 
-The diff of every edit, the figures that were revised, what was taken down and restored, and the
-static report written into the data folder.
+What was archived, the diff of every edit, the figures that were revised, what was taken down
+and restored, the static report written into the data folder, and how to replay a capture.
 """
 
 from __future__ import annotations
@@ -14,12 +14,52 @@ from rich.table import Table
 from rich.text import Text
 
 from archive.index import open_index
+from archive.replay.urls import replay_url
 from archive.report.site import build_report, default_out
 from archive.report.termdiff import render_diff
 from archive.store.layout import DataLayout
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
 from archive.versions.lifecycle import EDITED
+
+
+def present(data_dir: Path, article_url: str, console: Console) -> None:
+    """Everything the demo shows once its crawls are done; `article_url`: the article whose
+    history and first capture it points the reader to."""
+    show_archived(data_dir, console)
+    console.print(f"\nData folder: {data_dir}  (WARCs in {data_dir}/collections/demo/archive)")
+    console.print(f"Try: palimpsest history {article_url} --data {data_dir}\n")
+    show_edits(data_dir, console)
+    show_replay(data_dir, article_url, console)
+
+
+def show_archived(data_dir: Path, console: Console) -> None:
+    """A table of the articles and sources archived: captures, versions, state."""
+    index = open_index(data_dir, readonly=True)
+    try:
+        table = Table(title="\nWhat was archived", title_justify="left")
+        for column in ("role", "url", "captures", "versions", "state"):
+            table.add_column(column, overflow="fold")
+        for page in index.pages("demo"):
+            if page.role in ("article", "source"):
+                table.add_row(page.role, page.url, str(page.fetches),
+                              str(len(index.versions(page.url))), page.state)
+        console.print(table)
+    finally:
+        index.close()
+
+
+def show_replay(data_dir: Path, url: str, console: Console) -> None:
+    """The replay command, and the replay URL of the first capture of `url`."""
+    index = open_index(data_dir, readonly=True)
+    try:
+        first = index.captures(url)[0]
+    finally:
+        index.close()
+    console.print(f"Replay every capture as it was served: palimpsest replay --data {data_dir}",
+                  soft_wrap=True)
+    console.print(f"  then open {replay_url(first.collection, first.fetched_at, url)}",
+                  soft_wrap=True, markup=False)
 
 
 def show_edits(data_dir: Path, console: Console) -> Path:

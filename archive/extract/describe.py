@@ -1,6 +1,6 @@
 """The metadata fields that say how a page's text was extracted and hashed.
 
-Shared by the crawl's extraction pipeline and by `palimpsest import`, so a page imported from
+Shared by the crawl's extraction pool and by `palimpsest import`, so a page imported from
 another tool's WARC is described exactly as a crawled one.
 """
 
@@ -48,7 +48,7 @@ class DescribedPage:
     fields: dict
 
 
-def extract_and_describe(body: bytes, url: str, content_type: str | None,
+def extract_and_describe(body: bytes, url: str | None, content_type: str | None,
                          ignore: tuple[str, ...]) -> DescribedPage:
     """Extract a page and hash its text: the crawl runs this whole in an extraction worker,
     so normalising and hashing the text costs the reactor thread nothing."""

@@ -1,6 +1,7 @@
 """The index: pages, captures, versions and citations, behind one small interface (`Index`),
-and the one path from WARC records to its rows (`ingest`). Imports `warc` (record names),
-`timeutil` and `exceptions` only: it is derived data, rebuilt by `verify.reindex`.
+the one path from WARC records to its rows (`ingest`) and the one rule that says whether a
+text is a new version (`versioning`). Imports `warc` (record names), `timeutil` and
+`exceptions` only: it is derived data, rebuilt by `verify.reindex`.
 
 SQLite is the default (`DATA/index.sqlite`); PostgreSQL is chosen by a URL: the `--index`
 option, else the PALIMPSEST_INDEX setting, else `$PALIMPSEST_INDEX`.

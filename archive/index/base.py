@@ -86,7 +86,8 @@ class Citation:
 
 
 class Index(Protocol):
-    """What callers may use of an index, whichever backend holds it (SQLite or PostgreSQL).
+    """What callers may use of an index, whichever backend holds it (SQLite or PostgreSQL);
+    both implement it with the same queries, those of archive/index/sql.py's SqlIndex.
 
     Writes happen inside `begin()` .. `commit()`; `batch_records` says how many records a
     writer may put in one transaction (PostgreSQL commits each group at once, so concurrent

@@ -26,7 +26,7 @@ class ChannelState:
 
 
 class DeliveryLog:
-    """Mixed into SqliteIndex (and so PostgresIndex). Callers wrap each step in begin/commit."""
+    """Mixed into SqlIndex (both backends). Callers wrap each step in begin/commit."""
 
     def channel_state(self, channel: str, first_since: str) -> ChannelState:
         """The channel's state, creating it (receiving events from `first_since` on) when new."""

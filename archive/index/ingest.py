@@ -15,6 +15,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.index import Capture
 from archive.index.resources import View
+from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
 from archive.limits import MAX_RECORD_TEXT_BYTES
 from archive.timeutil import parse_when, to_iso
 from archive.warc.records import (
@@ -29,13 +30,6 @@ logger = logging.getLogger(__name__)
 
 MAX_METADATA_BYTES = 4 * 1024 * 1024
 LASTMOD_SKEW = timedelta(minutes=10)  # publishers' clocks run a little fast, sometimes
-
-# What a pageinfo record tells the caller about the capture it describes.
-NEW_VERSION = "new"          # a text this URL never had
-RETURNED = "returned"        # a text this URL had before, but not just before (A -> B -> A)
-UNCHANGED = "unchanged"      # the same text as the previous capture
-FIRST_FAILED = "failed"      # extraction failed: never a version, never a deletion
-NOT_ARTICLE = "not-article"
 
 
 @dataclass
@@ -151,7 +145,7 @@ class Ingestor:
 
     def apply(self, info: RecordInfo) -> str | None:
         """Index one record; for pageinfo and revisit records, return how the text relates to
-        the URL's earlier captures (NEW_VERSION, RETURNED, UNCHANGED, …)."""
+        the URL's earlier captures (archive.index.versioning: NEW_VERSION, RETURNED, …)."""
         if info.warc_type in ("response", "revisit") and not _is_web(info.target_uri):
             # dns:, whois: and the like, from other tools' WARCs: not pages of anything.
             return None
@@ -276,13 +270,18 @@ class Ingestor:
                                  capture=capture.id, reason=reason or "no screenshot record"))
 
     def _observe(self, capture: Capture, previous: Capture | None, **details) -> str:
+        """Record the capture's text as a version of its URL; the outcome is decided by
+        archive.index.versioning, as the crawl decided it before writing."""
+        # Whether the URL had this text comes from the write itself (an insert or an update
+        # of the version row), so concurrent writers cannot both count it as new.
         is_new = self.index.observe_version(capture.url, capture.text_hash, capture.fetched_at,
                                             capture.id, **details)
-        if previous is not None and previous.id != capture.id \
-                and previous.text_hash != capture.text_hash:
+        before = previous.text_hash if previous is not None and previous.id != capture.id \
+            else None
+        outcome = text_outcome(capture.text_hash, before, known=not is_new)
+        if is_change(outcome, before):
             self.index.note_change(capture.url, capture.fetched_at)
-            return NEW_VERSION if is_new else RETURNED
-        return NEW_VERSION if is_new else UNCHANGED
+        return outcome
 
     def _text(self, info: RecordInfo) -> None:
         capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None

@@ -1,7 +1,7 @@
 """The index on PostgreSQL (psycopg 3), for several crawler processes on several machines.
 
-It runs the same query methods as SqliteIndex (archive/index/sqlite.py), translated by
-archive/index/dialect.py; only connecting, transactions and the schema differ, here. The
+It runs the query methods of SqlIndex (archive/index/sql.py), as SqliteIndex does, each
+statement translated by archive/index/dialect.py; connecting and the schema are its own, here. The
 schema is archive/index/schema.sql with three explicit substitutions (`pg_schema`). Text
 columns use the "C" collation so URLs and ISO times sort byte-wise, exactly as in SQLite.
 
@@ -26,7 +26,7 @@ from psycopg import sql as pgsql
 
 from archive.exceptions import ConfigError
 from archive.index.dialect import to_postgres
-from archive.index.sqlite import SqliteIndex
+from archive.index.sql import SqlIndex
 from archive.index.textsearch import Query, tsquery, tsvector
 from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
@@ -99,8 +99,8 @@ def pg_schema(script: str) -> str:
     return script.replace(placeholder, first[1])
 
 
-class PostgresIndex(SqliteIndex):
-    """The index in a PostgreSQL schema; shares its query methods with SqliteIndex."""
+class PostgresIndex(SqlIndex):
+    """The index in a PostgreSQL schema; its queries are SqlIndex's, as SQLite's are."""
 
     # Each writer commits every record group at once: with several workers writing, row
     # locks (lastmods of pages two feeds list, say) are held for milliseconds, not seconds.
@@ -180,16 +180,8 @@ class PostgresIndex(SqliteIndex):
                 pgsql.Identifier(other.schema), pgsql.Identifier(self.schema)))
             self.db.execute(pgsql.SQL("DROP SCHEMA {} CASCADE").format(pgsql.Identifier(old)))
 
-    # -- transactions -----------------------------------------------------------------------
-
-    def begin(self) -> None:
-        if not self._in_tx:
-            self.db.execute("BEGIN")
-            self._in_tx = True
-
-    # commit, rollback and close are SqliteIndex's: with no busy retries they are the same.
-    def _retry(self, action):
-        return action()  # PostgreSQL waits on row locks itself; there is no "busy" to retry
+    # -- statements ---------------------------------------------------------------------------
+    # Transactions are SqlIndex's with no busy retries: PostgreSQL waits on row locks itself.
 
     def _x(self, sql: str, params: tuple | dict | list = ()):
         return self.db.execute(to_postgres(sql), params or None)

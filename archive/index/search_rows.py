@@ -53,7 +53,7 @@ def _version(row) -> Version:
 
 
 class TextRows:
-    """Mixed into SqliteIndex (and so PostgresIndex): version texts and search."""
+    """Mixed into SqlIndex (both backends): version texts and search."""
 
     def _free_search_key(self, first_seen: str, version_id: int) -> int:
         key = search_key(first_seen, version_id)

@@ -4,9 +4,8 @@ Readers (history, report, replay) never block the crawl and the crawl never bloc
 lets both run at once. Writers take `BEGIN IMMEDIATE`, because a read transaction that later
 upgrades to a write fails at once with "database is locked", ignoring the busy timeout.
 
-The queries are written in SQL that PostgreSQL runs too, after the few mechanical rewrites in
-archive/index/dialect.py, so archive/index/postgres.py reuses every query method here: add a
-query here and both backends have it (tests/test_index_contract.py runs on both).
+The queries are SqlIndex's (archive/index/sql.py), shared with PostgresIndex; this module
+holds what is SQLite's own: the file, WAL, the busy retries and the schema's creation.
 """
 
 from __future__ import annotations
@@ -16,13 +15,11 @@ import sqlite3
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable
 
-from archive.index.base import Capture, Citation, Page, Version
-from archive.index.deliveries import DeliveryLog
-from archive.index.resources import ResourceRows
-from archive.index.search_rows import SEARCH_DDL_SQLITE, TextRows
-from archive.index.versions import SCHEMA_VERSION, check_version
+from archive.index.search_rows import SEARCH_DDL_SQLITE
+from archive.index.sql import SqlIndex
+from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
 logger = logging.getLogger(__name__)
 
@@ -30,23 +27,16 @@ BUSY_TIMEOUT_S = 30.0
 _BUSY_RETRIES = 5
 
 
-def _rows(cursor: sqlite3.Cursor, cls):
-    return [cls(**dict(row)) for row in cursor.fetchall()]
-
-
-def _one(cursor: sqlite3.Cursor, cls):
-    row = cursor.fetchone()
-    return cls(**dict(row)) if row is not None else None
-
-
-class SqliteIndex(TextRows, DeliveryLog, ResourceRows):
+class SqliteIndex(SqlIndex):
     """The default index backend: one file, `DATA/index.sqlite`."""
 
+    BEGIN = "BEGIN IMMEDIATE"  # the write lock up front (the module docstring says why)
     batch_records = 200  # records per writer transaction (archive/archiver.py)
 
     def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = True) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.created = not readonly and not self.path.exists()  # made now, at SCHEMA_VERSION
         if readonly:
             uri = f"file:{self.path}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
@@ -90,32 +80,21 @@ class SqliteIndex(TextRows, DeliveryLog, ResourceRows):
             (str(SCHEMA_VERSION),),
         ))
 
-    # -- transactions -------------------------------------------------------------------------
+    def upgrade(self) -> tuple[int | None, int]:
+        """Apply the migrations this file lacks, as PostgresIndex.upgrade does; (version
+        before, after), before being None when this index created the file. A newer file is
+        refused."""
+        before = None if self.created else self.schema_version()
+        if before is not None and before > SCHEMA_VERSION:
+            check_version(before, self.describe())  # refuses: newer than this code
+        for version, script in pending_migrations(SCHEMA_VERSION if before is None else before):
+            sql = resources.files("archive.index").joinpath(script).read_text("utf-8")
+            self.db.executescript(sql)
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                            (str(version),))
+        return before, SCHEMA_VERSION
 
-    def begin(self) -> None:
-        """Start the writer transaction (a no-op when one is open)."""
-        if not self._in_tx:
-            self._retry(lambda: self.db.execute("BEGIN IMMEDIATE"))
-            self._in_tx = True
-
-    def commit(self) -> None:
-        """Commit the writer transaction, if any."""
-        if self._in_tx:
-            self._retry(lambda: self.db.execute("COMMIT"))
-            self._in_tx = False
-
-    def rollback(self) -> None:
-        if self._in_tx:
-            self.db.execute("ROLLBACK")
-            self._in_tx = False
-
-    def close(self) -> None:
-        try:
-            self.commit()
-        finally:
-            self.db.close()
-
-    def _retry(self, action):
+    def _retry(self, action: Callable[[], Any]) -> Any:
         """Run `action`, retrying a bounded number of times while the database is busy."""
         for attempt in range(_BUSY_RETRIES):
             try:
@@ -129,221 +108,6 @@ class SqliteIndex(TextRows, DeliveryLog, ResourceRows):
                 time.sleep(0.2 * (attempt + 1))
         return None
 
-    def _x(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
+    def _x(self, sql: str, params: tuple | dict | list = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
 
-    # -- captures -----------------------------------------------------------------------------
-
-    def add_capture(self, capture: Capture) -> int:
-        """Insert a capture row (idempotent on record_id) and return its id."""
-        fields = capture.row()
-        fields.pop("id", None)
-        columns = ", ".join(fields)
-        marks = ", ".join(f":{name}" for name in fields)
-        self._x(f"INSERT OR IGNORE INTO captures ({columns}) VALUES ({marks})", fields)
-        return self._x("SELECT id FROM captures WHERE record_id = ?",
-                       (capture.record_id,)).fetchone()[0]
-
-    def capture_by_record(self, record_id: str) -> Capture | None:
-        return _one(self._x("SELECT * FROM captures WHERE record_id = ?", (record_id,)), Capture)
-
-    def capture_by_id(self, capture_id: int) -> Capture | None:
-        return _one(self._x("SELECT * FROM captures WHERE id = ?", (capture_id,)), Capture)
-
-    def find_payload(self, url: str, payload_digest: str) -> Capture | None:
-        """The earliest full response of `url` with this payload digest (a revisit's target)."""
-        return _one(self._x(
-            "SELECT * FROM captures WHERE url = ? AND payload_digest = ? AND kind = 'response' "
-            "AND truncated IS NULL ORDER BY fetched_at LIMIT 1", (url, payload_digest)), Capture)
-
-    def latest_text_capture(self, url: str, before: str | None = None) -> Capture | None:
-        """The newest capture of `url` whose text was extracted successfully."""
-        sql = "SELECT * FROM captures WHERE url = ? AND extraction = 'ok'"
-        params: list[Any] = [url]
-        if before is not None:
-            sql += " AND fetched_at <= ?"
-            params.append(before)
-        return _one(self._x(sql + " ORDER BY fetched_at DESC, id DESC LIMIT 1", params), Capture)
-
-    def latest_response(self, url: str) -> Capture | None:
-        """The newest full 2xx response of `url` (the target of a server-not-modified revisit)."""
-        return _one(self._x(
-            "SELECT * FROM captures WHERE url = ? AND kind = 'response' AND status BETWEEN 200 "
-            "AND 299 ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,)), Capture)
-
-    def set_capture_text(self, capture_id: int, text_hash: str | None, extraction: str,
-                         title: str | None) -> None:
-        self._x("UPDATE captures SET text_hash = ?, extraction = ?, title = ? WHERE id = ?",
-                (text_hash, extraction, title, capture_id))
-
-    def captures(self, url: str) -> list[Capture]:
-        """Every capture of `url`, oldest first."""
-        return _rows(self._x("SELECT * FROM captures WHERE url = ? ORDER BY fetched_at, id",
-                             (url,)), Capture)
-
-    def iter_captures(self, since: str | None = None) -> Iterator[Capture]:
-        sql, params = "SELECT * FROM captures", ()
-        if since:
-            sql, params = sql + " WHERE fetched_at >= ?", (since,)
-        for row in self._x(sql + " ORDER BY fetched_at, id", params):
-            yield Capture(**dict(row))
-
-    # -- versions -----------------------------------------------------------------------------
-
-    def version(self, url: str, text_hash: str) -> Version | None:
-        return _one(self._x("SELECT * FROM versions WHERE url = ? AND text_hash = ?",
-                            (url, text_hash)), Version)
-
-    def has_version(self, url: str, text_hash: str) -> bool:
-        return self._x("SELECT 1 FROM versions WHERE url = ? AND text_hash = ?",
-                       (url, text_hash)).fetchone() is not None
-
-    def observe_version(self, url: str, text_hash: str, seen_at: str, capture_id: int,
-                        title: str | None = None, byline: str | None = None,
-                        published: str | None = None) -> bool:
-        """Record that `url` showed `text_hash` at `seen_at`; True when the hash is new."""
-        existing = self.version(url, text_hash)
-        if existing is None:
-            self._x(
-                "INSERT INTO versions (url, text_hash, first_seen, last_seen, title, byline, "
-                "published, first_capture) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (url, text_hash, seen_at, seen_at, title, byline, published, capture_id))
-            return True
-        self._x("UPDATE versions SET first_seen = min(first_seen, ?), "
-                "last_seen = max(last_seen, ?) WHERE id = ?", (seen_at, seen_at, existing.id))
-        return False
-
-    def set_version_text(self, url: str, text_hash: str, filename: str, offset: int,
-                         length: int) -> None:
-        self._x("UPDATE versions SET text_file = ?, text_offset = ?, text_length = ? "
-                "WHERE url = ? AND text_hash = ? AND text_file IS NULL",
-                (filename, offset, length, url, text_hash))
-
-    def versions(self, url: str) -> list[Version]:
-        """Distinct texts of `url`, in order of first appearance."""
-        return _rows(self._x("SELECT * FROM versions WHERE url = ? ORDER BY first_seen, id",
-                             (url,)), Version)
-
-    def versions_since(self, since: str) -> list[Version]:
-        return _rows(self._x("SELECT * FROM versions WHERE first_seen >= ? "
-                             "ORDER BY first_seen, id", (since,)), Version)
-
-    # -- pages --------------------------------------------------------------------------------
-
-    def page(self, url: str) -> Page | None:
-        return _one(self._x("SELECT * FROM pages WHERE url = ?", (url,)), Page)
-
-    def pages(self, collection: str | None = None) -> list[Page]:
-        if collection is None:
-            return _rows(self._x("SELECT * FROM pages ORDER BY url"), Page)
-        return _rows(self._x("SELECT * FROM pages WHERE collection = ? ORDER BY url",
-                             (collection,)), Page)
-
-    def touch_page(self, url: str, collection: str, seen_at: str, status: int | None,
-                   state: str, role: str = "other", etag: str | None = None,
-                   last_modified: str | None = None) -> None:
-        """Note a fetch of `url`: create the page or move its last-seen state forward."""
-        self._x(
-            "INSERT INTO pages (url, collection, role, first_seen, last_seen, last_status, state,"
-            " etag, last_modified, fetches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-            "ON CONFLICT(url) DO UPDATE SET fetches = pages.fetches + 1, "
-            "first_seen = min(pages.first_seen, excluded.first_seen), "
-            "last_status = CASE WHEN excluded.last_seen >= pages.last_seen "
-            "  THEN excluded.last_status ELSE pages.last_status END, "
-            "state = CASE WHEN excluded.last_seen >= pages.last_seen THEN excluded.state "
-            "  ELSE pages.state END, "
-            "etag = CASE WHEN excluded.last_seen >= pages.last_seen "
-            "  AND excluded.etag IS NOT NULL THEN excluded.etag ELSE pages.etag END, "
-            "last_modified = CASE WHEN excluded.last_seen >= pages.last_seen "
-            "  AND excluded.last_modified IS NOT NULL THEN excluded.last_modified "
-            "  ELSE pages.last_modified END, "
-            "last_seen = max(pages.last_seen, excluded.last_seen)",
-            (url, collection, role, seen_at, seen_at, status, state, etag, last_modified))
-
-    def set_page_role(self, url: str, role: str) -> None:
-        """Set a page's role; article outranks source, which outranks the rest."""
-        self._x("UPDATE pages SET role = ? WHERE url = ? AND (role NOT IN ('article', 'source') "
-                "OR (role = 'source' AND ? = 'article'))", (role, url, role))
-
-    def note_change(self, url: str, at: str) -> None:
-        self._x("UPDATE pages SET changes = changes + 1, last_change = max(coalesce(last_change,"
-                " ''), ?) WHERE url = ?", (at, url))
-
-    def set_next_due(self, url: str, due: str | None) -> None:
-        self._x("UPDATE pages SET next_due = ? WHERE url = ?", (due, url))
-
-    # -- scheduling inputs ------------------------------------------------------------------
-
-    def note_seed(self, url: str, seed: str, seen_at: str) -> None:
-        """Remember the seed under which `url` was captured (the latest capture wins)."""
-        self._x("INSERT INTO page_seeds (url, seed, seen_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(url) DO UPDATE SET seed = excluded.seed, seen_at = excluded.seen_at "
-                "WHERE excluded.seen_at >= page_seeds.seen_at", (url, seed, seen_at))
-
-    def note_lastmod(self, url: str, lastmod: str, listed_at: str, listed_by: str) -> None:
-        """Remember the newest date a feed or sitemap gave for `url`."""
-        self._x("INSERT INTO lastmods (url, lastmod, listed_at, listed_by) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(url) DO UPDATE SET lastmod = excluded.lastmod, "
-                "listed_at = excluded.listed_at, listed_by = excluded.listed_by "
-                "WHERE excluded.lastmod > lastmods.lastmod", (url, lastmod, listed_at, listed_by))
-
-    def schedule_rows(self, collection: str) -> list[dict]:
-        """Every page of a collection with what scheduling needs: its page row, the seed it
-        was captured under and the newest feed or sitemap date given for it."""
-        return [dict(row) for row in self._x(
-            "SELECT p.*, s.seed AS seed, m.lastmod AS lastmod FROM pages p "
-            "LEFT JOIN page_seeds s ON s.url = p.url LEFT JOIN lastmods m ON m.url = p.url "
-            "WHERE p.collection = ? ORDER BY p.url", (collection,))]
-
-    # -- citations ----------------------------------------------------------------------------
-
-    def add_citation(self, article_url: str, article_capture: int, text_hash: str | None,
-                     source_url: str, cited_at: str) -> None:
-        # The source may already have been captured after the citation was made (extraction
-        # runs in parallel with the fetch it causes): link the earliest such capture now.
-        self._x("INSERT OR IGNORE INTO citations (article_url, article_capture, "
-                "article_text_hash, source_url, cited_at, source_capture) VALUES (?, ?, ?, ?, ?, "
-                "(SELECT id FROM captures WHERE url = ? AND fetched_at >= ? "
-                " ORDER BY fetched_at, id LIMIT 1))",
-                (article_url, article_capture, text_hash, source_url, cited_at, source_url,
-                 cited_at))
-
-    def link_pending_citations(self, source_url: str, source_capture: int, at: str) -> None:
-        """Point citations of `source_url` made at or before `at`, and not yet linked, at this
-        capture of the source: the first capture after a citation is the one it caused."""
-        self._x("UPDATE citations SET source_capture = ? WHERE source_url = ? "
-                "AND source_capture IS NULL AND cited_at <= ?", (source_capture, source_url, at))
-
-    def cited_links(self, record_id: str) -> list[str]:
-        """The sources the capture with this record ID cited, in the order it cited them."""
-        return [row[0] for row in self._x(
-            "SELECT c.source_url FROM citations c JOIN captures k ON k.id = c.article_capture "
-            "WHERE k.record_id = ? ORDER BY c.id", (record_id,))]
-
-    def citations_from(self, article_url: str) -> list[Citation]:
-        return _rows(self._x("SELECT * FROM citations WHERE article_url = ? "
-                             "ORDER BY cited_at, id", (article_url,)), Citation)
-
-    def citations_of(self, source_url: str) -> list[Citation]:
-        return _rows(self._x("SELECT * FROM citations WHERE source_url = ? "
-                             "ORDER BY cited_at, id", (source_url,)), Citation)
-
-    # -- WARC file progress -------------------------------------------------------------------
-
-    def indexed_to(self, filename: str) -> int:
-        row = self._x("SELECT indexed_to FROM warc_files WHERE filename = ?",
-                      (filename,)).fetchone()
-        return row[0] if row else 0
-
-    def set_indexed_to(self, filename: str, collection: str, offset: int) -> None:
-        self._x("INSERT INTO warc_files (filename, collection, indexed_to) VALUES (?, ?, ?) "
-                "ON CONFLICT(filename) DO UPDATE SET indexed_to = max(warc_files.indexed_to, "
-                "excluded.indexed_to)", (filename, collection, offset))
-
-    def warc_files(self) -> dict[str, int]:
-        return {row[0]: row[1] for row in self._x("SELECT filename, indexed_to FROM warc_files")}
-
-    def counts(self) -> dict[str, int]:
-        """Row counts per table, for status output and tests."""
-        return {table: self._x(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("pages", "captures", "versions", "citations")}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
-from archive.index import SqliteIndex, open_index
+from archive.index import Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import from_iso, to_iso
@@ -41,8 +41,13 @@ class ExportResult:
     extra_pages: int = 0
     size: int = 0
 
+    def to_json(self) -> dict:
+        """What `palimpsest export --json` prints."""
+        return {"file": str(self.path), "warc_files": self.warc_files, "pages": self.pages,
+                "extra_pages": self.extra_pages, "bytes": self.size}
 
-def files_since(index: SqliteIndex, collection: str, since: str | None,
+
+def files_since(index: Index, collection: str, since: str | None,
                 available: list[str]) -> list[str]:
     """The WARC files of `collection` an export since `since` needs, in name (time) order."""
     if since is None:
@@ -64,7 +69,7 @@ def files_since(index: SqliteIndex, collection: str, since: str | None,
     return [name for name in available if name in wanted]
 
 
-def resource_files(index: SqliteIndex, capture, collection: str) -> set[str]:
+def resource_files(index: Index, capture, collection: str) -> set[str]:
     """The files a page capture needs beyond its own: its requisites' captures (each one
     replay would serve: the closest in time, and a revisit's original) and its screenshot,
     which may all be older than `--since` (a fresh requisite is not fetched again)."""

@@ -24,8 +24,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.archiver import Archiver, CaptureResult, pageinfo
 from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
 from archive.extract.describe import describe_extraction
-from archive.index import SqliteIndex, open_index
-from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
+from archive.index import Index, open_index
+from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout, check_collection
@@ -94,7 +94,7 @@ def import_files(data_dir: str | Path, sources: list[Path],
 
 
 def _move_in(layout: DataLayout, collection: str, staged: list[StagedWarc],
-             index: SqliteIndex, result: ImportResult) -> tuple[list[Path], list[Path]]:
+             index: Index, result: ImportResult) -> tuple[list[Path], list[Path]]:
     """Give each new staged file its place in the archive folder.
 
     Returns the files added, in name order, and the files already archived that hold the
@@ -155,7 +155,7 @@ def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None
             _count(result, outcome)
 
 
-def _extract(record, url: str, index: SqliteIndex, filename: str) -> tuple[dict | None, str]:
+def _extract(record, url: str, index: Index, filename: str) -> tuple[dict | None, str]:
     """Extract an HTML 2xx response; (None, "") for anything that is not one."""
     status = record.http_headers.get_statuscode() or ""
     content_type = record.http_headers.get_header("Content-Type") or ""
@@ -176,7 +176,7 @@ def _extract(record, url: str, index: SqliteIndex, filename: str) -> tuple[dict 
     return data, extraction.text
 
 
-def _role(index: SqliteIndex, url: str, is_article: bool) -> str:
+def _role(index: Index, url: str, is_article: bool) -> str:
     """The page's role: what the archive already calls it, else article if it reads as one."""
     page = index.page(url)
     if page is not None and page.role in ("article", "source"):

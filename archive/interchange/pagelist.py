@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from archive.index import Capture, SqliteIndex
+from archive.index import Capture, Index
 from archive.timeutil import from_iso
 
 PAGES_FORMAT = "json-pages-1.0"
@@ -50,7 +50,7 @@ def version_starts(captures: Iterable[Capture]) -> list[Capture]:
     return starts
 
 
-def page_lists(index: SqliteIndex, collection: str, since: str | None,
+def page_lists(index: Index, collection: str, since: str | None,
                files: set[str]) -> tuple[list[dict], list[dict]]:
     """(articles, sources) entries of a collection's versions, limited to captures in `files`."""
     roles = {page.url: page.role for page in index.pages(collection)}

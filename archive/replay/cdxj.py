@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 from cdxj_indexer.main import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 
-from archive.index import SqliteIndex, open_index
+from archive.index import Index, open_index
 from archive.store.durable import fsync_directory
 from archive.store.layout import DataLayout
 
@@ -206,7 +206,7 @@ def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) ->
 
 
 
-def original_resolver(index: SqliteIndex | None, collection: str) -> Resolver:
+def original_resolver(index: Index | None, collection: str) -> Resolver:
     """Look up the response a 304 revisit refers to, as CDXJ fields (same collection only)."""
 
     def resolve(record_id: str) -> dict[str, str] | None:
@@ -225,7 +225,7 @@ def original_resolver(index: SqliteIndex | None, collection: str) -> Resolver:
     return resolve
 
 
-def update_cdxj(data_dir: str | Path, collection: str, index: SqliteIndex | None = None,
+def update_cdxj(data_dir: str | Path, collection: str, index: Index | None = None,
                 *, rebuild: bool = False) -> CdxjUpdate:
     """Bring a collection's CDXJ up to date with its WARC files (from scratch if `rebuild`).
 
@@ -270,7 +270,7 @@ def update_cdxj(data_dir: str | Path, collection: str, index: SqliteIndex | None
 
 
 def update_all(data_dir: str | Path, collections: Iterable[str] | None = None,
-               index: SqliteIndex | None = None, *, rebuild: bool = False) -> list[CdxjUpdate]:
+               index: Index | None = None, *, rebuild: bool = False) -> list[CdxjUpdate]:
     """Update the CDXJ of each collection (default: every collection of the data folder)."""
     names = DataLayout(data_dir).collections() if collections is None else list(collections)
     return [update_cdxj(data_dir, name, index, rebuild=rebuild) for name in names]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+from archive.index import INDEX_FILENAME, index_url, open_index
 from archive.index.ingest import LASTMOD_SKEW
 from archive.net.urls import host_of
 from archive.schedule.policy import (
@@ -25,7 +27,7 @@ from archive.schedule.policy import (
     within_budget,
 )
 from archive.schedule.seeds import Seed, SeedFile
-from archive.timeutil import parse_when
+from archive.timeutil import parse_when, to_iso
 
 DEFAULT_EFFORT = 1.0
 DEFAULT_HOST_BUDGET = 200
@@ -111,6 +113,14 @@ class CrawlPlan:
             headers["If-Modified-Since"] = known.last_modified
         return headers
 
+    def statuses(self) -> dict[str, str]:
+        """fetch | over-budget | waiting, per URL the plan decided on."""
+        status = {due.url: "waiting" for due in self.waiting}
+        status.update({due.url: "over-budget" for due in self.deferred})
+        status.update({seed.url: "fetch" for seed, _ in self.seeds})
+        status.update({visit.url: "fetch" for visit in self.visits})
+        return status
+
     def counts(self) -> dict[str, int]:
         """Figures for the crawl summary."""
         return {"due_seeds": len(self.seeds), "due_pages": len(self.visits),
@@ -118,10 +128,27 @@ class CrawlPlan:
                 "over_budget": len(self.deferred), "unreadable_rows": len(self.unreadable)}
 
 
+def plan_from_index(data_dir: str | Path, seedfile: SeedFile, now: datetime, *,
+                    url: str | None = None, everything: bool = False,
+                    effort: float = DEFAULT_EFFORT, host_budget: int = DEFAULT_HOST_BUDGET
+                    ) -> CrawlPlan:
+    """The plan of a run at `now`, from the index of `data_dir` (or at `url`) read without
+    changing it; a data folder with no index yet plans every seed as new."""
+    rows: list[dict] = []
+    if index_url(url) is not None or (Path(data_dir) / INDEX_FILENAME).exists():
+        index = open_index(data_dir, readonly=True, url=url)
+        try:
+            rows = index.schedule_rows(seedfile.collection)
+        finally:
+            index.close()
+    return make_plan(rows, seedfile, now, everything=everything, effort=effort,
+                     host_budget=host_budget)
+
+
 def make_plan(rows: list[dict], seedfile: SeedFile, now: datetime, *, everything: bool = False,
               effort: float = DEFAULT_EFFORT, host_budget: int = DEFAULT_HOST_BUDGET
               ) -> CrawlPlan:
-    """Decide one run from the index rows of the collection (SqliteIndex.schedule_rows)."""
+    """Decide one run from the index rows of the collection (Index.schedule_rows)."""
     plan = CrawlPlan(now, everything, effort)
     for row in rows:
         # The index may be shared (PostgreSQL) or damaged: a row that does not read as a page
@@ -170,6 +197,14 @@ def explain(plan: CrawlPlan) -> list[Due]:
     decided += plan.deferred + plan.waiting
     far = datetime.max.replace(tzinfo=plan.now.tzinfo)
     return sorted(decided, key=lambda due: (due.at or far, due.url))
+
+
+def due_entry(due: Due, status: str) -> dict:
+    """One page of `palimpsest due --json`."""
+    return {"url": due.url, "status": status, "kind": due.kind,
+            "due_at": to_iso(due.at) if due.at else None,
+            "last_fetch": to_iso(due.last_fetch) if due.last_fetch else None,
+            "reason": due.reason, **due.details}
 
 
 def _seed_due(plan: CrawlPlan, seed: Seed) -> Due:

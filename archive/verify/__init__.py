@@ -5,6 +5,6 @@ from the WARC files alone). Imports `warc`, `index`, `store`, `limits` and `exce
 `members` walks gzip members, `records` checks each WARC record, `http` the HTTP message in
 it, `files` whole files, `data` a data folder and its index; `recovery` cuts an `.open` file
 back to its last whole record, `consistency` brings the index in line with the files at every
-crawl start, `reindex` rebuilds it. This `__init__` imports nothing, so each module can be
-imported alone.
+crawl start, `reindex` rebuilds it; `verdict` is what `palimpsest verify` checks and finds.
+This `__init__` imports nothing, so each module can be imported alone.
 """

@@ -2,7 +2,8 @@
 
 Extraction is the one expensive step of archiving an article, so it runs in worker processes
 sized to the machine's cores while the reactor keeps downloading. Scrapy's scraper slot bounds
-how many downloaded responses can wait for a worker, which keeps memory flat.
+how many downloaded responses can wait for a worker, which keeps memory flat. The spider
+awaits `extract` on the pool it finds with `crawler.get_extension(ExtractionPool)`.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ class ExtractionPool:
         processes = (os.cpu_count() or 1) if setting is None else int(setting)
         pool = cls(processes)
         crawler.signals.connect(pool.close, signals.spider_closed)
-        # The spider awaits extraction through the crawler, like the archiver.
-        crawler.palimpsest_extractor = pool
         return pool
 
     async def extract(self, body: bytes, url: str, content_type: str | None,

@@ -1,39 +1,45 @@
 """Live counts for a progress display: requests planned so far, done, and what they found.
 
-Enabled only when the CLI hands the crawler a callback (`crawler.palimpsest_progress`), which it
-does on an interactive terminal; under cron, with --quiet or --json, there is none. The
-extension only counts; drawing is the CLI's (archive/cli/progress.py), so no Scrapy code knows
-about the terminal.
+The display is the CLI's (archive/cli/progress.py), so no Scrapy code knows about the terminal:
+the reporter sends its counts as the `progress_counted` signal, and whoever runs the crawl
+connects the display to it (crawler/run.py, `create_crawler`). A signal, because that is how
+Scrapy components tell the code around a crawl what happens, without knowing who listens. The
+runner lists the reporter in EXTENSIONS only when a display is shown: under cron, with --quiet
+or --json, nobody would read its counts.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.settings import Settings
 from twisted.internet import task
+
+# Sent a few times a second and once at the end, with `counts` (see ProgressReporter.counts).
+progress_counted = object()
 
 INTERVAL_S = 0.2
 
 
-class ProgressReporter:
-    """Calls the progress callback with counts a few times a second, and once at the end."""
+def show_progress(settings: Settings) -> None:
+    """List the reporter in these crawl settings' EXTENSIONS (a display is waiting for it)."""
+    extensions = settings.getdict("EXTENSIONS")
+    extensions[f"{__name__}.{ProgressReporter.__name__}"] = 20
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
 
-    def __init__(self, crawler: Crawler, callback: Callable[[dict], None]) -> None:
+
+class ProgressReporter:
+    """Sends the crawl's counts as `progress_counted` a few times a second, and at the end."""
+
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.callback = callback
         self.scheduled = 0
         self.dropped = 0
         self._loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ProgressReporter":
-        callback = getattr(crawler, "palimpsest_progress", None)
-        if callback is None:
-            raise NotConfigured("no progress display")
-        reporter = cls(crawler, callback)
+        reporter = cls(crawler)
         crawler.signals.connect(reporter.request_scheduled, signals.request_scheduled)
         crawler.signals.connect(reporter.request_dropped, signals.request_dropped)
         crawler.signals.connect(reporter.spider_opened, signals.spider_opened)
@@ -56,7 +62,7 @@ class ProgressReporter:
         self.report(final=True)
 
     def report(self, final: bool = False) -> None:
-        self.callback(self.counts(final))
+        self.crawler.signals.send_catch_log(progress_counted, counts=self.counts(final))
 
     def counts(self, final: bool = False) -> dict:
         """Planned and finished requests (each retry and redirect hop counts as one)."""

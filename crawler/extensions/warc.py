@@ -3,6 +3,11 @@
 That signal fires before HttpCompressionMiddleware decodes the body, so the stored body is the
 entity as received. Signal handlers' exceptions are swallowed by Scrapy's dispatcher, so a write
 failure is turned into an explicit spider close here: a crawl never goes on without its archive.
+
+The extension owns the crawl's Archiver. The version pipeline and the spider take it from here
+(`crawler.get_extension(WarcCaptureExtension)`), write through `archiver`, ask `stopped` before
+writing, and report a failed write with `fail`; the `palimpsest/archive_error` stat only
+records the failure for the run's summary.
 """
 
 from __future__ import annotations
@@ -61,14 +66,15 @@ class WarcCaptureExtension:
         extension = cls(crawler, archiver)
         crawler.signals.connect(extension.response_downloaded, signals.response_downloaded)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
-        # The extract pipeline writes each page's metadata through the same archiver, and
-        # stops the crawl through the extension when a write fails.
-        crawler.palimpsest_archiver = archiver
-        crawler.palimpsest_archive_failed = extension.fail
         return extension
 
+    @property
+    def stopped(self) -> bool:
+        """The archive could not be written: nothing more may be, and the crawl is stopping."""
+        return self.error is not None
+
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
-        if self.error is not None:
+        if self.stopped:
             return
         if connected_address_refusal(request, response, self.policy) is not None:
             return  # never archived; ResponseGuard refuses it and counts the refusal
@@ -82,7 +88,7 @@ class WarcCaptureExtension:
 
     def fail(self, exc: Exception) -> None:
         """Stop the crawl because archiving failed (once; later failures are the same one)."""
-        if self.error is not None:
+        if self.stopped:
             return
         self.error = exc
         if isinstance(exc, ArchiveWriteError):

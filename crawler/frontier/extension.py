@@ -11,11 +11,17 @@ from __future__ import annotations
 import logging
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from archive.frontier import Frontier
 from archive.timeutil import to_iso, utcnow
 from crawler.extensions.warc import CAPTURE_META
+from crawler.frontier.middlewares import GlobalHostLimit
+from crawler.frontier.scheduler import LeasedScheduler
+from crawler.frontier.spider import shared_frontier
+from crawler.spiders.snapshot import MISSING_COMPONENT
 
 logger = logging.getLogger(__name__)
 
@@ -25,17 +31,22 @@ IDLE_POLL_SECONDS = 0.5  # how often an idle worker looks at the shared queue
 class FrontierExtension:
     """Heartbeat, takeover of dead workers' requests, and the end of the cycle."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler, frontier: Frontier) -> None:
         self.crawler = crawler
-        self.frontier = crawler.palimpsest_frontier
+        self.frontier = frontier
         self.beat_seconds = max(self.frontier.lease_ms / 4000, 0.2)
         self.looping = task.LoopingCall(self._beat)
+        # What the heartbeat renews: the scheduler's leases and the host limit's slots. Scrapy
+        # builds both after the extensions, so they are looked up when the spider opens.
+        self.scheduler: LeasedScheduler | None = None
+        self.limiter: GlobalHostLimit | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):
-        if getattr(crawler, "palimpsest_frontier", None) is None:
+    def from_crawler(cls, crawler: Crawler) -> "FrontierExtension":
+        frontier = shared_frontier(crawler)
+        if frontier is None:
             raise NotConfigured("not a shared crawl")
-        extension = cls(crawler)
+        extension = cls(crawler, frontier)
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
@@ -44,6 +55,13 @@ class FrontierExtension:
         return extension
 
     def spider_opened(self, spider) -> None:
+        scheduler = self.crawler.engine.scheduler
+        if not isinstance(scheduler, LeasedScheduler):
+            logger.error("a shared crawl needs SCHEDULER = LeasedScheduler, not %s",
+                         type(scheduler).__name__)
+            raise CloseSpider(MISSING_COMPONENT)
+        self.scheduler = scheduler
+        self.limiter = self.crawler.get_downloader_middleware(GlobalHostLimit)
         # The engine polls its scheduler every 5 s when idle; an idle worker should notice
         # new requests in the shared queue sooner. (A class attribute of Scrapy's engine.)
         engine = self.crawler.engine
@@ -68,21 +86,15 @@ class FrontierExtension:
     def spider_closed(self, spider, reason) -> None:
         if self.looping.running:
             self.looping.stop()
-        limiter = getattr(self.crawler, "palimpsest_host_slots", None)
-        if limiter is not None:
-            for host, tokens in limiter.items():
-                for token in list(tokens):
-                    self.frontier.release_host(host, token)
         try:
             self.frontier.leave()
         except Exception:  # Redis gone: the leases expire on their own
             logger.warning("could not hand back this worker's requests", exc_info=True)
 
     def _beat(self) -> None:
-        scheduler = getattr(self.crawler, "palimpsest_scheduler", None)
-        leases = list(scheduler.leased) if scheduler is not None else []
+        leases = list(self.scheduler.leased) if self.scheduler is not None else []
         slots = {host: list(tokens) for host, tokens in
-                 (getattr(self.crawler, "palimpsest_host_slots", None) or {}).items()}
+                 (self.limiter.held if self.limiter is not None else {}).items()}
         try:
             self.frontier.beat("idle" if not leases else "busy", leases, slots)
             self.frontier.requeue()

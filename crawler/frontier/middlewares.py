@@ -17,11 +17,14 @@ import logging
 import uuid
 from collections import defaultdict
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from archive.frontier import Frontier
 from archive.net.urls import host_of
+from crawler.frontier.spider import request_finished, shared_frontier
 
 logger = logging.getLogger(__name__)
 
@@ -31,46 +34,63 @@ SLOT_META = "palimpsest_host_slot"
 class FinishedRequests:
     """Marks a leased request finished after its callback's output is processed."""
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
-        if getattr(crawler, "palimpsest_frontier", None) is None:
+    def from_crawler(cls, crawler: Crawler) -> "FinishedRequests":
+        if shared_frontier(crawler) is None:
             raise NotConfigured("not a shared crawl")
         return cls(crawler)
+
+    def _finished(self, response: Response) -> None:
+        self.crawler.signals.send_catch_log(request_finished, request=response.request)
 
     async def process_spider_output_async(self, response: Response, result):
         try:
             async for output in result:
                 yield output
         finally:
-            self.crawler.palimpsest_scheduler.finish_request(response.request)
+            self._finished(response)
 
     def process_spider_output(self, response: Response, result):
         try:
             yield from result
         finally:
-            self.crawler.palimpsest_scheduler.finish_request(response.request)
+            self._finished(response)
 
 
 class GlobalHostLimit:
-    """Per-host concurrency and delay shared by every worker, through Redis."""
+    """Per-host concurrency and delay shared by every worker, through Redis.
 
-    def __init__(self, crawler, limit: int, delay: float) -> None:
-        self.frontier = crawler.palimpsest_frontier
+    Holds its slots (`held`: FrontierExtension's heartbeat renews them) and gives them back
+    when the spider closes."""
+
+    def __init__(self, frontier: Frontier, limit: int, delay: float) -> None:
+        self.frontier = frontier
         self.limit = limit
         self.delay = delay
-        self.held: dict[str, set[str]] = defaultdict(set)  # host -> tokens (renewed by beats)
-        crawler.palimpsest_host_slots = self.held
+        self.held: dict[str, set[str]] = defaultdict(set)  # host -> tokens
 
     @classmethod
-    def from_crawler(cls, crawler):
-        if getattr(crawler, "palimpsest_frontier", None) is None:
+    def from_crawler(cls, crawler: Crawler) -> "GlobalHostLimit":
+        frontier = shared_frontier(crawler)
+        if frontier is None:
             raise NotConfigured("not a shared crawl")
         settings = crawler.settings
-        return cls(crawler, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
-                   settings.getfloat("DOWNLOAD_DELAY"))
+        limiter = cls(frontier, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+                      settings.getfloat("DOWNLOAD_DELAY"))
+        crawler.signals.connect(limiter.spider_closed, signals.spider_closed)
+        return limiter
+
+    def spider_closed(self, spider) -> None:
+        try:
+            for host, tokens in self.held.items():
+                for token in list(tokens):
+                    self.frontier.release_host(host, token)
+        except Exception:  # Redis gone: the slots expire with the lease
+            logger.warning("could not give back this worker's host slots", exc_info=True)
+        self.held.clear()
 
     async def process_request(self, request: Request):
         host = host_of(request.url)

@@ -12,16 +12,20 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from scrapy.crawler import AsyncCrawlerProcess
-
-from archive.exceptions import ConfigError
 from archive.frontier import Frontier, connect
 from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX
 from archive.schedule.seeds import SeedFile
 from archive.timeutil import to_iso, utcnow
 from archive.verify.reindex import catch_up
 from crawler.frontier.spider import SharedSnapshotSpider
-from crawler.run import CrawlReport, crawl_settings, plan_problems, plan_run, summarize
+from crawler.run import (
+    CrawlReport,
+    crawl_settings,
+    create_crawler,
+    plan_problems,
+    plan_run,
+    summarize,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -94,11 +98,11 @@ def run_shared_crawl(seedfile: SeedFile, data_dir: str | Path, *, redis_url: str
         plan = plan_run(seedfile, data_dir, settings, everything)
         frontier.beat("crawling")
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-        process = AsyncCrawlerProcess(settings)
-        crawler = process.create_crawler(SharedSnapshotSpider)
-        crawler.palimpsest_progress = progress
-        crawler.palimpsest_frontier = frontier
-        process.crawl(crawler, seedfile=seedfile, plan=plan, coordinator=coordinator)
+        process, crawler = create_crawler(settings, SharedSnapshotSpider, progress)
+        # The frontier goes to the spider, from which the shared components take it
+        # (crawler/frontier/spider.py says why).
+        process.crawl(crawler, seedfile=seedfile, plan=plan, coordinator=coordinator,
+                      frontier=frontier)
         process.start()
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         summary = _summary(seedfile, stats, settings, frontier, started)
@@ -158,13 +162,3 @@ def _summary(seedfile: SeedFile, stats: dict, settings, frontier: Frontier,
     summary["dropped_old_entries"] = frontier.dropped_old_entries
     summary["seconds"] = round(time.monotonic() - started, 2)
     return summary
-
-
-def check_worker_name(name: str) -> str:
-    """Worker names end up in WARC file names and Redis keys."""
-    import re
-
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.]{0,31}", name):
-        raise ConfigError(f"worker name {name!r}: use 1-32 letters, digits, '_' or '.' "
-                          "(starting with a letter; no '-')")
-    return name

@@ -34,6 +34,7 @@ import random
 from collections import deque
 
 from scrapy import Request
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -41,6 +42,7 @@ from scrapy_redis.scheduler import Scheduler
 from archive.frontier import Frontier, wire
 from archive.net.urls import host_of
 from crawler.containment import address_policy, url_refusal
+from crawler.frontier.spider import request_finished, shared_frontier
 
 logger = logging.getLogger(__name__)
 
@@ -123,10 +125,14 @@ class LeasedScheduler(Scheduler):
         self.leased: dict[str, str] = {}  # fingerprint -> request id, in flight here
         self.hosts: dict[str, str] = {}  # fingerprint -> host, of the leased requests
         self.counters = None
+        self.rejected_kinds: set[str] = set()  # kinds of rejected entries logged in full
 
     @classmethod
     def from_crawler(cls, crawler):
-        frontier = crawler.palimpsest_frontier
+        frontier = shared_frontier(crawler)
+        if frontier is None:  # a scheduler cannot be left out: refuse, saying why
+            raise NotConfigured("LeasedScheduler serves a shared crawl only (SharedSnapshotSpider "
+                                "with its frontier)")
         plain = Scheduler.from_settings(crawler.settings)
         instance = cls(plain.server, frontier=frontier, queue_key=plain.queue_key,
                        queue_cls=plain.queue_cls, dupefilter=plain.df,
@@ -134,7 +140,7 @@ class LeasedScheduler(Scheduler):
                        idle_before_close=0, serializer=plain.serializer,
                        per_host=crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         instance.counters = crawler.stats
-        crawler.palimpsest_scheduler = instance
+        crawler.signals.connect(instance.finish_request, signal=request_finished)
         return instance
 
     def open(self, spider):
@@ -213,8 +219,8 @@ class LeasedScheduler(Scheduler):
         self._count(f"rejected/{exc.reason}")
         # The first of each kind says what it was; the rest are counted (a flood of junk must
         # not flood the log too).
-        first = self.counters is None or \
-            self.counters.get_value(f"palimpsest/frontier/rejected/{exc.reason}") == 1
+        first = exc.reason not in self.rejected_kinds
+        self.rejected_kinds.add(exc.reason)
         logger.log(logging.WARNING if first else logging.DEBUG,
                    "dropped a queue entry that is not a request of ours (%s)", exc)
 

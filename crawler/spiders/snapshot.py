@@ -1,7 +1,7 @@
 """The snapshot spider: seeds to articles, articles to the sources they cite.
 
 Every response is archived by the WARC extension before it gets here; the spider only decides
-what to fetch next and hands pages to the extraction pipeline. Request meta carries plain
+what to fetch next and hands pages to the version pipeline. Request meta carries plain
 values (seed position, role, hop), so requests stay serialisable for a shared frontier.
 """
 
@@ -12,22 +12,25 @@ import re
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archive.archiver import Archiver
 from archive.extract.article import failed_extraction
 from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
 from archive.extract.discover import parse_feed, parse_sitemap
 from archive.extract.listing import listing_links
+from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.schedule.plan import CrawlPlan
 from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
-from crawler.extensions.warc import CAPTURE_META
+from crawler.extensions.extraction import ExtractionPool
+from crawler.extensions.warc import CAPTURE_META, WarcCaptureExtension
 from crawler.failures import exception_reason, ignored_reason
 from crawler.items import DiscoveryItem, PageItem
 from crawler.requisites.capture import RequisiteCapture
@@ -35,6 +38,7 @@ from crawler.requisites.capture import RequisiteCapture
 logger = logging.getLogger(__name__)
 
 META = "palimpsest"
+MISSING_COMPONENT = "missing_component"  # finish reason: an extension the spider needs is off
 MAX_SITEMAP_DEPTH = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -43,6 +47,10 @@ class SnapshotSpider(scrapy.Spider):
     """Crawls one seed file: pages, listings, feeds and sitemaps, then cited sources."""
 
     name = "snapshot"
+    # The WARC capture and the extraction pool, found when the crawl opens (find_components).
+    capture: WarcCaptureExtension
+    extractor: ExtractionPool
+    requisites: RequisiteCapture | None = None
     # A 304 answers our conditional requests: archived as a server-not-modified revisit.
     handle_httpstatus_list = [304]
 
@@ -60,7 +68,26 @@ class SnapshotSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_dropped, scrapy.signals.request_dropped)
+        # Scrapy makes the spider before any extension, so the two it works with are looked up
+        # once the crawl opens (find_components).
+        crawler.signals.connect(spider.find_components, scrapy.signals.spider_opened)
         return spider
+
+    def find_components(self, spider: scrapy.Spider) -> None:
+        """Take the WARC capture (its archiver's index answers what a text is) and the
+        extraction pool; without either, close the crawl before anything is fetched."""
+        capture = self.crawler.get_extension(WarcCaptureExtension)
+        extractor = self.crawler.get_extension(ExtractionPool)
+        if capture is None or extractor is None:
+            missing = [cls.__name__ for cls, found in ((WarcCaptureExtension, capture),
+                                                       (ExtractionPool, extractor))
+                       if found is None]
+            logger.error("the snapshot spider cannot crawl without %s (see EXTENSIONS in "
+                         "crawler/settings.py)", " and ".join(missing))
+            raise CloseSpider(MISSING_COMPONENT)
+        self.capture, self.extractor = capture, extractor
+        # Optional: off (PALIMPSEST_REQUISITES_ENABLED), pages are archived without them.
+        self.requisites = self.crawler.get_extension(RequisiteCapture)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.plan is not None:
@@ -131,13 +158,13 @@ class SnapshotSpider(scrapy.Spider):
                 seed.policy.ignore)
             links = []
         else:
-            extraction = await self._extractor.extract(response.body, response.url,
-                                                       _content_type(response),
-                                                       seed.policy.ignore)
+            extraction = await self.extractor.extract(response.body, response.url,
+                                                      _content_type(response),
+                                                      seed.policy.ignore)
             links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
-        changed = extraction is not None and self._text_changed(response.url,
-                                                                extraction.text_hash)
+        changed = extraction is not None and extraction.text_hash is not None and \
+            self._archiver.text_outcome(response.url, extraction.text_hash) != UNCHANGED
         requisites = await self._requisites(response, capture, seed)
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
@@ -253,19 +280,15 @@ class SnapshotSpider(scrapy.Spider):
     # -- helpers ------------------------------------------------------------------------------
 
     @property
-    def _archiver(self):
-        return self.crawler.palimpsest_archiver
-
-    @property
-    def _extractor(self):
-        return self.crawler.palimpsest_extractor
+    def _archiver(self) -> Archiver:
+        return self.capture.archiver
 
     def _context(self, response: Response):
         info = response.meta[META]
         seed = self.seeds[info["seed"]]
         capture = response.meta.get(CAPTURE_META)
         if capture is None or capture.url != response.url:
-            if self.crawler.stats.get_value("palimpsest/archive_error"):
+            if self.capture.stopped:
                 return info, seed, None  # the archive failed: the crawl is stopping already
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
@@ -280,21 +303,11 @@ class SnapshotSpider(scrapy.Spider):
     async def _requisites(self, response: Response, capture, seed: Seed) -> dict:
         """What a page whose payload is new needs to render, fetched or reused now, so its
         pageinfo can list them (crawler/requisites/capture.py)."""
-        if capture.kind != "response" or capture.truncated or not _is_html(response) \
-                or not 200 <= response.status < 300:
+        if self.requisites is None or capture.kind != "response" or capture.truncated \
+                or not _is_html(response) or not 200 <= response.status < 300:
             return {}
-        component = self.crawler.get_extension(RequisiteCapture)
-        if component is None:
-            return {}
-        return await component.capture_page(response, _content_type(response),
-                                            seed.policy.robots == "ignore")
-
-    def _text_changed(self, url: str, digest: str | None) -> bool:
-        """Whether this capture's text differs from the URL's previous text (or is its first)."""
-        if digest is None:
-            return False
-        previous = self._archiver.index.latest_text_capture(url)
-        return previous is None or previous.text_hash != digest
+        return await self.requisites.capture_page(response, _content_type(response),
+                                                  seed.policy.robots == "ignore")
 
 
 def _is_html(response: Response) -> bool:

@@ -1,8 +1,9 @@
-"""Write each page's metadata and text records, and count what the capture meant.
+"""Record what each captured page's text means: its pageinfo and text records, and the count.
 
-The spider has had the text extracted and hashed (in the worker pool) and the WARC extension
-has already written the response; this step decides what the capture means (a new version, the
-same text, a return to an earlier text, a failure) and writes that down.
+The spider has had the text extracted and hashed (in the extraction pool) and the WARC extension
+has already written the response. This pipeline writes the page's pageinfo record through the
+same archiver (and its text record when the text is a new version: the archiver asks
+archive.index.versioning, the one place that decides) and counts the outcome for the summary.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from scrapy.exceptions import NotConfigured
 
 from archive.archiver import Archiver, pageinfo
 from archive.exceptions import ArchiveWriteError
-from archive.index.ingest import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
+from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED, UNCHANGED
+from crawler.extensions.warc import WarcCaptureExtension
 from crawler.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
@@ -28,31 +30,31 @@ _OUTCOME_STATS = {
 }
 
 
-class ExtractPipeline:
-    """Version decisions for every captured page."""
+class VersionPipeline:
+    """Writes each page's description and counts new versions, returns and unchanged texts."""
 
-    def __init__(self, crawler: Crawler, archiver: Archiver) -> None:
-        self.archiver = archiver
+    def __init__(self, crawler: Crawler, capture: WarcCaptureExtension) -> None:
+        self.capture = capture
+        self.archiver: Archiver = capture.archiver
         self.stats = crawler.stats
-        # The WARC extension's way to stop the crawl when the archive cannot be written.
-        self.archive_failed = getattr(crawler, "palimpsest_archive_failed", None)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
-        archiver = getattr(crawler, "palimpsest_archiver", None)
-        if archiver is None:
-            raise NotConfigured("the WARC capture extension is not enabled")
-        return cls(crawler, archiver)
+    def from_crawler(cls, crawler: Crawler) -> "VersionPipeline":
+        # Scrapy builds the extensions before the pipelines: the WARC capture is there to ask
+        # for. Its archiver writes the records; its `fail` stops the crawl on a failed write.
+        capture = crawler.get_extension(WarcCaptureExtension)
+        if capture is None:
+            raise NotConfigured("WarcCaptureExtension is not enabled: there is no archive to "
+                                "write the pages' descriptions to")
+        return cls(crawler, capture)
 
     def process_item(self, item):
-        if self.stats.get_value("palimpsest/archive_error"):
+        if self.capture.stopped:
             return item  # nothing more can be written; the crawl is stopping
         try:
             return self._process(item)
         except ArchiveWriteError as exc:
-            if self.archive_failed is None:
-                raise
-            self.archive_failed(exc)  # stop the crawl: never go on without the archive
+            self.capture.fail(exc)  # stop the crawl: never go on without the archive
             return item
 
     def _process(self, item):

@@ -1,0 +1,84 @@
+"""What `palimpsest verify` checks and finds: some WARC files, or a whole data folder.
+
+A folder is checked under its crawl lock when the lock is free; when a crawl holds it, the
+check runs anyway and the crawl's open file is not taken for a crash's leftover. `--repair`
+(never under a running crawl) first cuts `.open` files back to their last whole record and
+brings the index in line with the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from archive.exceptions import LockHeldError, NotFoundError
+from archive.store.layout import DataLayout
+from archive.store.lock import DataLock
+from archive.verify.files import Defect, check_file
+from archive.verify.recovery import Recovered
+
+
+@dataclass
+class Verification:
+    """The defects (each one makes the check fail), notes, what was checked and repaired."""
+
+    defects: list[Defect] = field(default_factory=list)
+    notes: list[Defect] = field(default_factory=list)
+    files: int = 0
+    records: int = 0
+    repaired: list[str] = field(default_factory=list)  # one line per repair, for people
+
+
+def verify_files(paths: Iterable[Path]) -> Verification:
+    """Strictly check these WARC files (before importing them, say)."""
+    reports = [check_file(path) for path in paths]
+    return Verification([d for r in reports for d in r.defects],
+                        [n for r in reports for n in r.notes],
+                        len(reports), sum(len(r.records) for r in reports))
+
+
+def verify_folder(root: Path, *, repair: bool = False) -> Verification:
+    """Check every WARC file of a data folder and every index row against them; with
+    `repair`, mend what a crash left first (LockHeldError while a crawl runs)."""
+    from archive.verify.consistency import bring_in_line
+    from archive.verify.data import verify_data
+
+    layout = DataLayout(root)
+    if not layout.root.is_dir():
+        raise NotFoundError(f"no data folder at {layout.root}")
+    lock = DataLock(layout.lock_path)
+    try:
+        lock.acquire()
+        live = False
+    except LockHeldError:
+        if repair:
+            raise  # never repair under a running crawl (exit 75)
+        live = True  # a crawl is running: its open file is not a crash leftover
+    repaired = []
+    try:
+        if repair:
+            done = bring_in_line(layout.root, thorough=True)
+            repaired = [_recovery_line(item) for item in done.recovered]
+            if done.rebuilt:
+                repaired.append("index rebuilt from the whole records: " +
+                                "; ".join(done.problems[:5]))
+            elif done.caught_up:
+                repaired.append(f"indexed {done.caught_up} records the index had not seen")
+        report = verify_data(layout.root, live=live)
+    finally:
+        if not live:
+            lock.release()
+    return Verification(report.all_defects(), report.notes, len(report.files), report.records,
+                        repaired)
+
+
+def _recovery_line(item: Recovered) -> str:
+    if item.quarantined:
+        return f"quarantined {item.path.name} (no whole record)"
+    if item.set_aside is not None:
+        return (f"closed {item.path.name} at byte {item.kept_bytes}; damaged bytes kept in "
+                f"{item.set_aside.name}")
+    if item.dropped_bytes:
+        return f"closed {item.path.name}, dropping a torn record of {item.dropped_bytes} bytes"
+    return f"closed {item.path.name}"
