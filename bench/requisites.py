@@ -3,7 +3,8 @@
 The site is bench/newsroom.py's generated newspaper with the requisites real news pages carry
 (a stylesheet with two web fonts, a sprite and the page's layout, a script bundle, a lead
 picture per article in WebP and JPEG, rails of shared teaser pictures with 1x/2x sources;
-pictures are photograph-like, made with Pillow), served on loopback from a
+pictures are photograph-like, made with Pillow before anything is timed), served on loopback
+from a
 thread of this process, which counts every request and byte it serves. Politeness is off
 (no delays, no AutoThrottle: the site is our own), as in bench/throughput.py.
 
@@ -103,6 +104,30 @@ def _css() -> bytes:
             + rules.encode())
 
 
+PHOTO_POOL = 16  # distinct pictures per size and format, made before anything is timed
+
+
+def picture(path: str) -> bytes:
+    """The picture at an /img/ path: a lead picture per article, teasers shared. Drawn from a
+    pool made beforehand, so serving one costs the server (which shares this process) nothing
+    that would slow the crawl it measures."""
+    fmt = "WEBP" if path.endswith(".webp") else "JPEG"
+    name = path.rsplit("/", 1)[1].split(".")[0]
+    if name.startswith("lead-"):
+        return _photo(f"lead-{int(name[5:]) % PHOTO_POOL}", 1200, 675, fmt)
+    size = (640, 360) if "@2x" in name else (320, 180)
+    return _photo(f"teaser-{name.replace('@2x', '')}", *size, fmt)
+
+
+def warm_pictures() -> None:
+    for n in range(PHOTO_POOL):
+        for suffix in ("webp", "jpg"):
+            picture(f"/img/lead-{n}.{suffix}")
+    for n in range(12):
+        for name in (f"{n}.webp", f"{n}@2x.webp", f"{n}.jpg"):
+            picture(f"/img/{name}")
+
+
 class RequisiteNewsroom(NewsroomServer):
     """The newsroom with its requisites, counting what it serves."""
 
@@ -136,13 +161,8 @@ class RequisiteNewsroom(NewsroomServer):
             return 200, "text/javascript", b"/*" + _noise(path, SIZES["js"] // 2).hex().encode() \
                 + b"*/"
         if path.startswith("/img/"):
-            webp = path.endswith(".webp")
-            if path.startswith("/img/lead-"):
-                size = (1200, 675)
-            else:
-                size = (640, 360) if "@2x" in path else (320, 180)
-            return 200, "image/webp" if webp else "image/jpeg", \
-                _photo(path.split(".")[0].replace("@2x", ""), *size, "WEBP" if webp else "JPEG")
+            return 200, "image/webp" if path.endswith(".webp") else "image/jpeg", \
+                picture(path)
         return super().route(path)
 
 
@@ -244,7 +264,17 @@ def crawl_limit(work: Path, pages: int) -> dict:
     return out
 
 
-FORMATS = [("PNG", None), ("WEBP", 50), ("WEBP", 60), ("WEBP", 75), ("JPEG", 60), ("JPEG", 75)]
+# (top CSS px kept or None for all, scale, format, quality): what a screenshot could store.
+CANDIDATES = [(None, 1.0, "PNG", None), (None, 1.0, "WEBP", 60),
+              (1600, 1.0, "WEBP", 60), (2400, 1.0, "PNG", None), (2400, 1.0, "JPEG", 60),
+              (2400, 1.0, "WEBP", 50), (2400, 1.0, "WEBP", 60),
+              (2400, 0.75, "WEBP", 40), (2400, 0.75, "WEBP", 50), (2400, 0.75, "WEBP", 60),
+              (3200, 0.75, "WEBP", 50)]
+
+
+def _label(height, scale, fmt, quality) -> str:
+    top = "whole page" if height is None else f"top {height} px"
+    return f"{top}, x{scale:g}, {fmt}{f' q{quality}' if quality else ''}"
 
 
 def screenshots(data: Path, count: int, crops: Path | None) -> dict:
@@ -253,15 +283,16 @@ def screenshots(data: Path, count: int, crops: Path | None) -> dict:
     from archive.index import open_index
     from archive.replay.server import ReplayServer
     from archive.replay.urls import replay_url
-    from archive.screenshot.chromium import Renderer
+    from archive.screenshot.chromium import Limits, Renderer
+    from archive.screenshot.image import encode
 
     index = open_index(data, readonly=True)
     todo = index.captures_without_view(limit=count)
     index.close()
-    sizes: dict[str, list[int]] = {f"{fmt} {q or ''}".strip(): [] for fmt, q in FORMATS}
+    sizes: dict[str, list[int]] = {_label(*c): [] for c in CANDIDATES}
     seconds, peaks, heights = [], [], []
     with ReplayServer(data, port=0, framed=False, log=open(os.devnull, "w")) as replay, \
-            Renderer(replay.url) as renderer:
+            Renderer(replay.url, Limits(max_height=6000)) as renderer:
         for number, item in enumerate(todo):
             shot = renderer.render(replay_url(item["collection"], item["fetched_at"],
                                               item["url"], replay.url))
@@ -270,16 +301,16 @@ def screenshots(data: Path, count: int, crops: Path | None) -> dict:
             seconds.append(shot.seconds)
             peaks.append(shot.peak_memory)
             heights.append(shot.height)
-            image = Image.open(io.BytesIO(shot.png)).convert("RGB")
-            for fmt, quality in FORMATS:
-                buffer = io.BytesIO()
-                options = {"quality": quality} if quality else {"optimize": True}
-                image.save(buffer, fmt, **options)
-                name = f"{fmt} {quality or ''}".strip()
-                sizes[name].append(len(buffer.getvalue()))
-                if crops is not None and number == 0:
-                    crop = Image.open(io.BytesIO(buffer.getvalue())).crop((0, 0, 900, 500))
-                    crop.save(crops / f"crop-{fmt.lower()}{quality or ''}.png")
+            for candidate in CANDIDATES:
+                height, scale, fmt, quality = candidate
+                stored = encode(shot.png, quality or 0, fmt, scale, height)
+                sizes[_label(*candidate)].append(len(stored))
+                if crops is not None and number == 0 and height == 2400:
+                    name = f"crop-{fmt.lower()}{quality or ''}-x{scale:g}.png"
+                    body = Image.open(io.BytesIO(stored))
+                    top = round(900 * scale)
+                    body.crop((0, top, round(700 * scale), top + round(400 * scale))).save(
+                        crops / name)
     return {"seconds": seconds, "peak": max(peaks), "heights": heights, "sizes": sizes,
             "count": len(todo)}
 
@@ -308,12 +339,12 @@ def section(cost_off: dict, cost_on: dict, limits: dict, shots: dict) -> str:
               f"{limits['limit']:.1f} s): requisites off "
               f"{limits['off'] / limits['limit']:.2f}, on {limits['on'] / limits['limit']:.2f} "
               f"({limits['requests_off']} and {limits['requests_on']} requests served).", "",
-              f"Screenshots of {shots['count']} archived articles (1280 px wide, up to 6,000 px "
-              f"tall; heights {min(shots['heights'])}-{max(shots['heights'])} px): "
+              f"Screenshots of {shots['count']} archived articles (1280 CSS px wide, rendered up "
+              f"to 6,000 px tall; heights {min(shots['heights'])}-{max(shots['heights'])} px): "
               f"{statistics.median(shots['seconds']):.2f} s per page (median; the first "
               f"includes Chromium's start, {shots['seconds'][0]:.2f} s), Chromium's peak memory "
               f"{shots['peak'] / 1024 / 1024:.0f} MiB (PSS of all its processes).", "",
-              "| format | median KiB | max KiB |", "|---|---:|---:|"]
+              "| stored as | median KiB | max KiB |", "|---|---:|---:|"]
     for name, values in shots["sizes"].items():
         lines.append(f"| {name} | {statistics.median(values) / kib:.0f} | "
                      f"{max(values) / kib:.0f} |")
@@ -327,6 +358,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args()
     os.environ["PALIMPSEST_SCREENSHOTS"] = "false"
+    warm_pictures()
     with tempfile.TemporaryDirectory(prefix="bench-requisites-") as scratch:
         work = Path(scratch)
         cost_off = per_article(work, False)

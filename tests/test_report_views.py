@@ -62,7 +62,7 @@ def test_each_edit_shows_its_before_and_after_screenshots(tmp_path):
     assert len(links) == 2 and links[0] != links[1]
     for full, thumb in links:
         with Image.open(out / full) as picture, Image.open(out / thumb) as small:
-            assert picture.size == (1280, 900) and small.width == 360
+            assert picture.size == (960, 675) and small.width == 360  # stored at x0.75
     before = Image.open(out / links[0][0]).convert("RGB").getpixel((10, 10))
     assert before[0] > 150 and before[2] < 80  # the older version's picture comes first
     # A report without the article's edits removes the pictures it no longer shows.

@@ -36,7 +36,7 @@ class Limits:
     idle_seconds: float = 4.0       # waiting for the network to go quiet after load
     shot_seconds: float = 15.0      # the screenshot itself (a renderer stuck in a loop)
     memory_bytes: int = 1024**3     # every Chromium process together
-    max_height: int = 6000          # CSS px of a long page kept (the top of it)
+    max_height: int = 2400          # CSS px of a long page kept: the top of it (image.py: why)
     margin_seconds: float = 10.0    # past the three above, the watchdog stops Chromium
 
 

@@ -21,7 +21,7 @@ from archive.replay.cdxj import update_cdxj
 from archive.replay.server import ReplayServer
 from archive.replay.urls import replay_url
 from archive.screenshot.chromium import CHROMIUM, Limits, Render, Renderer, chromium_status
-from archive.screenshot.image import MIME, encode
+from archive.screenshot.image import MIME, SCALE, encode
 from archive.store.layout import DataLayout
 
 logger = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def _store(archivers: dict, layout: DataLayout, index_url: str | None, item: dic
     image = None
     if shot.png is not None:
         image = encode(shot.png) if quality is None else encode(shot.png, quality)
-        data.update(width=shot.width, height=shot.height)
+        data.update(width=shot.width, height=shot.height, scale=SCALE)
         run.made += 1
         run.bytes += len(image)
     else:
