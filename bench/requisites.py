@@ -272,6 +272,10 @@ CANDIDATES = [(None, 1.0, "PNG", None), (None, 1.0, "WEBP", 60),
               (3200, 0.75, "WEBP", 50)]
 
 
+# Crops kept in bench/screenshots/ to judge legibility by eye: what is stored, and full scale.
+CROPPED = [(2400, 0.75, "WEBP", 50), (2400, 1.0, "WEBP", 60)]
+
+
 def _label(height, scale, fmt, quality) -> str:
     top = "whole page" if height is None else f"top {height} px"
     return f"{top}, x{scale:g}, {fmt}{f' q{quality}' if quality else ''}"
@@ -305,7 +309,7 @@ def screenshots(data: Path, count: int, crops: Path | None) -> dict:
                 height, scale, fmt, quality = candidate
                 stored = encode(shot.png, quality or 0, fmt, scale, height)
                 sizes[_label(*candidate)].append(len(stored))
-                if crops is not None and number == 0 and height == 2400:
+                if crops is not None and number == 0 and candidate in CROPPED:
                     name = f"crop-{fmt.lower()}{quality or ''}-x{scale:g}.png"
                     body = Image.open(io.BytesIO(stored))
                     top = round(900 * scale)
