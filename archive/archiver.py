@@ -44,6 +44,7 @@ class CaptureResult:
     # for revisits: how the text relates to before (archive.index.versioning)
     outcome: str | None = None
     truncated: str | None = None  # WARC-Truncated of the response: never extracted
+    origin: str = "crawl"  # the capture's lineage: an import describes imported captures
 
     @property
     def is_revisit(self) -> bool:
@@ -109,7 +110,8 @@ class Archiver:
         response_id = self.factory.new_id()
         original: CaptureRef | None = None
         if ex.status == 304:
-            previous = self.index.latest_response(ex.url)
+            # A crawl refers only to what it crawled itself: never to an imported capture.
+            previous = self.index.latest_response(ex.url, "crawl")
             if previous is not None:
                 original = CaptureRef(previous.record_id, previous.url, previous.fetched_at,
                                       previous.payload_digest)
@@ -119,7 +121,7 @@ class Archiver:
             digest = payload_digest(ex.body)
             earlier = None
             if 200 <= ex.status < 300 and not ex.truncated:
-                earlier = self.index.find_payload(ex.url, digest)
+                earlier = self.index.find_payload(ex.url, digest, "crawl")
             if earlier is not None:
                 original = CaptureRef(earlier.record_id, earlier.url, earlier.fetched_at, digest)
                 response = self.factory.revisit_identical(ex, response_id, original)
@@ -133,12 +135,13 @@ class Archiver:
         return CaptureResult(ex.url, response_id, date, kind, ex.status, original, outcomes[1],
                              truncated=ex.truncated if kind == "response" else None)
 
-    def text_outcome(self, url: str, text_hash: str) -> str:
-        """What a text about to be described would be for `url`: NEW_VERSION, RETURNED or
-        UNCHANGED (decided by archive.index.versioning, from what is indexed so far)."""
-        known = self.index.has_version(url, text_hash)
+    def text_outcome(self, url: str, text_hash: str, origin: str = "crawl") -> str:
+        """What a text about to be described would be for `url` in one lineage (crawled here,
+        or imported): NEW_VERSION, RETURNED or UNCHANGED (decided by
+        archive.index.versioning, from what is indexed so far)."""
+        known = self.index.has_version(url, text_hash, origin)
         # A text the URL never had is new whatever came before: skip the second query.
-        previous = self.index.latest_text_capture(url) if known else None
+        previous = self.index.latest_text_capture(url, origin=origin) if known else None
         return text_outcome(text_hash, previous.text_hash if previous else None, known)
 
     def describe(self, capture: CaptureResult, data: dict, text: str | None = None) -> str | None:
@@ -149,7 +152,7 @@ class Archiver:
         records = [self.factory.metadata(capture.url, capture.record_id, data, capture.date)]
         text_hash = data.get("text_hash")
         if (data.get("status") == "ok" and text is not None and text_hash
-                and self.text_outcome(capture.url, text_hash) == NEW_VERSION):
+                and self.text_outcome(capture.url, text_hash, capture.origin) == NEW_VERSION):
             records.append(self.factory.conversion(capture.url, capture.record_id, text,
                                                    capture.date))
         outcomes = self._write_and_index(records, data=data, text=text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from itertools import count
 
 from cdxj_indexer.main import write_cdx_index
 from crawling import palimpsest
@@ -12,7 +13,9 @@ from archive.archiver import Archiver
 from archive.replay import cdxj
 from archive.replay.cdxj import update_cdxj
 from archive.store.layout import DataLayout
-from archive.warc.records import HttpExchange
+from archive.verify.files import check_file
+from archive.verify.recovery import member_ends
+from archive.warc.records import HttpExchange, RecordFactory
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 URLS = [f"http://127.0.0.1:9/news/{name}" for name in ("alpha", "bravo", "charlie")]
@@ -116,15 +119,35 @@ def test_a_damaged_cdxj_is_rebuilt_from_the_warcs(tmp_path):
 
 
 def test_a_damaged_warc_is_reported_and_the_rest_still_indexed(tmp_path):
+    """64 zero bytes inside one known gzip member of one file. The records are byte-exact
+    (fixed IDs and clock), so the damage is the same on every run: at this place warcio (and
+    so cdxj-indexer on its own) reads on without an error and lists a line for the file."""
     data = tmp_path / "data"
-    crawl_session(data, 0, {URLS[0]: b"first file"})
-    crawl_session(data, 10, {URLS[1]: b"second file"})
+    ids = count(1)
+    factory = RecordFactory(make_id=lambda: f"<urn:uuid:00000000-0000-4000-8000-{next(ids):012d}>",
+                            clock=lambda: T0)
+    archiver = Archiver(data, "test", clock=lambda: T0, factory=factory)
+    for url, body in ((URLS[0], b"<p>first file, a paragraph of the article</p>" * 20),
+                      (URLS[1], b"<p>second</p>")):
+        archiver.capture(HttpExchange(url=url, status=200, body=body, fetched_at=T0,
+                                      response_headers=[("Content-Type", "text/html")]))
+    archiver.close()
+    crawl_session(data, 10, {URLS[2]: b"second file"})
     first, second = DataLayout(data).warc_files("test")
+    with first.open("rb") as stream:
+        _, request_end, response_end, *_ = member_ends(stream)
     blob = first.read_bytes()
-    first.write_bytes(blob[: len(blob) // 2] + bytes(64) + blob[len(blob) // 2 + 64:])
+    damage = request_end + 268  # inside the first response's member (warcinfo, request, ...)
+    assert damage + 64 < response_end
+    first.write_bytes(blob[:damage] + bytes(64) + blob[damage + 64:])
     update = update_cdxj(data, "test")
-    assert len(update.problems) == 1 and first.name in update.problems[0]
-    assert f'"url": "{URLS[1]}"' in cdxj_text(data)
+    assert len(update.problems) == 1
+    assert update.problems[0].startswith(f"{first.name}: damaged at byte {request_end} ")
+    text = cdxj_text(data)
+    assert f'"url": "{URLS[2]}"' in text  # the other file is whole, and indexed
+    assert f'"url": "{URLS[0]}"' not in text  # the damaged record never is
+    # verify says the same of the file.
+    assert check_file(first).defects[0].offset == request_end
 
 
 def test_reindex_rebuilds_the_cdxj(tmp_path):

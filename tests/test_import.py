@@ -173,7 +173,7 @@ def test_broken_input_is_refused_whole_with_a_clear_error(case, tmp_path, tmp_da
     elif case == "truncated-plain":
         source = tmp_path / "cut.warc"
         source.write_bytes(_plain(blob)[:-200])
-        expected = "truncated after record 3"
+        expected = "record 4 (byte"
     elif case == "whole-gzip":
         source = tmp_path / "whole.warc.gz"
         source.write_bytes(gzip.compress(_plain(blob)))
@@ -246,6 +246,7 @@ def test_importing_again_completes_an_interrupted_import(foreign_warc, tmp_data,
     monkeypatch.undo()
     assert [c["version"] for c in history(tmp_data, url)["captures"]] == [None, None]
     (tmp_data / ".import-killed").mkdir()  # what a kill -9 would leave behind
+    (tmp_data / ".import-killed" / importer.STAGING_MARKER).write_bytes(b"")
     result = json.loads(palimpsest("import", str(warc), "--data", str(tmp_data),
                                    "--json").stdout)
     assert result["already"] == [str(warc)] and result["files"] == []

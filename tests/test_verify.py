@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import sqlite3
 import subprocess
@@ -120,13 +121,22 @@ def exchanges(draw):
         fetched_at=T0)
 
 
-def write_file(directory: Path, items) -> Path:
+def write_file(directory: Path, items, described: bool = False) -> Path:
     writer = WarcFileWriter(directory, "prop", make_factory(), clock=lambda: T0)
     factory = writer.factory
     for ex in items:
         response_id = factory.new_id()
-        writer.write_group([factory.request(ex, factory.new_id(), concurrent_to=response_id),
-                            factory.response(ex, response_id)])
+        group = [factory.request(ex, factory.new_id(), concurrent_to=response_id),
+                 factory.response(ex, response_id)]
+        if described:  # and the metadata and text records of every kind Palimpsest writes
+            date = group[1].rec_headers.get_header("WARC-Date")
+            digest = group[1].rec_headers.get_header("WARC-Payload-Digest")
+            group += [factory.metadata(ex.url, response_id, {"status": "ok"}, date),
+                      factory.conversion(ex.url, response_id, "text", date),
+                      factory.revisit_identical(ex, factory.new_id(),
+                                                CaptureRef(response_id, ex.url, date, digest)),
+                      factory.revisit_not_modified(ex, factory.new_id(), None)]
+        writer.write_group(group)
     writer.close()
     return next(directory.glob("*.warc.gz"))
 
@@ -138,10 +148,41 @@ prop_settings = settings(max_examples=40, deadline=None,
 @prop_settings
 @given(st.lists(exchanges(), min_size=1, max_size=4))
 def test_everything_the_writer_writes_verifies_clean(tmp_path_factory, items):
-    path = write_file(tmp_path_factory.mktemp("w"), items)
+    """Every record kind Palimpsest writes passes the strict reader and WARC 1.1's field
+    table, which in its own files is a defect to break (issue 13: never again)."""
+    path = write_file(tmp_path_factory.mktemp("w"), items, described=True)
     report = check_file(path)
-    assert report.defects == []
-    assert len(report.records) == 1 + 2 * len(items)
+    assert report.defects == [] and report.notes == []
+    assert len(report.records) == 1 + 6 * len(items)
+
+
+def _with_field(record: bytes, field: bytes) -> bytes:
+    head, sep, rest = record.partition(b"\r\n\r\n")
+    return head + b"\r\n" + field + sep + rest
+
+
+@pytest.mark.parametrize("layout", [True, False])
+def test_a_forbidden_field_is_a_defect_in_palimpsest_s_own_files_a_note_in_older_ones(
+        tmp_path, layout):
+    """The regression of issue 13 item 7 (WARC-Refers-To-Target-URI on metadata records) is
+    a defect in a file that says it follows today's layout, and a note in an earlier
+    Palimpsest's file, which readers still read as before."""
+    factory = make_factory()
+    fields = b"software: palimpsest/0.1.0\r\n" + (b"palimpsest-layout: 2\r\n" if layout else b"")
+    info = (b"WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:w>\r\n"
+            b"WARC-Date: 2026-11-20T08:00:00Z\r\nContent-Type: application/warc-fields\r\n"
+            b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(fields), fields))
+    meta = serialize_record(factory.metadata(URL, "<urn:uuid:x>", {"status": "ok"},
+                                             "2026-11-20T08:00:00Z"), None)
+    meta = _with_field(meta, f"WARC-Refers-To-Target-URI: {URL}".encode())
+    path = tmp_path / "f.warc.gz"
+    path.write_bytes(gzip.compress(info, mtime=0) + gzip.compress(meta, mtime=0))
+    report = check_file(path)
+    rule = "WARC-Refers-To-Target-URI shall not be used in a metadata record"
+    if layout:
+        assert [(d.kind, d.problem) for d in report.defects] == [("consistency", rule)]
+    else:
+        assert report.defects == [] and rule in report.notes[0].problem
 
 
 @prop_settings
@@ -281,7 +322,9 @@ def test_reindex_of_a_damaged_finished_file_indexes_only_whole_records(tmp_path)
     damaged = archive / "test-20261103093000000-00001.warc.gz"
     damaged.write_bytes((FIXTURE_DIR / "truncated-gzip-trailer.warc.gz").read_bytes())
     result = palimpsest("reindex", "--data", str(tmp_path), check=False)
-    assert result.returncode == 0, result.stderr
+    # The damage is said, and the exit code says it too; every whole record is indexed.
+    assert result.returncode == 1 and "damaged at byte 1034" in result.stderr, result.stderr
+    assert "reindexed: 1 pages, 1 captures" in result.stdout
     report = verify_data(tmp_path)
     assert report.index_defects == []  # no row points at the torn last record
     assert [d.problem.split(":")[0] for d in report.defects] == ["gzip trailer missing or short"]
@@ -364,3 +407,50 @@ def test_case25_a_crawl_stopped_early_by_a_closespider_limit_exits_non_zero(tmp_
                         "-s", "CLOSESPIDER_PAGECOUNT=2", check=False)
     assert result.returncode == 1
     assert "crawl ended early: closespider_pagecount" in result.stderr
+
+
+class _EarlierFactory(RecordFactory):
+    """Records as Palimpsest wrote them before issue 13: WARC-Refers-To-Target-URI on metadata
+    and text records, and no layout field in warcinfo."""
+
+    def warcinfo(self, filename, fields):
+        body = "".join(f"{name}: {value}\r\n" for name, value in fields.items()).encode()
+        return self._builder.create_warc_record(
+            "", "warcinfo", payload=io.BytesIO(body), length=len(body),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Record-ID": self.new_id(), "WARC-Date": self.now(),
+                               "WARC-Filename": filename})
+
+    def metadata(self, url, refers_to, data, date):
+        record = super().metadata(url, refers_to, data, date)
+        record.rec_headers.add_header("WARC-Refers-To-Target-URI", url)
+        return record
+
+    def conversion(self, url, refers_to, text, date):
+        record = super().conversion(url, refers_to, text, date)
+        record.rec_headers.add_header("WARC-Refers-To-Target-URI", url)
+        return record
+
+
+def test_an_archive_written_before_the_fix_reads_verifies_and_reindexes_as_before(tmp_path):
+    archiver = Archiver(tmp_path, "test", factory=_EarlierFactory(), clock=lambda: T0)
+    capture = archiver.capture(HttpExchange(url=URL, status=200, body=b"<p>x</p>",
+                                            fetched_at=T0,
+                                            response_headers=[("Content-Type", "text/html")]))
+    archiver.describe(capture, pageinfo(role="article", status="ok", text_hash="sha256:" + "a" * 64,
+                                        extraction={"title": "Then"}), text="Body then")
+    archiver.close()
+    report = verify_data(tmp_path)
+    assert report.ok and report.ignored_descriptions == 0
+    assert sum("WARC-Refers-To-Target-URI shall not be used" in n.problem
+               for n in report.notes) == 2
+    index = open_index(tmp_path)
+    live = {table: index._x(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("pages", "captures", "versions")}
+    assert version_at(index, DataLayout(tmp_path), URL).text == "Body then"
+    index.close()
+    palimpsest("reindex", "--data", str(tmp_path))
+    index = open_index(tmp_path)
+    assert {table: index._x(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("pages", "captures", "versions")} == live
+    index.close()

@@ -44,8 +44,8 @@ FIXTURES: dict[str, str | None] = {
 }
 
 
-def factory() -> RecordFactory:
-    ids = count(1)
+def factory(first: int = 1) -> RecordFactory:
+    ids = count(first)
     return RecordFactory(make_id=lambda: f"<urn:uuid:00000000-0000-4000-8000-{next(ids):012d}>",
                          clock=lambda: WHEN)
 
@@ -108,7 +108,7 @@ def member_of(data: bytes) -> bytes:
 
 def _labelled_chunked() -> bytes:
     """A de-chunked body stored under `Transfer-Encoding: chunked` (pywb#584)."""
-    make = factory()
+    make = factory(first=100)  # IDs of its own: the file's warcinfo has ID 1
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Transfer-Encoding", "chunked")]
     return member(make.response(exchange(PAGE, headers), make.new_id()))
 
@@ -116,7 +116,7 @@ def _labelled_chunked() -> bytes:
 def _decoded_with_gzip_label() -> bytes:
     """The decoded body under the gzip headers it arrived with (warctools#14): its
     Content-Length is the compressed size and the body does not inflate."""
-    make = factory()
+    make = factory(first=100)
     compressed = gzip.compress(PAGE, mtime=0)
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
                ("Content-Length", str(len(compressed)))]

@@ -78,6 +78,12 @@ def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: s
                    f"{result.not_article} not articles")
         for source in result.already:
             click.echo(f"already archived: {source}")
+        if result.ignored_descriptions:
+            click.echo(f"{len(result.ignored_descriptions)} descriptions in these files name "
+                       "records they may not speak for (crawled here, or brought in by another "
+                       "import): kept in the WARC, left out of the index")
+            for ignored in result.ignored_descriptions[:5]:
+                click.echo(f"  {ignored}")
     for problem in result.problems:
         click.echo(f"problem: {problem}", err=True)
     if result.problems:

@@ -36,4 +36,5 @@ def reindex(data_dir: Path | None) -> None:
         for problem in update.problems:
             click.echo(f"problem: {problem}", err=True)
     if any(update.problems for update in updates):
-        raise Failure("the replay index could not be rebuilt completely")
+        raise Failure("the replay index could not be rebuilt completely: damaged records are "
+                      "left out (`palimpsest verify` lists them)")

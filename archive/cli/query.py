@@ -43,20 +43,32 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
         return
     console = Console(highlight=False)
     console.print(f"[bold]{result['url']}[/bold]", markup=True, soft_wrap=True)
+    imported = any(capture["origin"] == "import" for capture in result["captures"])
     versions = Table(title="Versions", title_justify="left")
-    for column in ("#", "first seen", "last seen", "title", "text hash"):
+    for column in ("#", "first seen", "last seen", "title", "text hash") + \
+            (("from",) if imported else ()):
         versions.add_column(column)
     for version in result["versions"]:
         versions.add_row(str(version["version"]), version["first_seen"], version["last_seen"],
-                         version["title"] or "", version["text_hash"][:19])
+                         version["title"] or "", version["text_hash"][:19],
+                         *((version["origin"],) if imported else ()))
     console.print(versions)
     captures = Table(title="Captures", title_justify="left")
-    for column in ("#", "fetched at", "status", "kind", "version"):
+    for column in ("#", "fetched at", "status", "kind", "version") + \
+            (("from",) if imported else ()):
         captures.add_column(column)
     for number, capture in enumerate(result["captures"], start=1):
         captures.add_row(str(number), capture["fetched_at"], str(capture["status"] or ""),
-                         capture["kind"], str(capture["version"] or capture["extraction"] or ""))
+                         capture["kind"], str(capture["version"] or capture["extraction"] or ""),
+                         *((capture["origin"],) if imported else ()))
     console.print(captures)
+    if imported:
+        # Imported evidence is dated by another archive's clock: say where it came from.
+        files = sorted({(c["collection"], c["warc_file"]) for c in result["captures"]
+                        if c["origin"] == "import"})
+        console.print(Text("Imported, not crawled here, from:", style="bold"))
+        for collection, name in files:
+            console.print(Text(f"  {collection}/{name}"), soft_wrap=True)
     # Whole lines, never folded inside a table, so each link can be copied or clicked.
     console.print(Text("Replay (palimpsest replay):", style="bold"))
     for number, capture in enumerate(result["captures"], start=1):
@@ -68,10 +80,12 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
 @data_option
 @index_option
 @click.option("--at", "when", metavar="WHEN", help="ISO 8601 time, or a duration ago (2h).")
+@click.option("--imported", is_flag=True,
+              help="Read the imported history of URL, even when it was crawled here too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @replay_base_option
 @domain_errors
-def show(url: str, data_dir: Path | None, when: str | None, as_json: bool,
+def show(url: str, data_dir: Path | None, when: str | None, imported: bool, as_json: bool,
          replay_base: str | None) -> None:
     """The text of the version of URL current at WHEN (default: the latest)."""
     try:
@@ -80,7 +94,7 @@ def show(url: str, data_dir: Path | None, when: str | None, as_json: bool,
         raise Failure(f"--at: {exc}", EXIT_USAGE) from None
     layout, index = open_for_reading(data_dir)
     try:
-        snapshot = version_at(index, layout, url, moment)
+        snapshot = version_at(index, layout, url, moment, "import" if imported else None)
     finally:
         index.close()
     shown = snapshot.to_json(replay_base)
@@ -89,6 +103,12 @@ def show(url: str, data_dir: Path | None, when: str | None, as_json: bool,
         return
     click.echo(snapshot.version.title or "(no headline)")
     click.echo(f"{snapshot.url}\nversion {snapshot.version.text_hash}, "
-               f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}\n"
-               f"replay {shown['replay_url']}\n")
+               f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}")
+    if snapshot.imported_from:
+        click.echo(f"imported, not crawled here: {shown['collection']}/{snapshot.imported_from}")
+    elif snapshot.other_versions:
+        count = snapshot.other_versions
+        click.echo(f"crawled here ({count} imported version{'s' if count != 1 else ''} too: "
+                   "--imported, or `palimpsest history`)")
+    click.echo(f"replay {shown['replay_url']}\n")
     click.echo(snapshot.text)

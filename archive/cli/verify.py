@@ -31,7 +31,7 @@ from archive.verify.verdict import Verification, verify_files, verify_folder
 def verify(files: tuple[Path, ...], data_dir: Path | None, repair: bool, as_json: bool) -> None:
     """Check every WARC record and every index row; exit 1 with one line per defect.
 
-    With FILE arguments, check just those WARC files (e.g. before importing them).
+    With FILE arguments, check just those WARC or WACZ files (e.g. before importing them).
     """
     if files and repair:
         raise Failure("--repair works on a data folder, not on files", EXIT_USAGE)
@@ -48,6 +48,7 @@ def _report(result: Verification, as_json: bool) -> None:
             "files": result.files, "records": result.records, "repaired": result.repaired,
             "defects": [_json(d) for d in result.defects],
             "notes": [_json(n) for n in result.notes],
+            "ignored_descriptions": result.ignored_descriptions,
         })
         return
     for line in result.repaired:
@@ -57,6 +58,9 @@ def _report(result: Verification, as_json: bool) -> None:
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     verdict = f"{len(result.defects)} defects" if result.defects else "no defects"
+    if result.ignored_descriptions:
+        verdict += (f"; {result.ignored_descriptions} descriptions name records their file may "
+                    "not speak for (kept, left out of the index)")
     click.echo(f"verified {result.files} WARC files, {result.records} records: {verdict}",
                err=True)
 

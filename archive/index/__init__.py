@@ -1,7 +1,8 @@
 """The index: pages, captures, versions and citations, behind one small interface (`Index`),
 the one path from WARC records to its rows (`ingest`) and the one rule that says whether a
-text is a new version (`versioning`). Imports `warc` (record names), `timeutil` and
-`exceptions` only: it is derived data, rebuilt by `verify.reindex`.
+text is a new version (`versioning`). Imports `warc` (record names and header values),
+`store.provenance` (who wrote a file), `timeutil` and `exceptions` only: it is derived data,
+rebuilt by `verify.reindex`.
 
 SQLite is the default (`DATA/index.sqlite`); PostgreSQL is chosen by a URL: the `--index`
 option, else the PALIMPSEST_INDEX setting, else `$PALIMPSEST_INDEX`.

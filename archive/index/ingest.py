@@ -1,7 +1,13 @@
-"""Turn WARC records into index rows. The crawl and `reindex` both go through here.
+"""Turn WARC records into index rows. The crawl, import and `reindex` all go through here.
 
 Because the live crawl indexes each record with the same code that rebuilds the index from the
 files, a rebuilt index equals the one the crawl made: the WARCs are the only source of truth.
+
+Every row is of one lineage, crawled here or imported (decided by the file's name, see
+archive/store/provenance.py), and lineages never mix: an imported capture never moves a crawled
+page's schedule, role or versions, and a description (`urn:pageinfo:`, `urn:text:`) counts
+only when its file may speak for the capture it names; one that may not is kept in its WARC,
+left out of the index and counted (`Ingestor.ignored`).
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ from datetime import timedelta
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.index import Capture
+from archive.index.base import Capture
 from archive.index.resources import View
 from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
 from archive.limits import MAX_RECORD_TEXT_BYTES
+from archive.store.provenance import CRAWL_LINEAGE, FileOrigin, file_origin, may_describe
 from archive.timeutil import parse_when, to_iso
+from archive.warc.fields import index_time, target_uri
 from archive.warc.records import (
     PAGEINFO_PREFIX,
     PROFILE_NOT_MODIFIED,
@@ -61,14 +69,15 @@ class RecordInfo:
         get = record.rec_headers.get_header
         info = cls(
             warc_type=record.rec_type,
-            target_uri=get("WARC-Target-URI") or "",
+            target_uri=target_uri(get("WARC-Target-URI") or ""),
             record_id=get("WARC-Record-ID") or "",
-            date=get("WARC-Date") or "",
+            # The strict reader has checked the date before anything is indexed.
+            date=index_time(get("WARC-Date") or ""),
             filename=filename,
             offset=offset,
             length=length,
             refers_to=get("WARC-Refers-To"),
-            refers_to_target=get("WARC-Refers-To-Target-URI"),
+            refers_to_target=target_uri(get("WARC-Refers-To-Target-URI") or "") or None,
             profile=get("WARC-Profile"),
             payload_digest=get("WARC-Payload-Digest"),
             truncated=get("WARC-Truncated"),
@@ -142,6 +151,14 @@ class Ingestor:
     def __init__(self, index, collection: str) -> None:
         self.index = index
         self.collection = collection
+        self.ignored: list[str] = []  # descriptions left out: "<record id>: why"
+        self._origins: dict[str, FileOrigin] = {}
+
+    def origin(self, filename: str) -> FileOrigin:
+        """Who wrote a file of this collection (cached: every record asks)."""
+        if filename not in self._origins:
+            self._origins[filename] = file_origin(self.collection, filename)
+        return self._origins[filename]
 
     def apply(self, info: RecordInfo) -> str | None:
         """Index one record; for pageinfo and revisit records, return how the text relates to
@@ -165,61 +182,98 @@ class Ingestor:
 
     def _capture(self, info: RecordInfo, kind: str, original: Capture | None) -> Capture:
         headers = info.http_headers
+        lineage = self.origin(info.filename).lineage
         capture = Capture(
             url=info.target_uri, collection=self.collection, fetched_at=info.date, kind=kind,
             record_id=info.record_id, warc_file=info.filename, warc_offset=info.offset,
             warc_length=info.length, status=info.status, refers_to=info.refers_to,
             payload_digest=info.payload_digest, mime=headers.get("content-type"),
-            truncated=info.truncated if kind == "response" else None,
+            truncated=info.truncated if kind == "response" else None, origin=lineage,
         )
         if original is not None:
             capture.text_hash = original.text_hash
             capture.extraction = original.extraction
             capture.title = original.title
             capture.mime = capture.mime or original.mime
+            capture.info_file = original.info_file
         capture.id = self.index.add_capture(capture)
-        self.index.link_pending_citations(capture.url, capture.id, capture.fetched_at)
+        self.index.link_pending_citations(capture.url, capture.id, capture.fetched_at, lineage)
         ok = info.status is not None and (200 <= info.status < 300 or info.status == 304)
         self.index.touch_page(
             capture.url, self.collection, info.date, info.status, page_state(info.status),
             etag=headers.get("etag") if ok else None,
-            last_modified=headers.get("last-modified") if ok else None,
+            last_modified=headers.get("last-modified") if ok else None, origin=lineage,
         )
         return capture
 
     def _revisit(self, info: RecordInfo) -> str | None:
+        lineage = self.origin(info.filename).lineage
         original = self.index.capture_by_record(info.refers_to) if info.refers_to else None
         if original is None and info.profile == PROFILE_NOT_MODIFIED:
-            original = self.index.latest_response(info.target_uri)
+            original = self.index.latest_response(info.target_uri, lineage)
+        elif original is None and info.payload_digest:
+            # A revisit that names no original (WARC 1.1 only recommends WARC-Refers-To): the
+            # earlier response of the URL it names with that payload, as pywb finds it.
+            original = self.index.find_payload(info.refers_to_target or info.target_uri,
+                                               info.payload_digest, lineage)
         kind = "not-modified" if info.profile == PROFILE_NOT_MODIFIED else "revisit"
-        previous = self.index.latest_text_capture(info.target_uri, before=info.date)
+        previous = self.index.latest_text_capture(info.target_uri, before=info.date,
+                                                  origin=lineage)
+        if original is not None and not info.refers_to:
+            info.refers_to = original.record_id  # the row names the original it was found to be
         capture = self._capture(info, kind, original)
         if capture.extraction == "ok" and capture.text_hash:
             return self._observe(capture, previous, title=capture.title)
         return None
 
-    def _pageinfo(self, info: RecordInfo) -> str | None:
-        data = info.data or {}
+    def _described(self, info: RecordInfo, what: str) -> Capture | None:
+        """The capture a description names, if its file may speak for it; else None, and
+        the description is counted as ignored."""
         capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None
         if capture is None:
-            logger.warning("pageinfo %s refers to %s, which is not indexed; skipped",
+            logger.warning("%s %s refers to %s, which is not indexed; skipped", what,
                            info.record_id, info.refers_to)
+            return None
+        theirs = file_origin(capture.collection, capture.warc_file)
+        if not may_describe(self.origin(info.filename), theirs):
+            whose = "crawled here" if theirs.lineage == CRAWL_LINEAGE else "of another import"
+            self.ignored.append(f"{info.record_id}: a {what} in {info.filename} describes "
+                                f"{capture.record_id} in {capture.warc_file} ({whose})")
+            logger.warning("%s %s in %s describes a capture %s (%s); kept in the WARC, left out "
+                           "of the index", what, info.record_id, info.filename, whose,
+                           capture.record_id)
+            return None
+        return capture
+
+    def _pageinfo(self, info: RecordInfo) -> str | None:
+        data = info.data or {}
+        capture = self._described(info, "description")
+        if capture is None:
             return None
         status = data.get("status")
         text_hash = data.get("text_hash") if status == "ok" else None
-        previous = self.index.latest_text_capture(capture.url, before=capture.fetched_at)
-        self.index.set_capture_text(capture.id, text_hash, status or "failed", data.get("title"))
-        if data.get("role"):
-            self.index.set_page_role(capture.url, data["role"])
-        self._scheduling_inputs(capture, data)
+        if text_hash is not None and not isinstance(text_hash, str):
+            text_hash = None
+        title = data.get("title") if isinstance(data.get("title"), str) else None
+        previous = self.index.latest_text_capture(capture.url, before=capture.fetched_at,
+                                                  origin=capture.origin)
+        self.index.set_capture_text(capture.id, text_hash, status or "failed", title,
+                                    info.filename)
+        if isinstance(data.get("role"), str):
+            self.index.set_page_role(capture.url, data["role"], capture.origin)
+        if capture.origin == CRAWL_LINEAGE:
+            self._scheduling_inputs(capture, data)  # imported time is never the schedule
         self._requisites(capture, data)
         if status != "ok" or not text_hash:
             return NOT_ARTICLE if status == "not-article" else FIRST_FAILED
         for link in data.get("links") or []:
-            self.index.add_citation(capture.url, capture.id, text_hash, link, capture.fetched_at)
+            if isinstance(link, str):
+                self.index.add_citation(capture.url, capture.id, text_hash, link,
+                                        capture.fetched_at)
         capture.text_hash = text_hash
-        return self._observe(capture, previous, title=data.get("title"),
-                             byline=data.get("byline"), published=data.get("published"))
+        return self._observe(capture, previous, title=title,
+                             byline=_text_or_none(data.get("byline")),
+                             published=_text_or_none(data.get("published")))
 
     def _scheduling_inputs(self, capture: Capture, data: dict) -> None:
         """The seed a page was captured under, and the dates a feed or sitemap gave for the
@@ -275,23 +329,25 @@ class Ingestor:
         # Whether the URL had this text comes from the write itself (an insert or an update
         # of the version row), so concurrent writers cannot both count it as new.
         is_new = self.index.observe_version(capture.url, capture.text_hash, capture.fetched_at,
-                                            capture.id, **details)
+                                            capture.id, origin=capture.origin, **details)
         before = previous.text_hash if previous is not None and previous.id != capture.id \
             else None
         outcome = text_outcome(capture.text_hash, before, known=not is_new)
         if is_change(outcome, before):
-            self.index.note_change(capture.url, capture.fetched_at)
+            self.index.note_change(capture.url, capture.fetched_at, capture.origin)
         return outcome
 
     def _text(self, info: RecordInfo) -> None:
-        capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None
-        if capture is None or not capture.text_hash:
+        capture = self._described(info, "text record")
+        if capture is None:
+            return
+        if not capture.text_hash:
             logger.warning("text record %s has no extracted capture to belong to; skipped",
                            info.record_id)
             return
         self.index.set_version_text(capture.url, capture.text_hash, info.filename,
-                                    info.offset, info.length)
-        version = self.index.version(capture.url, capture.text_hash)
+                                    info.offset, info.length, capture.origin)
+        version = self.index.version(capture.url, capture.text_hash, capture.origin)
         if info.text is not None and version is not None:
             self.index.add_version_text(version, info.text)
 
@@ -301,3 +357,7 @@ def _requisite_row(row) -> bool:
     return (isinstance(row, dict) and isinstance(row.get("url"), str)
             and isinstance(row.get("type"), str) and isinstance(row.get("outcome"), str)
             and len(row["url"]) <= 8192)
+
+
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) else None

@@ -20,7 +20,10 @@ CREATE TABLE IF NOT EXISTS pages (
     last_change   TEXT,                   -- when the text hash last changed
     next_due      TEXT,                   -- unused: due times are computed from history per run
     fetches       INTEGER NOT NULL DEFAULT 0,
-    changes       INTEGER NOT NULL DEFAULT 0
+    changes       INTEGER NOT NULL DEFAULT 0,
+    -- crawl: crawled here (the row is the crawl's: scheduling reads it); import: known from
+    -- imports only (the row follows them until the first crawled capture takes it over)
+    origin        TEXT NOT NULL DEFAULT 'crawl'
 );
 
 -- One row per response or revisit record.
@@ -41,13 +44,16 @@ CREATE TABLE IF NOT EXISTS captures (
     truncated      TEXT,
     text_hash      TEXT,                  -- from the metadata record, or inherited by a revisit
     extraction     TEXT,                  -- ok | failed | not-article | NULL (not extracted)
-    title          TEXT
+    title          TEXT,
+    origin         TEXT NOT NULL DEFAULT 'crawl',  -- crawl | import (archive/store/provenance.py)
+    info_file      TEXT                   -- the WARC file of the description applied to it
 );
 CREATE INDEX IF NOT EXISTS captures_by_url ON captures (url, fetched_at);
 CREATE INDEX IF NOT EXISTS captures_by_digest ON captures (url, payload_digest);
 CREATE INDEX IF NOT EXISTS captures_by_time ON captures (fetched_at);
 
--- One row per distinct text of a URL; A -> B -> A keeps two rows and moves A's last_seen.
+-- One row per distinct text of a URL in each lineage (crawled here, imported): an import never
+-- moves a crawled version's dates. A -> B -> A keeps two rows and moves A's last_seen.
 CREATE TABLE IF NOT EXISTS versions (
     id            INTEGER PRIMARY KEY,
     url           TEXT NOT NULL,
@@ -61,7 +67,8 @@ CREATE TABLE IF NOT EXISTS versions (
     text_file     TEXT,                   -- the conversion record holding the text
     text_offset   INTEGER,
     text_length   INTEGER,
-    UNIQUE (url, text_hash)
+    origin        TEXT NOT NULL DEFAULT 'crawl',
+    UNIQUE (url, text_hash, origin)
 );
 CREATE INDEX IF NOT EXISTS versions_by_first_seen ON versions (first_seen);
 

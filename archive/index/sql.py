@@ -17,21 +17,39 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Iterator, TypeVar
 
-from archive.index.base import Capture, Citation, Page, Version
+from archive.index.base import ANY_ORIGIN, Capture, Citation, Page, Version
 from archive.index.deliveries import DeliveryLog
 from archive.index.resources import ResourceRows
+from archive.index.rowcheck import readable
 from archive.index.search_rows import TextRows
 
 _T = TypeVar("_T")
 
 
 def _rows(cursor: Any, cls: type[_T]) -> list[_T]:
-    return [cls(**dict(row)) for row in cursor.fetchall()]
+    """The rows as `cls`, leaving out any that does not read (reported by `verify`)."""
+    return [item for item in (readable(cls, dict(row)) for row in cursor.fetchall())
+            if item is not None]
 
 
 def _one(cursor: Any, cls: type[_T]) -> _T | None:
-    row = cursor.fetchone()
-    return cls(**dict(row)) if row is not None else None
+    """The first row that reads (queries for "the latest" ask for a few: a row that does not
+    read is passed over, never returned or allowed to hide the ones behind it)."""
+    for row in cursor:
+        item = readable(cls, dict(row))
+        if item is not None:
+            return item
+    return None
+
+
+def _lineage(origin: str | None, url: str) -> tuple[str, tuple]:
+    """The condition that keeps one lineage of `url`'s rows (see base.ANY_ORIGIN)."""
+    if origin == ANY_ORIGIN:
+        return "", ()
+    if origin is None:  # the page's own: crawled if it ever was, else imported
+        return (" AND origin = coalesce((SELECT p.origin FROM pages p WHERE p.url = ?), "
+                "'crawl')", (url,))
+    return " AND origin = ?", (origin,)
 
 
 class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
@@ -108,80 +126,96 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
     def capture_by_id(self, capture_id: int) -> Capture | None:
         return _one(self._x("SELECT * FROM captures WHERE id = ?", (capture_id,)), Capture)
 
-    def find_payload(self, url: str, payload_digest: str) -> Capture | None:
+    def find_payload(self, url: str, payload_digest: str,
+                     origin: str | None = None) -> Capture | None:
         """The earliest full response of `url` with this payload digest (a revisit's target)."""
+        where, params = _lineage(origin, url)
         return _one(self._x(
             "SELECT * FROM captures WHERE url = ? AND payload_digest = ? AND kind = 'response' "
-            "AND truncated IS NULL ORDER BY fetched_at LIMIT 1", (url, payload_digest)), Capture)
+            f"AND truncated IS NULL{where} ORDER BY fetched_at LIMIT 16",
+            (url, payload_digest, *params)), Capture)
 
-    def latest_text_capture(self, url: str, before: str | None = None) -> Capture | None:
+    def latest_text_capture(self, url: str, before: str | None = None,
+                            origin: str | None = None) -> Capture | None:
         """The newest capture of `url` whose text was extracted successfully."""
         sql = "SELECT * FROM captures WHERE url = ? AND extraction = 'ok'"
         params: list[Any] = [url]
         if before is not None:
             sql += " AND fetched_at <= ?"
             params.append(before)
-        return _one(self._x(sql + " ORDER BY fetched_at DESC, id DESC LIMIT 1", params), Capture)
+        where, more = _lineage(origin, url)
+        return _one(self._x(sql + where + " ORDER BY fetched_at DESC, id DESC LIMIT 16",
+                            [*params, *more]), Capture)
 
-    def latest_response(self, url: str) -> Capture | None:
+    def latest_response(self, url: str, origin: str | None = None) -> Capture | None:
         """The newest full 2xx response of `url` (the target of a server-not-modified revisit)."""
+        where, params = _lineage(origin, url)
         return _one(self._x(
             "SELECT * FROM captures WHERE url = ? AND kind = 'response' AND status BETWEEN 200 "
-            "AND 299 ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,)), Capture)
+            f"AND 299{where} ORDER BY fetched_at DESC, id DESC LIMIT 16", (url, *params)),
+            Capture)
 
     def set_capture_text(self, capture_id: int, text_hash: str | None, extraction: str,
-                         title: str | None) -> None:
-        self._x("UPDATE captures SET text_hash = ?, extraction = ?, title = ? WHERE id = ?",
-                (text_hash, extraction, title, capture_id))
+                         title: str | None, info_file: str | None = None) -> None:
+        self._x("UPDATE captures SET text_hash = ?, extraction = ?, title = ?, info_file = ? "
+                "WHERE id = ?", (text_hash, extraction, title, info_file, capture_id))
 
-    def captures(self, url: str) -> list[Capture]:
-        """Every capture of `url`, oldest first."""
-        return _rows(self._x("SELECT * FROM captures WHERE url = ? ORDER BY fetched_at, id",
-                             (url,)), Capture)
+    def captures(self, url: str, origin: str | None = None) -> list[Capture]:
+        """Every capture of `url` (of one lineage, see base.ANY_ORIGIN), oldest first."""
+        where, params = _lineage(origin, url)
+        return _rows(self._x(f"SELECT * FROM captures WHERE url = ?{where} "
+                             "ORDER BY fetched_at, id", (url, *params)), Capture)
 
     def iter_captures(self, since: str | None = None) -> Iterator[Capture]:
-        sql = "SELECT * FROM captures"
-        params: tuple[str, ...] = ()
+        sql, params = "SELECT * FROM captures", ()
         if since:
             sql, params = sql + " WHERE fetched_at >= ?", (since,)
         for row in self._x(sql + " ORDER BY fetched_at, id", params):
-            yield Capture(**dict(row))
+            capture = readable(Capture, dict(row))
+            if capture is not None:
+                yield capture
 
     # -- versions -----------------------------------------------------------------------------
 
-    def version(self, url: str, text_hash: str) -> Version | None:
-        return _one(self._x("SELECT * FROM versions WHERE url = ? AND text_hash = ?",
-                            (url, text_hash)), Version)
+    def version(self, url: str, text_hash: str, origin: str | None = None) -> Version | None:
+        where, params = _lineage(origin, url)
+        return _one(self._x(f"SELECT * FROM versions WHERE url = ? AND text_hash = ?{where} "
+                            "ORDER BY id LIMIT 16", (url, text_hash, *params)), Version)
 
-    def has_version(self, url: str, text_hash: str) -> bool:
-        return self._x("SELECT 1 FROM versions WHERE url = ? AND text_hash = ?",
-                       (url, text_hash)).fetchone() is not None
+    def has_version(self, url: str, text_hash: str, origin: str | None = None) -> bool:
+        where, params = _lineage(origin, url)
+        return self._x(f"SELECT 1 FROM versions WHERE url = ? AND text_hash = ?{where}",
+                       (url, text_hash, *params)).fetchone() is not None
 
     def observe_version(self, url: str, text_hash: str, seen_at: str, capture_id: int,
                         title: str | None = None, byline: str | None = None,
-                        published: str | None = None) -> bool:
-        """Record that `url` showed `text_hash` at `seen_at`; True when the hash is new."""
-        existing = self.version(url, text_hash)
+                        published: str | None = None, origin: str = "crawl") -> bool:
+        """Record that `url` showed `text_hash` at `seen_at` in one lineage; True when the
+        hash is new there."""
+        existing = self.version(url, text_hash, origin)
         if existing is None:
             self._x(
                 "INSERT INTO versions (url, text_hash, first_seen, last_seen, title, byline, "
-                "published, first_capture) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (url, text_hash, seen_at, seen_at, title, byline, published, capture_id))
+                "published, first_capture, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, text_hash, seen_at, seen_at, title, byline, published, capture_id,
+                 origin))
             return True
         self._x("UPDATE versions SET first_seen = min(first_seen, ?), "
                 "last_seen = max(last_seen, ?) WHERE id = ?", (seen_at, seen_at, existing.id))
         return False
 
     def set_version_text(self, url: str, text_hash: str, filename: str, offset: int,
-                         length: int) -> None:
+                         length: int, origin: str = "crawl") -> None:
         self._x("UPDATE versions SET text_file = ?, text_offset = ?, text_length = ? "
-                "WHERE url = ? AND text_hash = ? AND text_file IS NULL",
-                (filename, offset, length, url, text_hash))
+                "WHERE url = ? AND text_hash = ? AND origin = ? AND text_file IS NULL",
+                (filename, offset, length, url, text_hash, origin))
 
-    def versions(self, url: str) -> list[Version]:
-        """Distinct texts of `url`, in order of first appearance."""
-        return _rows(self._x("SELECT * FROM versions WHERE url = ? ORDER BY first_seen, id",
-                             (url,)), Version)
+    def versions(self, url: str, origin: str | None = None) -> list[Version]:
+        """Distinct texts of `url` (of one lineage, see base.ANY_ORIGIN), in order of first
+        appearance."""
+        where, params = _lineage(origin, url)
+        return _rows(self._x(f"SELECT * FROM versions WHERE url = ?{where} "
+                             "ORDER BY first_seen, id", (url, *params)), Version)
 
     def versions_since(self, since: str) -> list[Version]:
         return _rows(self._x("SELECT * FROM versions WHERE first_seen >= ? "
@@ -200,33 +234,51 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
 
     def touch_page(self, url: str, collection: str, seen_at: str, status: int | None,
                    state: str, role: str = "other", etag: str | None = None,
-                   last_modified: str | None = None) -> None:
-        """Note a fetch of `url`: create the page or move its last-seen state forward."""
+                   last_modified: str | None = None, origin: str = "crawl") -> None:
+        """Note a capture of `url`: create the page or move its last-seen state forward.
+
+        The row is its lineage's: an imported capture never touches a page crawled here (its
+        dates and validators are what scheduling reads), and the first crawled capture of a
+        page known only from imports takes the row over, starting it afresh."""
+        same = "pages.origin = excluded.origin"
         self._x(
             "INSERT INTO pages (url, collection, role, first_seen, last_seen, last_status, state,"
-            " etag, last_modified, fetches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-            "ON CONFLICT(url) DO UPDATE SET fetches = pages.fetches + 1, "
-            "first_seen = min(pages.first_seen, excluded.first_seen), "
-            "last_status = CASE WHEN excluded.last_seen >= pages.last_seen "
+            " etag, last_modified, fetches, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) "
+            "ON CONFLICT(url) DO UPDATE SET "
+            f"fetches = CASE WHEN {same} THEN pages.fetches + 1 ELSE 1 END, "
+            f"collection = CASE WHEN {same} THEN pages.collection ELSE excluded.collection END, "
+            f"role = CASE WHEN {same} THEN pages.role ELSE excluded.role END, "
+            f"changes = CASE WHEN {same} THEN pages.changes ELSE 0 END, "
+            f"last_change = CASE WHEN {same} THEN pages.last_change ELSE NULL END, "
+            f"first_seen = CASE WHEN {same} THEN min(pages.first_seen, excluded.first_seen) "
+            "  ELSE excluded.first_seen END, "
+            f"last_status = CASE WHEN NOT {same} OR excluded.last_seen >= pages.last_seen "
             "  THEN excluded.last_status ELSE pages.last_status END, "
-            "state = CASE WHEN excluded.last_seen >= pages.last_seen THEN excluded.state "
-            "  ELSE pages.state END, "
-            "etag = CASE WHEN excluded.last_seen >= pages.last_seen "
-            "  AND excluded.etag IS NOT NULL THEN excluded.etag ELSE pages.etag END, "
-            "last_modified = CASE WHEN excluded.last_seen >= pages.last_seen "
-            "  AND excluded.last_modified IS NOT NULL THEN excluded.last_modified "
-            "  ELSE pages.last_modified END, "
-            "last_seen = max(pages.last_seen, excluded.last_seen)",
-            (url, collection, role, seen_at, seen_at, status, state, etag, last_modified))
+            f"state = CASE WHEN NOT {same} OR excluded.last_seen >= pages.last_seen "
+            "  THEN excluded.state ELSE pages.state END, "
+            f"etag = CASE WHEN NOT {same} THEN excluded.etag WHEN excluded.last_seen >= "
+            "  pages.last_seen AND excluded.etag IS NOT NULL THEN excluded.etag "
+            "  ELSE pages.etag END, "
+            f"last_modified = CASE WHEN NOT {same} THEN excluded.last_modified "
+            "  WHEN excluded.last_seen >= pages.last_seen AND excluded.last_modified IS NOT NULL "
+            "  THEN excluded.last_modified ELSE pages.last_modified END, "
+            f"last_seen = CASE WHEN {same} THEN max(pages.last_seen, excluded.last_seen) "
+            "  ELSE excluded.last_seen END, "
+            "origin = excluded.origin "
+            f"WHERE {same} OR excluded.origin = 'crawl'",
+            (url, collection, role, seen_at, seen_at, status, state, etag, last_modified,
+             origin))
 
-    def set_page_role(self, url: str, role: str) -> None:
-        """Set a page's role; article outranks source, which outranks the rest."""
-        self._x("UPDATE pages SET role = ? WHERE url = ? AND (role NOT IN ('article', 'source') "
-                "OR (role = 'source' AND ? = 'article'))", (role, url, role))
+    def set_page_role(self, url: str, role: str, origin: str = "crawl") -> None:
+        """Set a page's role; article outranks source, which outranks the rest. Only a
+        description of the page's own lineage does: an import never re-roles a crawled page."""
+        self._x("UPDATE pages SET role = ? WHERE url = ? AND origin = ? AND (role NOT IN "
+                "('article', 'source') OR (role = 'source' AND ? = 'article'))",
+                (role, url, origin, role))
 
-    def note_change(self, url: str, at: str) -> None:
+    def note_change(self, url: str, at: str, origin: str = "crawl") -> None:
         self._x("UPDATE pages SET changes = changes + 1, last_change = max(coalesce(last_change,"
-                " ''), ?) WHERE url = ?", (at, url))
+                " ''), ?) WHERE url = ? AND origin = ?", (at, url, origin))
 
     def set_next_due(self, url: str, due: str | None) -> None:
         self._x("UPDATE pages SET next_due = ? WHERE url = ?", (due, url))
@@ -247,31 +299,38 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
                 "WHERE excluded.lastmod > lastmods.lastmod", (url, lastmod, listed_at, listed_by))
 
     def schedule_rows(self, collection: str) -> list[dict]:
-        """Every page of a collection with what scheduling needs: its page row, the seed it
-        was captured under and the newest feed or sitemap date given for it."""
+        """Every page a collection crawled, with what scheduling needs: its page row, the seed
+        it was captured under and the newest feed or sitemap date given for it. Pages known
+        only from imports are not the crawl's: imported time is evidence, never the schedule."""
         return [dict(row) for row in self._x(
             "SELECT p.*, s.seed AS seed, m.lastmod AS lastmod FROM pages p "
             "LEFT JOIN page_seeds s ON s.url = p.url LEFT JOIN lastmods m ON m.url = p.url "
-            "WHERE p.collection = ? ORDER BY p.url", (collection,))]
+            "WHERE p.collection = ? AND p.origin = 'crawl' ORDER BY p.url", (collection,))]
 
     # -- citations ----------------------------------------------------------------------------
 
     def add_citation(self, article_url: str, article_capture: int, text_hash: str | None,
                      source_url: str, cited_at: str) -> None:
         # The source may already have been captured after the citation was made (extraction
-        # runs in parallel with the fetch it causes): link the earliest such capture now.
+        # runs in parallel with the fetch it causes): link the earliest such capture now, of
+        # the citing capture's own lineage.
         self._x("INSERT OR IGNORE INTO citations (article_url, article_capture, "
                 "article_text_hash, source_url, cited_at, source_capture) VALUES (?, ?, ?, ?, ?, "
-                "(SELECT id FROM captures WHERE url = ? AND fetched_at >= ? "
+                "(SELECT id FROM captures WHERE url = ? AND fetched_at >= ? AND origin = "
+                " (SELECT k.origin FROM captures k WHERE k.id = ?) "
                 " ORDER BY fetched_at, id LIMIT 1))",
                 (article_url, article_capture, text_hash, source_url, cited_at, source_url,
-                 cited_at))
+                 cited_at, article_capture))
 
-    def link_pending_citations(self, source_url: str, source_capture: int, at: str) -> None:
+    def link_pending_citations(self, source_url: str, source_capture: int, at: str,
+                               origin: str = "crawl") -> None:
         """Point citations of `source_url` made at or before `at`, and not yet linked, at this
-        capture of the source: the first capture after a citation is the one it caused."""
+        capture of the source: the first capture after a citation is the one it caused. Only
+        citations of the capture's own lineage: an imported capture answers no crawled one."""
         self._x("UPDATE citations SET source_capture = ? WHERE source_url = ? "
-                "AND source_capture IS NULL AND cited_at <= ?", (source_capture, source_url, at))
+                "AND source_capture IS NULL AND cited_at <= ? AND (SELECT k.origin FROM "
+                "captures k WHERE k.id = citations.article_capture) = ?",
+                (source_capture, source_url, at, origin))
 
     def cited_links(self, record_id: str) -> list[str]:
         """The sources the capture with this record ID cited, in the order it cited them."""
@@ -279,13 +338,20 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
             "SELECT c.source_url FROM citations c JOIN captures k ON k.id = c.article_capture "
             "WHERE k.record_id = ? ORDER BY c.id", (record_id,))]
 
+    # Citations made by captures of the citing page's own lineage (see base.ANY_ORIGIN).
+    _CITING_LINEAGE = ("AND (SELECT k.origin FROM captures k WHERE k.id = "
+                       "citations.article_capture) = coalesce((SELECT p.origin FROM pages p "
+                       "WHERE p.url = citations.article_url), 'crawl') ")
+
     def citations_from(self, article_url: str) -> list[Citation]:
         return _rows(self._x("SELECT * FROM citations WHERE article_url = ? "
-                             "ORDER BY cited_at, id", (article_url,)), Citation)
+                             f"{self._CITING_LINEAGE}ORDER BY cited_at, id", (article_url,)),
+                     Citation)
 
     def citations_of(self, source_url: str) -> list[Citation]:
         return _rows(self._x("SELECT * FROM citations WHERE source_url = ? "
-                             "ORDER BY cited_at, id", (source_url,)), Citation)
+                             f"{self._CITING_LINEAGE}ORDER BY cited_at, id", (source_url,)),
+                     Citation)
 
     # -- WARC file progress -------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """Schema versions of the index, and the refusal to run on a schema this code does not know.
 
-Version 1 is archive/index/schema.sql. A later version adds its migration scripts here (the
-SQL that takes version N-1 to N; one script per feature, applied in the order listed), and the
-same tables to schema.sql; `palimpsest index upgrade` applies the missing ones in order.
+archive/index/schema.sql is the current version. Each version adds its migration scripts here
+(the SQL that takes version N-1 to N; one script per feature, applied in the order listed),
+and the same tables to schema.sql; `palimpsest index upgrade` applies the missing ones in order.
 PostgreSQL is never created or upgraded implicitly; a fresh SQLite file is (it is a local
 cache of the WARCs), but an existing one of another version is refused like PostgreSQL.
 """
@@ -15,7 +15,8 @@ SCHEMA_VERSION = 2
 
 # target version -> SQL scripts (in archive/index/) that upgrade the version before it.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
-    2: ("migrate-2-search.sql", "migrate-2-notify.sql", "migrate-2-requisites.sql"),
+    2: ("migrate-2-search.sql", "migrate-2-notify.sql", "migrate-2-provenance.sql",
+        "migrate-2-requisites.sql"),
 }
 
 

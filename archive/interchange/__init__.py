@@ -1,3 +1,3 @@
-"""Archives in and out: WACZ export with its page lists, and import of other tools' WARC and
-WACZ files (staged, checked strictly, indexed like a crawl). Imports `archiver`, `extract`,
-`verify`, `index`, `warc`, `replay.cdxj` and `store`."""
+"""Archives in and out: WACZ export with its page lists, import of other tools' WARC and WACZ
+files (staged, checked strictly, indexed like a crawl, kept apart from the crawl's history).
+Imports `archiver`, `extract`, `verify`, `index`, `warc`, `replay.cdxj` and `store`."""

@@ -132,27 +132,30 @@ def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
 
 def _create(out: Path, warcs: list[Path], pages: Path, extra: Path | None, title: str,
             desc: str) -> None:
-    """Run `wacz create` into a partial file, then give it its name (never half a WACZ)."""
+    """Run `wacz create` into a folder of its own beside `out`, then give the file its name:
+    never half a WACZ, and no name in `out`'s folder is written through or deleted but `out`
+    itself (a link planted at `out` is refused, not followed)."""
     from wacz.main import main as wacz_main  # py-wacz pulls in frictionless: load it on demand
 
     brotlicompat.install()  # py-wacz reads every record's content, br-encoded ones too
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + PARTIAL_SUFFIX)
-    args = ["create", "-o", str(partial), "--pages", str(pages), "--copy-pages",
-            "--title", title, "--desc", desc]
-    if extra is not None:
-        args += ["--extra-pages", str(extra)]
-    args += [str(path) for path in warcs]
-    chatter = io.StringIO()  # py-wacz prints its progress; keep it out of our output
-    try:
-        with contextlib.redirect_stdout(chatter):
-            code = wacz_main(args)
-    except Exception as exc:  # py-wacz raises bare exceptions on bad input
-        partial.unlink(missing_ok=True)
-        raise PalimpsestError(f"wacz create failed: {exc}") from exc
-    finally:
-        logger.debug("wacz create: %s", chatter.getvalue())
-    if code != 0:
-        partial.unlink(missing_ok=True)
-        raise PalimpsestError(f"wacz create failed: {chatter.getvalue().strip()}")
-    os.replace(partial, out)
+    if out.is_symlink():
+        raise ConfigError(f"{out} is a symbolic link: refusing to write through it")
+    with tempfile.TemporaryDirectory(prefix=".palimpsest-export-", dir=out.parent) as folder:
+        partial = Path(folder) / (out.name + PARTIAL_SUFFIX)
+        args = ["create", "-o", str(partial), "--pages", str(pages), "--copy-pages",
+                "--title", title, "--desc", desc]
+        if extra is not None:
+            args += ["--extra-pages", str(extra)]
+        args += [str(path) for path in warcs]
+        chatter = io.StringIO()  # py-wacz prints its progress; keep it out of our output
+        try:
+            with contextlib.redirect_stdout(chatter):
+                code = wacz_main(args)
+        except Exception as exc:  # py-wacz raises bare exceptions on bad input
+            raise PalimpsestError(f"wacz create failed: {exc}") from exc
+        finally:
+            logger.debug("wacz create: %s", chatter.getvalue())
+        if code != 0:
+            raise PalimpsestError(f"wacz create failed: {chatter.getvalue().strip()}")
+        os.replace(partial, out)

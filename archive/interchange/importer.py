@@ -8,10 +8,15 @@ collection. Names are chosen so that the copied files sort before that new file,
 reading the files in name order, applies the records in the order the import did and gives the
 same index. Importing a file again adds nothing; after an interrupted import it finishes the
 metadata that is missing.
+
+An import adds evidence and never rewrites it: what it brings is of the imported lineage
+(archive/store/provenance.py), never the crawl's schedule, roles or versions, and a description
+in an imported file that names a record it may not speak for is kept and left out of the index.
 """
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
 import shutil
@@ -19,26 +24,30 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 from archive.archiver import Archiver, CaptureResult, pageinfo
+from archive.exceptions import ConfigError
 from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
 from archive.extract.describe import describe_extraction
 from archive.index import Index, open_index
+from archive.index.ingest import Ingestor
 from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
 from archive.replay.cdxj import update_cdxj
+from archive.store.confined import real_dir
 from archive.store.layout import DataLayout, check_collection
+from archive.store.provenance import COPY_SERIAL, IMPORT_SUFFIX, IMPORTED, file_origin
 from archive.timeutil import timestamp17, utcnow
-from archive.verify.reindex import index_file
+from archive.verify.reindex import index_file, read_records, whole_records
 from archive.warc.payload import decoded_body
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "imported"
 DEFAULT_MAX_BYTES = 20 * 1024**3  # per source file (a WACZ: its WARC files together)
-IMPORT_SUFFIX = "import"  # the file Palimpsest's own records of an import go to
 SCRATCH_PREFIX = ".import-"
+STAGING_MARKER = ".palimpsest-import-staging"  # in every scratch folder an import makes
 _HTML = ("text/html", "application/xhtml+xml")
 
 
@@ -56,6 +65,9 @@ class ImportResult:
     extraction_failed: int = 0
     not_article: int = 0
     problems: list[str] = field(default_factory=list)
+    # Descriptions in the files that name records they may not speak for: kept in the WARC,
+    # left out of the index (archive.store.provenance.may_describe).
+    ignored_descriptions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -69,20 +81,28 @@ def import_files(data_dir: str | Path, sources: list[Path],
     check_collection(collection)
     layout.root.mkdir(parents=True, exist_ok=True)
     result = ImportResult(collection)
-    for stale in layout.root.glob(f"{SCRATCH_PREFIX}*"):  # left by a killed import: we hold
-        shutil.rmtree(stale, ignore_errors=True)          # the lock, so no other is running
+    _remove_stale_scratch(layout.root)
     # Staged inside the data folder: the same file system, so moving in is a rename.
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=layout.root))
+    (scratch / STAGING_MARKER).write_bytes(b"")
     try:
-        staged = [warc for source in sources for warc in stage(source, scratch, max_bytes)]
+        now = utcnow()
+        staged = [warc for source in sources for warc in stage(source, scratch, max_bytes, now)]
         index = open_index(layout.root)
+        try:
+            new, known = _sort_out(layout, collection, staged, index, result)
+        except BaseException:
+            index.close()
+            raise
         archiver = Archiver(layout.root, collection, index=index, file_suffix=IMPORT_SUFFIX,
                             warcinfo={"description": "Palimpsest's metadata and extracted "
                                       "text for WARC files imported from other tools"})
         try:
-            added, known = _move_in(layout, collection, staged, index, result)
+            added = _move_in(layout, collection, new, result)
             for path in added:  # every new file is indexed before any metadata is written
-                result.records += index_file(index, path, collection)
+                ingestor = Ingestor(index, collection)
+                result.records += index_file(index, path, collection, ingestor=ingestor)
+                result.ignored_descriptions += ingestor.ignored
             for path in sorted(set(added) | set(known), key=lambda path: path.name):
                 _describe_file(archiver, path, result)
         finally:
@@ -93,69 +113,119 @@ def import_files(data_dir: str | Path, sources: list[Path],
     return result
 
 
-def _move_in(layout: DataLayout, collection: str, staged: list[StagedWarc],
-             index: Index, result: ImportResult) -> tuple[list[Path], list[Path]]:
-    """Give each new staged file its place in the archive folder.
+def _remove_stale_scratch(root: Path) -> None:
+    """Remove the scratch folders a killed import left: only real folders (never a symlink)
+    that carry the marker every import puts in its own."""
+    for stale in root.glob(f"{SCRATCH_PREFIX}*"):
+        if stale.is_symlink() or not stale.is_dir() or \
+                not (stale / STAGING_MARKER).is_file() or (stale / STAGING_MARKER).is_symlink():
+            logger.warning("%s looks like an import's scratch folder but is not one this "
+                           "Palimpsest made; left alone", stale)
+            continue
+        shutil.rmtree(stale, ignore_errors=True)  # we hold the lock: no import is running
 
-    Returns the files added, in name order, and the files already archived that hold the
-    captures of sources imported before: those are not copied again, but their metadata is
-    still completed (an earlier import may have been interrupted).
-    """
-    archive_dir = layout.archive_dir(collection)
-    archive_dir.mkdir(parents=True, exist_ok=True)
+
+def _sort_out(layout: DataLayout, collection: str, staged: list[StagedWarc], index: Index,
+              result: ImportResult) -> tuple[list[StagedWarc], list[Path]]:
+    """Which staged files are new, and which archived files (of imports into `collection`)
+    hold the ones already there, so their metadata can still be completed (an earlier import
+    may have been interrupted). Decided for every file before anything moves in: a file that
+    reuses record IDs of records already archived, without being one of them, is refused and
+    the whole import with it."""
+    new: list[StagedWarc] = []
+    known_files: set[Path] = set()
+    for warc in staged:
+        twin = _same_bytes(layout, warc.path, [other.path for other in new])
+        if twin is not None:
+            result.already.append(warc.source)
+            if twin.parent == layout.archive_dir(collection):
+                known_files.add(twin)
+            continue
+        known = [index.capture_by_record(record_id) for record_id in warc.capture_ids]
+        found = [capture for capture in known if capture is not None]
+        taken = {record_id for other in new for record_id in other.record_ids}
+        clash = [record_id for record_id in warc.record_ids if record_id in taken]
+        if known and len(found) == len(known):
+            result.already.append(warc.source)
+            known_files |= {layout.archive_dir(collection) / capture.warc_file
+                            for capture in found if capture.collection == collection}
+            continue
+        if found or clash:
+            example = f"{found[0].record_id} in {found[0].warc_file}" if found else \
+                f"{clash[0]}, also in another file of this import"
+            raise ConfigError(f"{warc.source}: reuses record IDs of records already archived "
+                              f"({example}) without being the same file: refused, nothing "
+                              "imported (WARC record IDs are unique; a file that repeats "
+                              "them would rewrite what the archive holds)")
+        new.append(warc)
+    known_paths = sorted(path for path in known_files if path.is_file()
+                         and file_origin(collection, path.name).kind == IMPORTED)
+    return new, known_paths
+
+
+def _same_bytes(layout: DataLayout, path: Path, staged: list[Path]) -> Path | None:
+    """A file already archived (in any collection), or staged before, with exactly the bytes
+    of `path`: the same file imported again."""
+    size = path.stat().st_size
+    candidates = list(staged)
+    for collection in layout.collections():
+        candidates += layout.warc_files(collection)
+    for candidate in candidates:
+        if candidate.stat().st_size == size and filecmp.cmp(candidate, path, shallow=False):
+            return candidate
+    return None
+
+
+def _move_in(layout: DataLayout, collection: str, staged: list[StagedWarc],
+             result: ImportResult) -> list[Path]:
+    """Give each new staged file its place in the archive folder; the files added, in name
+    order (which is the order they are indexed and reindexed in)."""
+    archive_dir = real_dir(layout.root, layout.archive_dir(collection))
     # One stamp for the run, and serial 00000: the files sort before the metadata file the
     # archiver opens next (same or later stamp, serial 00001).
     stamp = timestamp17(utcnow())
     added: list[Path] = []
-    known_files: set[Path] = set()
     for warc in staged:
-        known = [index.capture_by_record(record_id) for record_id in warc.capture_ids]
-        if known and all(capture is not None for capture in known):
-            result.already.append(warc.source)
-            known_files |= {archive_dir / capture.warc_file for capture in known
-                            if capture.collection == collection}
-            continue
-        target = archive_dir / f"{collection}-{stamp}-00000-{warc.name}"
+        target = archive_dir / f"{collection}-{stamp}-{COPY_SERIAL}-{warc.name}"
         counter = 1
-        while target.exists():
+        while os.path.lexists(target):
             counter += 1
-            target = archive_dir / f"{collection}-{stamp}-00000-{counter}-{warc.name}"
+            target = archive_dir / f"{collection}-{stamp}-{COPY_SERIAL}-{counter}-{warc.name}"
         os.replace(warc.path, target)
         added.append(target)
         result.files.append(target.name)
-    return sorted(added, key=lambda path: path.name), \
-        sorted(path for path in known_files if path.is_file())
+    return sorted(added, key=lambda path: path.name)
 
 
 def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None:
     """Write the pageinfo (and text) records of the HTML captures of one imported file."""
     index = archiver.index
     described: dict[str, dict] = {}  # record ID -> the pageinfo written for it
-    with path.open("rb") as stream:
-        for record in ArchiveIterator(stream, check_digests=False):
-            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+    for record in read_records(path, whole_records(path)):
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            continue
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        capture = index.capture_by_record(record_id) if record_id else None
+        if capture is None or capture.extraction is not None or capture.warc_file != path.name:
+            continue  # not a web capture, or described already (by its tool, or by us)
+        if record.rec_type == "response":
+            data, text = _extract(record, capture.url, index, path.name)
+            if data is None:
                 continue
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            capture = index.capture_by_record(record_id) if record_id else None
-            if capture is None or capture.extraction is not None:
-                continue  # not a web capture, or described already (by its tool, or by us)
-            if record.rec_type == "response":
-                data, text = _extract(record, capture.url, index, path.name)
-                if data is None:
-                    continue
-            else:
-                data = described.get(capture.refers_to or "")
-                if data is None:
-                    continue  # the original is not an HTML page imported here
-                text = None  # the same payload: its text is the original's, already stored
-            outcome = archiver.describe(
-                CaptureResult(capture.url, capture.record_id, capture.fetched_at, capture.kind,
-                              capture.status or 0), data, text=text)
-            described[capture.record_id] = data
-            _count(result, outcome)
+        else:
+            data = described.get(capture.refers_to or "")
+            if data is None:
+                continue  # the original is not an HTML page imported here
+            text = None  # the same payload: its text is the original's, already stored
+        outcome = archiver.describe(
+            CaptureResult(capture.url, capture.record_id, capture.fetched_at, capture.kind,
+                          capture.status or 0, origin=capture.origin), data, text=text)
+        described[capture.record_id] = data
+        _count(result, outcome)
 
 
-def _extract(record, url: str, index: Index, filename: str) -> tuple[dict | None, str]:
+def _extract(record: ArcWarcRecord, url: str, index: Index,
+             filename: str) -> tuple[dict | None, str]:
     """Extract an HTML 2xx response; (None, "") for anything that is not one."""
     status = record.http_headers.get_statuscode() or ""
     content_type = record.http_headers.get_header("Content-Type") or ""

@@ -1,9 +1,12 @@
 """Stage files for `palimpsest import`: recognise them, copy them in, and check every record.
 
 Everything is copied into a scratch folder inside the data folder first and checked there, so
-what is checked is exactly what is kept, and a file that fails leaves nothing behind. A WARC is
-refused whole when any record fails to parse, when a response lacks its target URI, or when a
-`.warc.gz` is not one gzip member per record (pywb and the index read records by offset).
+what is checked is exactly what is kept, and a file that fails leaves nothing behind. The check
+is `verify`'s strict reader (archive.verify.files): a file is refused whole when any record is
+damaged or cut short, when a field a record needs does not parse (its date, length, record ID,
+a capture's target URI), when a record ID repeats, when a record is dated in the future, or
+when a `.warc.gz` is not one gzip member per record (pywb and the index read records by
+offset). An ARC file is refused with the command that converts it.
 """
 
 from __future__ import annotations
@@ -12,17 +15,22 @@ import re
 import shutil
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.recordloader import ArchiveLoadFailed
-
 from archive.exceptions import ConfigError
-from archive.interchange.waczread import extract_member, is_warc_name, open_wacz, warc_members
-from archive.verify.recovery import member_ends
+from archive.timeutil import to_iso, utcnow
+from archive.verify.files import FileReport, check_file
+from archive.warc.fields import target_uri, warc_date
+from archive.warc.formats import ARC, ARC_CONVERSION, ARC_GZ, WACZ, WARC, WARC_GZ, sniff
+from archive.warc.waczread import extract_member, is_warc_name, open_wacz, warc_members
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 96
+# How far ahead of this machine's clock a record may be dated: clocks drift a little. Beyond
+# it a capture would claim to come from the future, and is refused.
+FUTURE_SKEW = timedelta(minutes=10)
+_SHOWN = 3  # problems named in a refusal
 
 
 @dataclass
@@ -34,6 +42,8 @@ class StagedWarc:
     name: str  # its cleaned-up base name, e.g. `crawl-1.warc.gz`
     records: int = 0
     capture_ids: list[str] = field(default_factory=list)  # WARC-Record-IDs of web captures
+    record_ids: list[str] = field(default_factory=list)  # every record's
+    notes: list[str] = field(default_factory=list)  # what verify would say that is no damage
 
 
 def clean_name(name: str) -> str:
@@ -64,32 +74,45 @@ def warc_name(name: str, gzipped: bool) -> str:
     return clean_name(stem + (".warc.gz" if gzipped else ".warc"))
 
 
-def stage(source: Path, scratch: Path, max_bytes: int) -> list[StagedWarc]:
+def stage(source: Path, scratch: Path, max_bytes: int,
+          now: datetime | None = None) -> list[StagedWarc]:
     """Copy a WARC, or the WARCs of a WACZ, into `scratch` and check them."""
     if not source.is_file():
         raise ConfigError(f"{source}: no such file")
-    with source.open("rb") as head:
-        magic = head.read(4)
-    if magic == b"PK\x03\x04":
-        return _stage_wacz(source, scratch, max_bytes)
-    if magic[:2] == b"\x1f\x8b" or magic == b"WARC":
+    kind = sniff(source)
+    if kind == WACZ:
+        return _stage_wacz(source, scratch, max_bytes, now)
+    if kind in (ARC, ARC_GZ):
+        raise ConfigError(f"{source}: {ARC_CONVERSION}")
+    if kind in (WARC, WARC_GZ):
         size = source.stat().st_size
         if size > max_bytes:
             raise ConfigError(f"{source}: {size} bytes, over the {max_bytes}-byte import limit "
                               "(--max-bytes)")
-        name = warc_name(source.name, gzipped=magic[:2] == b"\x1f\x8b")
+        name = warc_name(source.name, gzipped=kind == WARC_GZ)
         target = _unused(scratch, name)
         shutil.copyfile(source, target)
-        return [check(StagedWarc(str(source), target, name))]
+        return [check(StagedWarc(str(source), target, name), now)]
     raise ConfigError(f"{source}: neither a WARC (plain or gzipped) nor a WACZ file")
 
 
-def _stage_wacz(source: Path, scratch: Path, max_bytes: int) -> list[StagedWarc]:
+def _stage_wacz(source: Path, scratch: Path, max_bytes: int,
+                now: datetime | None) -> list[StagedWarc]:
+    """The WARCs of a WACZ whose datapackage vouches for every file (as `verify FILE.wacz`
+    checks it; its WARCs are then checked one by one, as staged)."""
     import zipfile
+
+    from archive.verify.wacz import check_wacz
 
     staged = []
     with open_wacz(source) as package:
-        for info in warc_members(source, package, max_bytes):
+        wanted = warc_members(source, package, max_bytes)  # names, count and size first
+        package_check = check_wacz(source, contents=False)
+        if package_check.defects:
+            first = package_check.defects[0]
+            raise ConfigError(f"{source}: refused, nothing imported: {first.path}: "
+                              f"{first.problem}")
+        for info in wanted:
             name = clean_name(info.filename)
             target = _unused(scratch, name)
             label = f"{source}!{info.filename}"
@@ -97,7 +120,7 @@ def _stage_wacz(source: Path, scratch: Path, max_bytes: int) -> list[StagedWarc]
                 extract_member(package, info, target)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise ConfigError(f"{label}: cannot be unpacked: {exc}") from None
-            staged.append(check(StagedWarc(label, target, name)))
+            staged.append(check(StagedWarc(label, target, name), now))
     return staged
 
 
@@ -112,67 +135,47 @@ def _unused(folder: Path, name: str) -> Path:
     return path
 
 
-def check(staged: StagedWarc) -> StagedWarc:
-    """Read every record of a staged WARC; raise ConfigError naming the first problem."""
-    end = 0
-    try:
-        with staged.path.open("rb") as stream:
-            records = ArchiveIterator(stream, check_digests=False)
-            for record in records:
-                staged.records += 1
-                kind = record.rec_type
-                if kind in ("response", "revisit"):
-                    uri = record.rec_headers.get_header("WARC-Target-URI")
-                    if not uri:
-                        raise ConfigError(f"{staged.source}: {kind} record "
-                                          f"{staged.records} has no WARC-Target-URI")
-                    record_id = record.rec_headers.get_header("WARC-Record-ID")
-                    if record_id and uri.lower().startswith(("http://", "https://")):
-                        staged.capture_ids.append(record_id)
-                while record.raw_stream.read(1 << 16):
-                    pass
-                if getattr(record.raw_stream, "limit", 0) > 0:  # EOF before Content-Length
-                    raise ConfigError(f"{staged.source}: truncated in record {staged.records}")
-                end = records.get_record_offset() + records.get_record_length()
-    except ArchiveLoadFailed as exc:
-        message = str(exc).strip()
-        if "non-chunked gzip" in message:
-            raise ConfigError(
-                f"{staged.source}: gzipped as a whole, not one gzip member per record, so its "
-                "records cannot be read by offset; recompress it first (`warcio recompress IN "
-                "OUT`) and import the result") from None
-        raise ConfigError(f"{staged.source}: not a valid WARC after {staged.records} records: "
-                          f"{message.splitlines()[0] if message else exc!r}") from None
-    except (OSError, EOFError, ValueError, zlib.error) as exc:
-        raise ConfigError(f"{staged.source}: unreadable after {staged.records} records: {exc}"
-                          ) from None
-    if staged.records == 0:
+def check(staged: StagedWarc, now: datetime | None = None) -> StagedWarc:
+    """Check a staged WARC strictly; raise ConfigError naming what makes it unfit to keep."""
+    report = check_file(staged.path, label=staged.source)
+    damage = [d for d in report.defects if d.kind == "structure"]
+    if damage:
+        raise ConfigError(_refusal(staged, report, damage))
+    if not report.records:
         raise ConfigError(f"{staged.source}: holds no WARC records")
-    _check_members(staged)
-    _check_tail(staged, end)
+    latest = (now or utcnow()) + FUTURE_SKEW
+    for number, record in enumerate(report.records, start=1):
+        when = warc_date(record.get("WARC-Date") or "")
+        if when > latest:
+            raise ConfigError(f"{staged.source}: record {number} (byte {record.offset}) is "
+                              f"dated {to_iso(when)}, in the future (this machine's clock says "
+                              f"{to_iso(now or utcnow())}): refused, since a capture cannot "
+                              "come from the future (a wrong clock, or a forgery)")
+        record_id = record.get("WARC-Record-ID") or ""
+        staged.record_ids.append(record_id)
+        kind = (record.get("WARC-Type") or "").lower()
+        uri = target_uri(record.get("WARC-Target-URI") or "").lower()
+        if kind in ("response", "revisit") and uri.startswith(("http://", "https://")):
+            staged.capture_ids.append(record_id)
+    staged.records = len(report.records)
+    staged.notes = [str(d) for d in report.defects + report.notes]
     return staged
 
 
-def _check_tail(staged: StagedWarc, end: int) -> None:
-    """After the last record only blank lines may follow (warcio skips a torn header block)."""
-    with staged.path.open("rb") as stream:
-        stream.seek(end)
-        tail = stream.read(1 << 16)
-    if tail.strip(b"\r\n"):
-        raise ConfigError(f"{staged.source}: truncated after record {staged.records}: "
-                          f"{staged.path.stat().st_size - end} bytes that are not a whole record")
-
-
-def _check_members(staged: StagedWarc) -> None:
-    """A gzipped WARC must be whole gzip members to its last byte (a torn tail reads short)."""
-    with staged.path.open("rb") as stream:
-        if stream.read(2) != b"\x1f\x8b":
-            return
-        stream.seek(0)
-        end = 0
-        for end in member_ends(stream):
-            pass
-    size = staged.path.stat().st_size
-    if end != size:
-        raise ConfigError(f"{staged.source}: truncated: its last {size - end} bytes are not a "
-                          "complete gzip member")
+def _refusal(staged: StagedWarc, report: FileReport, damage: list) -> str:
+    """The message refusing a damaged file: the first problems, where they are."""
+    numbers = {record.offset: number for number, record in enumerate(report.records, start=1)}
+    shown = []
+    for defect in damage[:_SHOWN]:
+        where = f"record {numbers[defect.offset]} (byte {defect.offset})" \
+            if defect.offset in numbers else f"byte {defect.offset}" \
+            if defect.offset is not None else "the file"
+        shown.append(f"{where}: {defect.problem}")
+    more = f" (and {len(damage) - _SHOWN} more: `palimpsest verify FILE` lists them)" \
+        if len(damage) > _SHOWN else ""
+    hint = ""
+    if any("more than one record in one gzip member" in d.problem for d in damage):
+        hint = ("; it is gzipped as a whole, not one gzip member per record, so its records "
+                "cannot be read by offset: recompress it first (`warcio recompress IN OUT`) "
+                "and import the result")
+    return f"{staged.source}: refused, nothing imported: " + "; ".join(shown) + more + hint

@@ -2,10 +2,13 @@
 
 pywb finds captures by binary search in `DATA/collections/<c>/indexes/index.cdxj`, so the file
 must stay sorted. After every crawl and import, only the bytes of each WARC file past the last
-record the CDXJ already lists are read (by cdxj-indexer, the indexer of pywb's own tools), and the
-new lines are merge-sorted into the file, which is then replaced atomically: pywb, reading it
-at the same time, sees the old file or the new one, never half of one. Identical lines collapse
-in the merge, so indexing a range twice (after a crash, say) changes nothing.
+record the CDXJ already lists are read, and the new lines are merge-sorted into the file, which
+is then replaced atomically: pywb, reading it at the same time, sees the old file or the new
+one, never half of one. Identical lines collapse in the merge, so indexing a range twice (after
+a crash, say) changes nothing.
+
+The lines themselves come from archive.replay.cdxjlines: only records the strict reader finds
+whole, as for the index and `verify`, and damage is reported, never indexed past silently.
 
 One deliberate difference from plain cdxj-indexer output: a `server-not-modified` revisit (a 304)
 is listed with the location, status and type of the response it confirms. pywb replays any 3xx
@@ -20,25 +23,21 @@ import heapq
 import json
 import logging
 import os
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from cdxj_indexer.main import CDXJIndexer
-from warcio.recordloader import ArchiveLoadFailed
-
+from archive.exceptions import ConfigError
 from archive.index import Index, open_index
+from archive.replay.cdxjlines import Misaligned, Resolver, index_lines
+from archive.store.confined import create_new, real_dir
 from archive.store.durable import fsync_directory
 from archive.store.layout import DataLayout
 
 logger = logging.getLogger(__name__)
 
-NOT_MODIFIED_SUFFIX = "/revisit/server-not-modified"  # WARC 1.0 and 1.1 profile URIs end so
 TEMP_SUFFIX = ".tmp"  # pywb only reads *.cdx and *.cdxj, so it never sees a half-written file
 RUN_LINES = 10_000  # new lines held in memory at once (about 4 MB); more are sorted on disk
-
-Resolver = Callable[[str], "dict[str, str] | None"]
 
 
 @dataclass
@@ -49,45 +48,6 @@ class CdxjUpdate:
     added: int = 0  # lines that were not in the file before
     files: int = 0  # WARC files with bytes indexed this time
     problems: list[str] = field(default_factory=list)
-
-
-class _CollectingIndexer(CDXJIndexer):
-    """cdxj-indexer over one file from a given offset, with 304 revisits resolved."""
-
-    def __init__(self, output: "SortedRuns", stream, filename: str, resolve: Resolver) -> None:
-        # No post_append: it would decode and spool every record's content (a decompression
-        # bomb's included) only to key POST captures by their body, and the crawler sends none.
-        super().__init__(output, [stream], filename=filename)
-        self._resolve = resolve
-
-    def _write_line(self, out, index, record, filename):
-        profile = record.rec_headers.get_header("WARC-Profile") or ""
-        if record.rec_type == "revisit" and profile.endswith(NOT_MODIFIED_SUFFIX):
-            refers_to = record.rec_headers.get_header("WARC-Refers-To")
-            original = self._resolve(refers_to) if refers_to else None
-            if original is not None:
-                index["record_filename"] = index.get("filename")
-                index["record_offset"] = index.get("offset")
-                index["record_length"] = index.get("length")
-                index.update(original)
-        super()._write_line(out, index, record, filename)
-
-
-def index_lines(path: Path, start: int, resolve: Resolver, out: "SortedRuns") -> str | None:
-    """Add the CDXJ lines of `path`'s records from byte `start` on to `out`; return what
-    stopped it early, if anything (the lines before the problem are kept)."""
-    problem = None
-    with path.open("rb") as stream:
-        stream.seek(start)
-        try:
-            _CollectingIndexer(out, stream, path.name, resolve).process_all()
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-            problem = f"{path.name}: cannot index past byte {start}: {exc}"
-        except Exception as exc:  # a derived index must never take a finished crawl down
-            logger.debug("indexing %s failed", path, exc_info=True)
-            problem = f"{path.name}: cannot index past byte {start}: {exc!r}"
-    out.end_of_file()
-    return problem
 
 
 class SortedRuns:
@@ -122,10 +82,10 @@ class SortedRuns:
             self._spill()
 
     def _spill(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         run = self.directory / f"index.cdxj.run{len(self.files)}{TEMP_SUFFIX}"
         self.lines.sort()
-        with run.open("w", encoding="utf-8") as out:
+        run.unlink(missing_ok=True)  # a killed update's leftover (or a link planted there)
+        with os.fdopen(create_new(run), "w", encoding="utf-8") as out:
             out.writelines(self.lines)
         self.files.append(run)
         self.lines = []
@@ -173,8 +133,8 @@ def indexed_ends(path: Path) -> dict[str, int] | None:
 
 def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) -> int:
     """Merge `new_lines` into the sorted CDXJ at `path`, atomically; return the net lines added."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + TEMP_SUFFIX)
+    temp.unlink(missing_ok=True)  # a killed update's leftover (or a link planted there)
     existing = path.open(encoding="utf-8") if keep_existing and path.exists() else None
     counted = [0]
 
@@ -185,7 +145,7 @@ def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) ->
 
     written = 0
     try:
-        with temp.open("w", encoding="utf-8") as out:
+        with os.fdopen(create_new(temp), "w", encoding="utf-8") as out:
             sources = new_lines.sorted_sources()
             if existing is not None:
                 sources.append(existing_lines())
@@ -203,7 +163,6 @@ def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) ->
     os.replace(temp, path)
     fsync_directory(path.parent)
     return written - counted[0]
-
 
 
 def original_resolver(index: Index | None, collection: str) -> Resolver:
@@ -232,9 +191,23 @@ def update_cdxj(data_dir: str | Path, collection: str, index: Index | None = Non
     The caller holds the data lock; the SQLite index should already be current, since 304
     revisits are resolved through it.
     """
-    layout = DataLayout(data_dir)
+    try:
+        return _update(DataLayout(data_dir), collection, index, rebuild)
+    except Misaligned as exc:
+        logger.warning("replay index of %s: %s; rebuilding it from the WARC files", collection,
+                       exc)
+        return _update(DataLayout(data_dir), collection, index, True)
+
+
+def _update(layout: DataLayout, collection: str, index: Index | None,
+            rebuild: bool) -> CdxjUpdate:
     path = layout.cdxj_path(collection)
     result = CdxjUpdate(collection)
+    try:
+        real_dir(layout.root, path.parent)  # no symlink sends the index elsewhere
+    except (ConfigError, OSError) as exc:
+        result.problems.append(f"cannot write {path}: {exc}")
+        return result
     ends = {} if rebuild else indexed_ends(path)
     if ends is None:
         logger.warning("%s is not a sorted CDXJ; rebuilding it from the WARC files", path)

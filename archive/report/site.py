@@ -2,15 +2,19 @@
 
 The site is plain files that work from disk or from any web server: no script, every page
 self-contained (inline CSS allowed by hash in its Content-Security-Policy). Files are written
-atomically; page files of an earlier report in the same folder that this run did not write are
-removed (only when the folder carries our marker file, so a wrong --out deletes nothing).
+atomically. The folder is often a shared web root, so every write stays inside it: `--out` is
+resolved once, then the folder and its `pages/` are opened without following links and every
+file is written, and removed, through them (archive.store.confined): a symlink planted in place
+of `pages/` is refused, never written or deleted through. A run removes only pages the
+previous run listed in its manifest (the marker file) and this one did not write again, so a
+wrong --out, or a folder shared with other files, loses nothing.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-import tempfile
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +25,8 @@ from archive.index import Index
 from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, PageReport, ReportCollector, ReportData
 from archive.report.render import ICON_NAME, ICON_SVG, page_context, render, safe_href
-from archive.report.views import ReportViews
+from archive.report.views import VIEWS_DIR, ReportViews
+from archive.store.confined import ConfinedDir
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
 from archive.versions.changes import Change
@@ -30,9 +35,11 @@ from archive.versions.lifecycle import EDITED
 
 logger = logging.getLogger(__name__)
 
-MARKER = ".palimpsest-report"
+MARKER = ".palimpsest-report"  # the manifest: which pages this report wrote
 FEED_NAME = "edits.atom"
 FEED_ENTRIES = 200
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_PAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(html|atom)$")
 
 
 @dataclass(frozen=True)
@@ -58,15 +65,15 @@ def build_report(index: Index, layout: DataLayout, out: Path,
     reader = EditReader(index, layout)
     data = ReportCollector(reader, since, replay_base, now).collect()
     writer = _SiteWriter(out, data, replay_base, site_url, str(layout.root.resolve()),
-                         ReportViews(index, layout, out))
+                         ReportViews(index, layout))
     return writer.write()
 
 
 class _SiteWriter:
     def __init__(self, out: Path, data: ReportData, replay_base: str | None,
                  site_url: str | None, data_root: str, views: ReportViews | None = None) -> None:
-        self.out = out
-        self.views = views
+        self.out = Path(out).resolve()  # the user's folder, wherever links lead it
+        self.views = views  # each edit's screenshots, copied into views/
         self.data = data
         self.replay_base = replay_base
         self.site_root = (site_url.rstrip("/") + "/") if site_url else ""
@@ -76,7 +83,34 @@ class _SiteWriter:
         return replay_url(capture.collection, capture.fetched_at, capture.url, self.replay_base)
 
     def write(self) -> ReportResult:
-        self._prepare()
+        if self.out.exists() and not self.out.is_dir():
+            raise ConfigError(f"--out {self.out}: exists and is not a folder")
+        with ConfinedDir.open(self.out) as folder:
+            previous = _previous_pages(folder, self.out)
+            with folder.subdir(PAGES_DIR) as pages, folder.subdir(VIEWS_DIR) as views:
+                if self.views is not None:
+                    self.views.start(views)
+                written = self._write_pages(pages)
+                # Listed first, so a run that dies from here on still knows every page.
+                _write_manifest(folder, previous | written)
+                self._remove_stale(pages, previous - written)
+                if self.views is not None:
+                    self.views.remove_stale()
+            folder.write_bytes("index.html", render("index.html.j2", report=self.data,
+                                                    **page_context("", self.data.generated,
+                                                                   self.data.since, FEED_NAME,
+                                                                   site=True)).encode())
+            folder.write_bytes(ICON_NAME, ICON_SVG.encode())
+            folder.write_bytes(FEED_NAME, self._feed().encode())
+            _write_manifest(folder, written)
+        lifecycle = self.data.lifecycle_changes()
+        return ReportResult(
+            self.out, self.out / "index.html", self.out / FEED_NAME, len(self.data.pages),
+            sum(len(p.period_diffs) for p in self.data.pages.values()),
+            sum(1 for c in lifecycle if c.event.kind == "removed"),
+            sum(1 for c in lifecycle if c.event.kind == "restored"))
+
+    def _write_pages(self, pages: ConfinedDir) -> set[str]:
         written = set()
         for page in self.data.pages.values():
             context = page_context("../", self.data.generated, self.data.since,
@@ -84,26 +118,10 @@ class _SiteWriter:
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,
                           shots=self.views.of if self.views else None,
                           page_feed=page_feed_name(page.slug), **context)
-            _write(self.out / page.href, html)
-            _write(self.out / PAGES_DIR / page_feed_name(page.slug), self._page_feed(page))
-            written.add(page.slug)
-            written.add(page_feed_name(page.slug))
-        index_path = self.out / "index.html"
-        _write(index_path, render("index.html.j2", report=self.data,
-                                  **page_context("", self.data.generated, self.data.since,
-                                                 FEED_NAME, site=True)))
-        _write(self.out / ICON_NAME, ICON_SVG)
-        feed_path = self.out / FEED_NAME
-        _write(feed_path, self._feed())
-        self._remove_stale(written)
-        if self.views is not None:
-            self.views.remove_stale()
-        lifecycle = self.data.lifecycle_changes()
-        return ReportResult(
-            self.out, index_path, feed_path, len(self.data.pages),
-            sum(len(p.period_diffs) for p in self.data.pages.values()),
-            sum(1 for c in lifecycle if c.event.kind == "removed"),
-            sum(1 for c in lifecycle if c.event.kind == "restored"))
+            pages.write_bytes(page.slug, html.encode("utf-8"))
+            pages.write_bytes(page_feed_name(page.slug), self._page_feed(page).encode("utf-8"))
+            written |= {page.slug, page_feed_name(page.slug)}
+        return written
 
     def _feed(self) -> str:
         changes = self.data.feed_changes()[:FEED_ENTRIES]
@@ -130,36 +148,37 @@ class _SiteWriter:
                       updated=updated, feed_id=feed_id, self_url=self_url,
                       site_root=self.site_root or "../", feed_title=page.title or page.url)
 
-    def _prepare(self) -> None:
-        if self.out.exists() and not self.out.is_dir():
-            raise ConfigError(f"--out {self.out}: exists and is not a folder")
-        if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).exists():
-            raise ConfigError(f"--out {self.out}: the folder is not empty and holds no earlier "
+    def _remove_stale(self, pages: ConfinedDir, stale: set[str]) -> None:
+        """Remove pages an earlier run wrote and this one did not: only those."""
+        for name in sorted(stale):
+            if pages.is_file(name):
+                logger.info("removing %s, left by an earlier report", pages.path / name)
+                pages.unlink(name)
+
+
+def _previous_pages(folder: ConfinedDir, out: Path) -> set[str]:
+    """The pages the previous report wrote here (its manifest). A folder that is not empty
+    and holds no earlier report is refused: a mistyped --out must cost nothing."""
+    raw = folder.read_bytes(MARKER, MAX_MANIFEST_BYTES)
+    if raw is None:
+        if folder.names():
+            raise ConfigError(f"--out {out}: the folder is not empty and holds no earlier "
                               "report; choose an empty or new folder")
-        (self.out / PAGES_DIR).mkdir(parents=True, exist_ok=True)
-        (self.out / MARKER).write_text("A Palimpsest report: `palimpsest report` rewrites "
-                                       "this folder.\n", encoding="utf-8")
-
-    def _remove_stale(self, written: set[str]) -> None:
-        stale = [*(self.out / PAGES_DIR).glob("*.html"), *(self.out / PAGES_DIR).glob("*.atom")]
-        for path in stale:
-            if path.name not in written:
-                logger.info("removing %s, left by an earlier report", path)
-                path.unlink()
-
-
-def _write(path: Path, text: str) -> None:
-    """Write a file atomically: a reader (or a web server) never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        return set()
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        listed = json.loads(raw)["pages"]
+    except (ValueError, KeyError, TypeError):
+        # A marker from before manifests (or one someone edited): a report folder, whose
+        # pages this run cannot show it wrote, so it removes none of them.
+        logger.warning("%s lists no pages; no earlier page is removed this time", out / MARKER)
+        return set()
+    return {name for name in listed if isinstance(name, str) and _PAGE_NAME.match(name)}
+
+
+def _write_manifest(folder: ConfinedDir, pages: set[str]) -> None:
+    manifest = {"about": "A Palimpsest report: `palimpsest report` rewrites this folder and "
+                         "removes only the pages listed here.", "pages": sorted(pages)}
+    folder.write_bytes(MARKER, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
 
 
 def page_feed_name(slug: str) -> str:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
+import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from archive.exceptions import PalimpsestError
+from archive.store.confined import ConfinedDir
 from archive.store.layout import DataLayout
 from archive.warc.reader import read_record_content
 
@@ -24,6 +23,7 @@ logger = logging.getLogger(__name__)
 VIEWS_DIR = "views"
 MAX_VIEW_BYTES = 16 * 1024 * 1024
 _SUFFIXES = {"image/webp": ".webp", "image/png": ".png", "image/jpeg": ".jpg"}
+_OURS = re.compile(r"[0-9a-f]{24}(-thumb)?\.(webp|png|jpg)")  # names this module writes
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,16 @@ class Shown:
 class ReportViews:
     """Finds the screenshot of a diff's side and writes its files (once) into the report."""
 
-    def __init__(self, index, layout: DataLayout, out: Path) -> None:
+    def __init__(self, index, layout: DataLayout) -> None:
         self.index = index
         self.layout = layout
-        self.out = out
+        self.folder: ConfinedDir | None = None
         self.written: set[str] = set()
         self._cache: dict[int, Shown | None] = {}
+
+    def start(self, folder: ConfinedDir) -> None:
+        """Write into `folder` (the report's views/, confined like the rest of it)."""
+        self.folder = folder
 
     def of(self, side) -> Shown | None:
         """The screenshot of the capture where a version showed (or of its first capture)."""
@@ -58,21 +62,21 @@ class ReportViews:
 
     def _load(self, capture_id: int, collection: str) -> Shown | None:
         view = self.index.view_of(capture_id)
-        if view is None or view.status != "ok" or view.mime not in _SUFFIXES:
+        if self.folder is None or view is None or view.status != "ok" \
+                or view.mime not in _SUFFIXES:
             return None
         name = hashlib.sha256((view.record_id or "").encode()).hexdigest()[:24]
         full = f"{name}{_SUFFIXES[view.mime]}"
         thumb = f"{name}-thumb.webp"
         try:
-            if not (self.out / VIEWS_DIR / full).exists() or \
-                    not (self.out / VIEWS_DIR / thumb).exists():
+            if not (self.folder.is_file(full) and self.folder.is_file(thumb)):
                 from archive.screenshot.image import thumbnail  # Pillow only when there are views
 
                 image = read_record_content(
                     self.layout.archive_dir(collection) / view.warc_file, view.warc_offset,
                     MAX_VIEW_BYTES)
-                _write_bytes(self.out / VIEWS_DIR / full, image)
-                _write_bytes(self.out / VIEWS_DIR / thumb, thumbnail(image))
+                self.folder.write_bytes(full, image)
+                self.folder.write_bytes(thumb, thumbnail(image))
         except (PalimpsestError, OSError, ValueError) as exc:
             logger.warning("screenshot %s could not be read: %s", view.record_id, exc)
             return None
@@ -80,22 +84,10 @@ class ReportViews:
         return Shown(f"{VIEWS_DIR}/{full}", f"{VIEWS_DIR}/{thumb}", view.made_at)
 
     def remove_stale(self) -> None:
-        """Pictures of an earlier report that this one no longer shows."""
-        folder = self.out / VIEWS_DIR
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.name not in self.written and not path.name.startswith(".tmp-"):
-                    path.unlink()
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        """Pictures of an earlier report that this one no longer shows (only files named as
+        this module names them: nothing else in the folder is touched)."""
+        if self.folder is None:
+            return
+        for name in self.folder.names():
+            if _OURS.fullmatch(name) and name not in self.written:
+                self.folder.unlink(name)

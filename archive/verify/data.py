@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.exceptions import ConfigError, PalimpsestError
-from archive.index import open_index
+from archive.index import Capture, Page, Version, open_index
+from archive.index.rowcheck import row_problem
 from archive.store.layout import DataLayout
+from archive.store.provenance import CRAWL_LINEAGE, file_origin, may_describe
 from archive.verify.digests import DigestFormatError, parse_digest
+from archive.verify.fieldrules import PROFILE_IDENTICAL
 from archive.verify.files import Defect, FileReport, check_file
-from archive.verify.records import PROFILE_IDENTICAL
 from archive.verify.recovery import INVALID_SUFFIX
 from archive.verify.requisites import missing_requisite_notes
-from archive.warc.records import TEXT_PREFIX
+from archive.warc.fields import target_uri
+from archive.warc.records import PAGEINFO_PREFIX, TEXT_PREFIX
 from archive.warc.writer import OPEN_SUFFIX
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
@@ -35,6 +38,8 @@ class DataReport:
     index_defects: list[Defect] = field(default_factory=list)
     notes: list[Defect] = field(default_factory=list)
     records: int = 0
+    collections: dict[str, str] = field(default_factory=dict)  # file name -> its collection
+    ignored_descriptions: int = 0  # descriptions the index leaves out (archive.index.ingest)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +67,7 @@ def verify_data(data_dir: str | Path, *, live: bool = False,
             if path.name.endswith(WARC_SUFFIXES):
                 checked = check_file(path, label=relative)
                 report.files[relative] = checked
+                report.collections[path.name] = collection
                 report.defects += checked.defects
                 report.notes += checked.notes
                 report.records += len(checked.records)
@@ -77,6 +83,7 @@ def verify_data(data_dir: str | Path, *, live: bool = False,
                 report.notes.append(Defect(relative, None, "quarantined by recovery: not part "
                                                            "of the archive, kept for inspection"))
     _check_across_files(report)
+    _check_descriptions(report)
     if check_index and layout.index_path.exists():
         report.index_defects = check_index_rows(layout, report)
         report.notes += _requisite_notes(layout)
@@ -125,6 +132,37 @@ def _check_across_files(report: DataReport) -> None:
                                              f"refers to ({refers})"))
 
 
+def _check_descriptions(report: DataReport) -> None:
+    """A description (`urn:pageinfo:`, `urn:text:`) of a capture its file may not speak for is
+    kept in its WARC and left out of the index (archive.store.provenance): say so."""
+    captures: dict[str, str] = {}  # record ID -> file name
+    for checked in report.files.values():
+        for record in checked.records:
+            if (record.get("WARC-Type") or "").lower() in ("response", "revisit") and record.ok:
+                captures.setdefault(record.get("WARC-Record-ID") or "", checked.path.name)
+    for name, checked in report.files.items():
+        for record in checked.records:
+            target = record.get("WARC-Target-URI") or ""
+            kind = (record.get("WARC-Type") or "").lower()
+            if not ((kind == "metadata" and target.startswith(PAGEINFO_PREFIX))
+                    or (kind == "conversion" and target.startswith(TEXT_PREFIX))):
+                continue
+            theirs = captures.get(record.get("WARC-Refers-To") or "")
+            if theirs is None or not record.ok:
+                continue
+            own = file_origin(report.collections[checked.path.name], checked.path.name)
+            other = file_origin(report.collections[theirs], theirs)
+            if may_describe(own, other):
+                continue
+            report.ignored_descriptions += 1
+            whose = "crawled here" if other.lineage == CRAWL_LINEAGE else \
+                "brought in by another import"
+            report.notes.append(Defect(name, record.offset, f"describes "
+                                       f"{record.get('WARC-Refers-To')} in {theirs} ({whose}), "
+                                       "which this file may not speak for: kept, and left out "
+                                       "of the index", "consistency"))
+
+
 def _same_digest(first: str | None, second: str | None) -> bool:
     """Equal digests, whatever their encoding; True when either cannot be compared."""
     if not first or not second:
@@ -147,29 +185,39 @@ def check_index_rows(layout: DataLayout, report: DataReport) -> list[Defect]:
         return [Defect("index.sqlite", None, f"cannot open the index: {exc}", "index")]
     try:
         db = index.db
-        for row in db.execute("SELECT id, url, collection, record_id, payload_digest, "
-                              "warc_file, warc_offset, warc_length FROM captures"):
-            where = f"index: capture {row['id']} of {row['url']}"
-            problem = _row_problem(layout, files, row["collection"], row["warc_file"],
-                                   row["warc_offset"], row["warc_length"])
+        for row in db.execute("SELECT * FROM captures"):
+            where = f"index: capture {row['id']} of {str(row['url'])[:200]}"
+            problem = row_problem(Capture, dict(row))
+            if problem is None:
+                problem = _row_problem(layout, files, row["collection"], row["warc_file"],
+                                       row["warc_offset"], row["warc_length"])
             if problem is None:
                 record = files[row["warc_file"]].record_at(row["warc_offset"])
                 problem = _capture_mismatch(record, row)
             if problem:
                 defects.append(Defect(f"{where} -> {row['warc_file']}", row["warc_offset"],
                                       problem, "index"))
-        for row in db.execute("SELECT v.id, v.url, c.collection, v.text_file, v.text_offset, "
-                              "v.text_length FROM versions v JOIN captures c "
-                              "ON c.id = v.first_capture WHERE v.text_file IS NOT NULL"):
-            problem = _row_problem(layout, files, row["collection"], row["text_file"],
-                                   row["text_offset"], row["text_length"])
-            if problem is None:
-                record = files[row["text_file"]].record_at(row["text_offset"])
-                if record.get("WARC-Target-URI") != TEXT_PREFIX + row["url"]:
-                    problem = "is not the text record of this URL"
+        for row in db.execute("SELECT v.*, c.collection AS collection FROM versions v "
+                              "LEFT JOIN captures c ON c.id = v.first_capture"):
+            problem = row_problem(Version, dict(row))
+            if problem is None and row["collection"] is None:
+                problem = "its first capture is not in the index"
+            if problem is None and row["text_file"] is not None:
+                problem = _row_problem(layout, files, row["collection"], row["text_file"],
+                                       row["text_offset"], row["text_length"])
+                if problem is None:
+                    record = files[row["text_file"]].record_at(row["text_offset"])
+                    if target_uri(record.get("WARC-Target-URI") or "") != TEXT_PREFIX + \
+                            row["url"]:
+                        problem = "is not the text record of this URL"
             if problem:
-                defects.append(Defect(f"index: text of version {row['id']} of {row['url']} -> "
-                                      f"{row['text_file']}", row["text_offset"], problem,
+                defects.append(Defect(f"index: version {row['id']} of {str(row['url'])[:200]} "
+                                      f"-> {row['text_file']}", row["text_offset"], problem,
+                                      "index"))
+        for row in db.execute("SELECT * FROM pages"):
+            problem = row_problem(Page, dict(row))
+            if problem:
+                defects.append(Defect(f"index: page {str(row['url'])[:200]}", None, problem,
                                       "index"))
         defects += _check_progress(layout, files, db)
     except sqlite3.Error as exc:
@@ -204,7 +252,7 @@ def _row_problem(layout: DataLayout, files: dict[str, FileReport], collection: s
 def _capture_mismatch(record, row) -> str | None:
     if record.get("WARC-Record-ID") != row["record_id"]:
         return f"the record there is {record.get('WARC-Record-ID')}, not {row['record_id']}"
-    if record.get("WARC-Target-URI") != row["url"]:
+    if target_uri(record.get("WARC-Target-URI") or "") != row["url"]:
         return f"the record there is of {record.get('WARC-Target-URI')}"
     if (row["payload_digest"] or None) != (record.get("WARC-Payload-Digest") or None):
         return "the record's payload digest differs from the row's"

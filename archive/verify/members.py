@@ -38,11 +38,13 @@ class MemberEnd:
 
 @dataclass(frozen=True)
 class GzipDefect:
-    """A problem at `offset`; `fatal` ones end the walk (the next member cannot be found)."""
+    """A problem at `offset`; `fatal` ones end the walk (the next member cannot be found). A
+    `quirk` is a header some readers reject although the data is intact."""
 
     offset: int
     message: str
     fatal: bool
+    quirk: bool = False
 
 
 Event = Union[MemberStart, MemberData, MemberEnd, GzipDefect]
@@ -85,9 +87,11 @@ class _Window:
         self.pos -= count
 
 
-def walk(stream: BinaryIO) -> Iterator[Event]:
-    """Events for each member of a gzip stream, in order, stopping at the first fatal defect."""
+def walk(stream: BinaryIO, start: int = 0) -> Iterator[Event]:
+    """Events for each member of a gzip stream, in order, stopping at the first fatal defect.
+    The stream is at byte `start` of its file: offsets are the file's."""
     window = _Window(stream)
+    window.base = start
     while True:
         start = window.offset
         if not window.need(1):
@@ -133,7 +137,8 @@ def _header(window: _Window, start: int):
         header += length_bytes + extra
         if not _subfields_ok(extra):
             yield GzipDefect(start, "gzip FEXTRA subfields do not add up to its length "
-                                    "(readers such as the Internet Archive's reject it)", False)
+                                    "(readers such as the Internet Archive's reject it)", False,
+                             quirk=True)
     for flag, name in ((_FNAME, "FNAME"), (_FCOMMENT, "FCOMMENT")):
         if flags & flag:
             text = yield from _zero_terminated(window, start, name)

@@ -1,8 +1,10 @@
 """Check one WARC record as its bytes stream past: headers, length, digests, HTTP block.
 
 A record is whole when its header block ends, exactly Content-Length bytes of block follow,
-and then CRLF CRLF. Every digest present is recomputed; mandatory headers (WARC 1.1 section 5,
-and per type: a target URI for captures, profile and referent for revisits) must be there.
+and then CRLF CRLF. Every digest present is recomputed; the fields a record needs to be read at
+all (WARC 1.1 section 5, and per type: a target URI for captures, profile and referent for
+revisits) must be there and parse. Other rules of WARC 1.1's field table are collected apart
+(`rules`, see archive.verify.fieldrules): a record that breaks them still reads.
 """
 
 from __future__ import annotations
@@ -12,20 +14,20 @@ from dataclasses import dataclass, field
 
 from archive.limits import MAX_WARC_HEADER_BYTES
 from archive.verify.digests import DigestCheck, DigestFormatError
+from archive.verify.fieldrules import PROFILE_IDENTICAL, field_problems
 from archive.verify.http import HttpBlock
+from archive.warc.fields import check_target_uri, is_record_id, warc_date
 
 MANDATORY = ("WARC-Record-ID", "Content-Length", "WARC-Date", "WARC-Type")
 NEEDS_TARGET = {"response", "request", "revisit", "resource", "conversion", "continuation"}
-TRUNCATED_VALUES = {"length", "time", "disconnect", "unspecified"}
-PROFILE_IDENTICAL = "/revisit/identical-payload-digest"
 _VERSION = re.compile(rb"^WARC/1\.[01]$")
-_DATE = re.compile(r"^\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z)?)?)?$")
-_RECORD_ID = re.compile(r"^<[^<>\s]+:[^<>\s]*>$")
 _HTTP_TYPES = {"response", "revisit", "request"}
 # What later checks (across files, against the index) read of a record; the rest of its
 # headers are dropped once it is checked, so a big archive verifies in bounded memory.
 KEPT_HEADERS = {"warc-record-id", "warc-type", "warc-target-uri", "warc-payload-digest",
-                "warc-refers-to", "warc-profile", "warc-concurrent-to", "warc-date"}
+                "warc-refers-to", "warc-profile", "warc-concurrent-to", "warc-date",
+                "warc-refers-to-target-uri"}
+WARCINFO_BYTES = 64 * 1024  # of a warcinfo block kept to read its fields (`software`, ...)
 
 
 @dataclass
@@ -38,6 +40,8 @@ class RecordResult:
     defects: list[str] = field(default_factory=list)  # the record is not whole and intact
     consistency: list[str] = field(default_factory=list)  # its HTTP headers contradict its body
     notes: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # WARC 1.1 field-table findings
+    warcinfo: dict[str, str] = field(default_factory=dict)  # a warcinfo's own fields
     method: str | None = None  # request records: the HTTP method
     empty_body_declared: int | None = None  # see archive.verify.http.HttpFindings
 
@@ -64,6 +68,7 @@ class RecordChecker:
         self.block_digest: DigestCheck | None = None
         self.payload_digest: DigestCheck | None = None
         self.http: HttpBlock | None = None
+        self.warcinfo_block: bytearray | None = None
         self.fed = 0
 
     @property
@@ -77,6 +82,12 @@ class RecordChecker:
             self.buffer += data
             end = self.buffer.find(b"\r\n\r\n")
             if end < 0:
+                first_end = self.buffer.find(b"\n")
+                if first_end > 0 and self.buffer[first_end - 1:first_end] == b"\r" and \
+                        self.buffer[first_end - 2:first_end - 1] == b"\r":
+                    self._break("WARC header lines end in CR CR LF, not CRLF (the file was "
+                                "converted or damaged): the record cannot be delimited")
+                    return b""
                 if len(self.buffer) > MAX_WARC_HEADER_BYTES:
                     self._break(f"WARC header block over {MAX_WARC_HEADER_BYTES} bytes")
                 return b""
@@ -108,7 +119,8 @@ class RecordChecker:
         self.result.headers = {name: value for name, value in self.result.headers.items()
                                if name in KEPT_HEADERS}
         if self.state == "head":
-            what = "an unterminated WARC header" if self.fed else "nothing"
+            what = "an unterminated WARC header (cut short, or not WARC)" if self.fed \
+                else "nothing"
             self.result.defects.append(f"record incomplete: the data holds {what}")
         elif self.state == "block":
             self.result.defects.append(
@@ -125,56 +137,65 @@ class RecordChecker:
         if not _VERSION.match(lines[0]):
             self._break(f"not a WARC/1.0 or WARC/1.1 record: starts {lines[0][:40]!r}")
             return False
-        headers = self.result.headers
+        fields: dict[str, list[str]] = {}
         last = None
         for line in lines[1:]:
             if line[:1] in (b" ", b"\t") and last is not None:
-                headers[last] += " " + line.strip().decode("utf-8", "replace")
+                fields[last][-1] += " " + line.strip().decode("utf-8", "replace")
                 continue
             name, sep, value = line.partition(b":")
             if not sep or not name.strip():
                 self.result.defects.append(f"malformed WARC header line {line[:60]!r}")
                 continue
             last = name.strip().decode("utf-8", "replace").lower()
-            headers.setdefault(last, value.strip().decode("utf-8", "replace"))
+            fields.setdefault(last, []).append(value.strip().decode("utf-8", "replace"))
+        self.result.headers = {name: values[0] for name, values in fields.items()}
         self._check_headers()
+        kind = (self.result.get("WARC-Type") or "").lower()
+        self.result.rules += field_problems(kind, fields)
         length = self.result.get("Content-Length") or ""
         if not length.isdigit():
             self._break(f"Content-Length {length[:40]!r} is not a number: the record cannot "
                         "be delimited")
             return False
         self.remaining = int(length)
+        if kind == "warcinfo":
+            self.warcinfo_block = bytearray()
         self._digests()
         self.state = "block"
         return True
 
     def _check_headers(self) -> None:
+        """The fields a record must have, in a form that reads, for it to be read at all."""
         get = self.result.get
         problems = self.result.defects
         for name in MANDATORY:
             if not get(name):
                 problems.append(f"mandatory header {name} is missing")
         kind = (get("WARC-Type") or "").lower()
-        if kind in NEEDS_TARGET and not get("WARC-Target-URI"):
+        target = get("WARC-Target-URI")
+        if kind in NEEDS_TARGET and not target:
             problems.append(f"a {kind} record needs WARC-Target-URI")
+        elif kind in NEEDS_TARGET:
+            try:
+                check_target_uri(target)
+            except ValueError as exc:
+                problems.append(str(exc))
         if kind == "revisit":
             profile = get("WARC-Profile") or ""
             if not profile:
                 problems.append("a revisit record needs WARC-Profile")
-            if profile.endswith(PROFILE_IDENTICAL):
-                for name in ("WARC-Refers-To", "WARC-Payload-Digest"):
-                    if not get(name):
-                        problems.append(f"an identical-payload-digest revisit needs {name}")
+            if profile.endswith(PROFILE_IDENTICAL) and not get("WARC-Payload-Digest"):
+                problems.append("an identical-payload-digest revisit needs WARC-Payload-Digest")
         date = get("WARC-Date")
-        if date and not _DATE.match(date):
-            problems.append(f"WARC-Date {date[:40]!r} is not a W3C-DTF date")
+        if date:
+            try:
+                warc_date(date)
+            except ValueError as exc:
+                problems.append(str(exc))
         record_id = get("WARC-Record-ID")
-        if record_id and not _RECORD_ID.match(record_id):
+        if record_id and not is_record_id(record_id):
             problems.append(f"WARC-Record-ID {record_id[:60]!r} is not a <URI>")
-        truncated = get("WARC-Truncated")
-        if truncated and truncated.lower() not in TRUNCATED_VALUES:
-            problems.append(f"WARC-Truncated {truncated[:40]!r} is not one of "
-                            f"{', '.join(sorted(TRUNCATED_VALUES))}")
 
     def _digests(self) -> None:
         get = self.result.get
@@ -197,6 +218,8 @@ class RecordChecker:
     def _block(self, piece: bytes) -> None:
         self.remaining -= len(piece)
         self.block_size += len(piece)
+        if self.warcinfo_block is not None and len(self.warcinfo_block) < WARCINFO_BYTES:
+            self.warcinfo_block += piece[:WARCINFO_BYTES - len(self.warcinfo_block)]
         if self.block_digest is not None:
             self.block_digest.update(piece)
         if self.http is not None:
@@ -207,6 +230,8 @@ class RecordChecker:
     def _complete(self) -> None:
         self.state = "done"
         result = self.result
+        if self.warcinfo_block is not None:
+            result.warcinfo = warc_fields(bytes(self.warcinfo_block))
         if self.block_digest is not None and not self.block_digest.matches():
             result.defects.append(
                 f"WARC-Block-Digest does not match the block ({self.block_digest.value})")
@@ -224,3 +249,17 @@ class RecordChecker:
     def _break(self, message: str) -> None:
         self.result.defects.append(message)
         self.state = "broken"
+
+
+def warc_fields(block: bytes) -> dict[str, str]:
+    """The `name: value` lines of an application/warc-fields block (first value of each).
+
+    >>> warc_fields(b"software: palimpsest/0.1.0\\r\\nformat: WARC File Format 1.1\\r\\n")
+    {'software': 'palimpsest/0.1.0', 'format': 'WARC File Format 1.1'}
+    """
+    found: dict[str, str] = {}
+    for line in block.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip():
+            found.setdefault(name.strip().lower(), value.strip())
+    return found

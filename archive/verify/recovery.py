@@ -4,7 +4,10 @@ Records are whole gzip members, checked strictly (archive.verify: gzip trailer, 
 digests), so the end of the last good record is where a crash's damage begins. A torn final
 record is dropped: its index rows were never committed (rows follow an fsync). Anything else
 (a file with no good record, or good records after a damaged one) is kept aside as `.invalid`
-rather than deleted: nothing that might be archived data is thrown away.
+rather than deleted: nothing that might be archived data is thrown away. Only regular files
+are touched: an `.open` name that is a symbolic link is left alone (cutting it would cut
+whatever it points at, outside the archive), and bytes set aside go to a new file, never
+through a link.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from archive.store.confined import create_new
 from archive.store.durable import fsync_directory
 from archive.verify.files import check_file
 from archive.warc.writer import OPEN_SUFFIX
@@ -86,10 +90,12 @@ def recover_open_file(path: Path) -> Recovered:
         logger.error("%s: damaged at byte %d with whole records after it; the bytes from "
                      "there on are kept in %s", path.name, kept, set_aside.name)
     if kept < size:
-        with path.open("r+b") as stream:
-            stream.truncate(kept)
-            stream.flush()
-            os.fsync(stream.fileno())
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.ftruncate(fd, kept)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     os.replace(path, final)
     fsync_directory(path.parent)
     if kept < size and set_aside is None:
@@ -103,12 +109,18 @@ def recover_directory(directory: Path, name_suffix: str = "") -> list[Recovered]
     `name_suffix` before `.warc.gz.open`: one worker's files, when other workers share it)."""
     if not directory.is_dir():
         return []
-    return [recover_open_file(path)
-            for path in sorted(directory.glob(f"*{name_suffix}.warc.gz{OPEN_SUFFIX}"))]
+    recovered = []
+    for path in sorted(directory.glob(f"*{name_suffix}.warc.gz{OPEN_SUFFIX}")):
+        if path.is_symlink() or not path.is_file():
+            logger.error("%s is not a regular file (a symbolic link?): not repaired; nothing "
+                         "Palimpsest writes is one", path)
+            continue
+        recovered.append(recover_open_file(path))
+    return recovered
 
 
 def _copy_tail(path: Path, start: int, target: Path) -> None:
-    with path.open("rb") as source, target.open("wb") as out:
+    with path.open("rb") as source, os.fdopen(create_new(target), "wb") as out:
         source.seek(start)
         while chunk := source.read(_READ_CHUNK):
             out.write(chunk)

@@ -1,7 +1,9 @@
 """Build the index from the WARC files: in full (`palimpsest reindex`) or just what is new.
 
 The crawl indexes each record as it writes it; this reads the same records back through the
-same `Ingestor`, so both routes give the same rows.
+same `Ingestor`, so both routes give the same rows. Which records are whole is the strict
+reader's word (archive.verify.files), here as everywhere: a record `verify` rejects is never
+indexed, and a row's offset and length are exactly the record's.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.recordloader import ArchiveLoadFailed
+from warcio.recordloader import ArchiveLoadFailed, ArcWarcRecord
 
 from archive.index import Index, SqliteIndex, index_url, is_postgres, open_index
 from archive.index.ingest import Ingestor, RecordInfo
 from archive.store.layout import DataLayout
+from archive.store.provenance import file_origin, order_key
 from archive.verify.files import check_file
 from archive.verify.recovery import recover_directory
 
@@ -32,31 +35,21 @@ _UNREADABLE = (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError)
 Good = dict[str, Sequence[tuple[int, int]]]  # file name -> (offset, length) of whole records
 
 
-def iter_record_infos(path: Path, start: int = 0) -> Iterator[RecordInfo]:
-    """RecordInfo for every record of a WARC file from byte `start` on.
-
-    Stops (with an error in the log) where the file stops being readable: the records before
-    are indexed, and `palimpsest verify` names the damage.
-    """
-    with path.open("rb") as stream:
-        stream.seek(start)
-        records = ArchiveIterator(stream, no_record_parse=False, check_digests=False)
-        try:
-            for record in records:
-                # Read what indexing needs first: asking warcio for the offset reads to the end.
-                info = RecordInfo.from_record(record, path.name, 0, 0)
-                info.offset = records.get_record_offset()
-                info.length = records.get_record_length()
-                yield info
-        except _UNREADABLE as exc:
-            logger.error("%s: unreadable after byte %d (%s); the rest is not indexed (run "
-                         "`palimpsest verify`)", path.name, stream.tell(), exc)
+def whole_records(path: Path, start: int = 0) -> list[tuple[int, int]]:
+    """(offset, length) of the records the strict reader finds whole from byte `start` on;
+    the damage it finds is logged (`palimpsest verify` names it)."""
+    report = check_file(path, start=start)
+    for defect in report.defects:
+        if defect.kind == "structure":
+            logger.error("%s: %s; the damaged records are not indexed", path.name, defect)
+    return report.good()
 
 
-def iter_checked_infos(path: Path, good: Sequence[tuple[int, int]],
-                       start: int = 0) -> Iterator[RecordInfo]:
-    """RecordInfo for the records a strict check found whole (archive.verify), read one by
-    one at their offsets: damaged records in between are skipped, never half-indexed."""
+def read_records(path: Path, good: Sequence[tuple[int, int]],
+                 start: int = 0) -> Iterator[ArcWarcRecord]:
+    """The records a strict check found whole (archive.verify), each read by warcio at its
+    offset, with `file_offset` and `file_length` set: damaged records in between are skipped,
+    never half-read."""
     with path.open("rb") as stream:
         for offset, length in good:
             if offset < start:
@@ -64,22 +57,37 @@ def iter_checked_infos(path: Path, good: Sequence[tuple[int, int]],
             stream.seek(offset)
             try:
                 record = next(iter(ArchiveIterator(stream, check_digests=False)))
-                yield RecordInfo.from_record(record, path.name, offset, length)
             except (StopIteration, *_UNREADABLE) as exc:
-                logger.error("%s: record at %d unreadable (%s); not indexed", path.name,
-                             offset, exc)
+                logger.error("%s: record at %d unreadable (%s); skipped", path.name, offset, exc)
+                continue
+            record.file_offset, record.file_length = offset, length
+            yield record
+
+
+def iter_checked_infos(path: Path, good: Sequence[tuple[int, int]],
+                       start: int = 0) -> Iterator[RecordInfo]:
+    """RecordInfo for the records a strict check found whole, in file order."""
+    for record in read_records(path, good, start):
+        try:
+            yield RecordInfo.from_record(record, path.name, record.file_offset,
+                                         record.file_length)
+        except _UNREADABLE as exc:
+            logger.error("%s: record at %d unreadable (%s); not indexed", path.name,
+                         record.file_offset, exc)
 
 
 def index_file(index: Index, path: Path, collection: str, start: int = 0,
-               good: Sequence[tuple[int, int]] | None = None) -> int:
-    """Index the records of one file from `start` (only `good` ones, when given); return how
-    many were applied."""
-    ingestor = Ingestor(index, collection)
+               good: Sequence[tuple[int, int]] | None = None,
+               ingestor: Ingestor | None = None) -> int:
+    """Index the whole records of one file from `start` (`good`: as a strict check already
+    found them); return how many were applied. Descriptions the index leaves out are in
+    `ingestor.ignored`."""
+    ingestor = ingestor or Ingestor(index, collection)
+    if good is None:
+        good = whole_records(path, start)
     count = 0
     index.begin()
-    infos = iter_record_infos(path, start) if good is None else \
-        iter_checked_infos(path, good, start)
-    for info in infos:
+    for info in iter_checked_infos(path, good, start):
         ingestor.apply(info)
         index.set_indexed_to(path.name, collection, info.offset + info.length)
         count += 1
@@ -186,12 +194,16 @@ def psycopg_errors() -> type[Exception]:
 
 
 def _index_all(index: Index, layout: DataLayout, good: Good | None) -> dict[str, int]:
+    files = []
     for collection in layout.collections():
         recover_directory(layout.archive_dir(collection))
-        for path in layout.warc_files(collection):
-            whole = good.get(path.name, ()) if good is not None else [
-                (r.offset, r.length) for r in check_file(path).records if r.ok]
-            index_file(index, path, collection, good=whole)
+        files += [(collection, path) for path in layout.warc_files(collection)]
+    # Every collection's files in the order they were written, so records are applied in the
+    # order the crawls and imports applied them (a crawl, then an import of the same pages).
+    files.sort(key=lambda item: order_key(file_origin(item[0], item[1].name)))
+    for collection, path in files:
+        index_file(index, path, collection,
+                   good=good.get(path.name, ()) if good is not None else None)
     return index.counts()
 
 

@@ -1,16 +1,25 @@
-"""What the index knows about one URL: its captures, its versions, its text at a time."""
+"""What the index knows about one URL: its captures, its versions, its text at a time.
+
+A URL may have two histories: what was crawled here, and what imports brought in (WARC files of
+other archives, dated by their own clocks). `history` shows both, each capture and version
+marked with its lineage; `show` and the diffs read one: the crawled history when there is one,
+else the imported one, never a "latest" made of both.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index, Version
+from archive.index.base import ANY_ORIGIN
 from archive.net.urls import UnsafeURLError, canonical_url
 from archive.replay.urls import replay_base as resolve_base
 from archive.replay.urls import replay_url
 from archive.store.layout import DataLayout
+from archive.store.provenance import CRAWL_LINEAGE, IMPORT_LINEAGE
 from archive.timeutil import to_iso
 from archive.warc.reader import read_text
 
@@ -29,23 +38,32 @@ def lookup_url(index: Index, url: str) -> str:
 
 
 def history(index: Index, url: str, replay_base: str | None = None) -> dict:
-    """`palimpsest history --json`: versions and captures, oldest first.
+    """`palimpsest history --json`: versions and captures of both lineages, oldest first;
+    versions are numbered within their lineage.
 
     Each capture carries its `replay_url` under `replay_base` (see archive.replay.urls).
     """
     url = lookup_url(index, url)
-    versions = index.versions(url)
-    numbers = {version.text_hash: number for number, version in enumerate(versions, start=1)}
+    versions = index.versions(url, ANY_ORIGIN)
+    captures = index.captures(url, ANY_ORIGIN)
+    # Numbered within each origin: an import never renumbers the crawled history.
+    numbers: dict[tuple[str, str], int] = {}
+    counts: Counter[str] = Counter()
+    for version in versions:
+        counts[version.origin] += 1
+        numbers[(version.origin, version.text_hash)] = counts[version.origin]
+    files = {capture.id: capture.warc_file for capture in captures}
     replay_base = resolve_base(replay_base)  # once, not once per capture (the environment)
     return {
         "url": url,
-        "versions": [version_json(version, numbers[version.text_hash]) for version in versions],
-        "captures": [capture_json(capture, numbers.get(capture.text_hash), replay_base)
-                     for capture in index.captures(url)],
+        "versions": [version_json(version, numbers[(version.origin, version.text_hash)],
+                                  files.get(version.first_capture)) for version in versions],
+        "captures": [capture_json(capture, numbers.get((capture.origin, capture.text_hash)),
+                                  replay_base) for capture in captures],
     }
 
 
-def version_json(version: Version, number: int) -> dict:
+def version_json(version: Version, number: int, first_file: str | None = None) -> dict:
     return {
         "version": number,
         "text_hash": version.text_hash,
@@ -53,6 +71,8 @@ def version_json(version: Version, number: int) -> dict:
         "last_seen": version.last_seen,
         "title": version.title,
         "byline": version.byline,
+        "origin": version.origin,
+        "imported_from": first_file if version.origin == IMPORT_LINEAGE else None,
     }
 
 
@@ -69,6 +89,7 @@ def capture_json(capture: Capture, version_number: int | None,
         "warc_file": capture.warc_file,
         "warc_offset": capture.warc_offset,
         "collection": capture.collection,
+        "origin": capture.origin,
         "replay_url": replay_url(capture.collection, capture.fetched_at, capture.url,
                                  replay_base),
     }
@@ -83,6 +104,13 @@ class Snapshot:
     capture: Capture
     text: str
 
+    other_versions: int = 0  # versions of the other lineage, not shown
+
+    @property
+    def imported_from(self) -> str | None:
+        """The WARC file an imported version's capture is in (None: crawled here)."""
+        return self.capture.warc_file if self.version.origin == IMPORT_LINEAGE else None
+
     def to_json(self, replay_base: str | None = None) -> dict:
         return {
             "url": self.url,
@@ -95,21 +123,36 @@ class Snapshot:
             "replay_url": replay_url(self.capture.collection, self.capture.fetched_at,
                                      self.capture.url, replay_base),
             "text": self.text,
+            "origin": self.version.origin,
+            "imported_from": self.imported_from,
+            "collection": self.capture.collection,
+            "other_versions": self.other_versions,
         }
 
 
-def version_at(index: Index, layout: DataLayout, url: str,
-               when: datetime | None = None) -> Snapshot:
-    """The version current at `when` (default: now): the last good capture at or before it."""
+def version_at(index: Index, layout: DataLayout, url: str, when: datetime | None = None,
+               origin: str | None = None) -> Snapshot:
+    """The version current at `when` (default: now): the last good capture at or before it,
+    in one lineage (`origin`; default: the page's own, crawled if it ever was)."""
     url = lookup_url(index, url)
-    capture = index.latest_text_capture(url, before=to_iso(when) if when else None)
+    lineage = origin or page_lineage(index, url)
+    capture = index.latest_text_capture(url, before=to_iso(when) if when else None,
+                                        origin=lineage)
     if capture is None:
         moment = f" at {to_iso(when)}" if when else ""
-        raise NotFoundError(f"no extracted version of {url}{moment}")
-    version = index.version(url, capture.text_hash)
+        which = "crawled" if lineage == CRAWL_LINEAGE else "imported"
+        raise NotFoundError(f"no {which} extracted version of {url}{moment}")
+    version = index.version(url, capture.text_hash, lineage)
     if version is None or version.text_file is None:
         raise NotFoundError(f"the text of {url} version {capture.text_hash} is not archived")
     first = index.capture_by_id(version.first_capture)
     collection = first.collection if first else capture.collection
     text = read_text(layout, collection, version.text_file, version.text_offset)
-    return Snapshot(url, version, capture, text)
+    others = len(index.versions(url, ANY_ORIGIN)) - len(index.versions(url, lineage))
+    return Snapshot(url, version, capture, text, others)
+
+
+def page_lineage(index: Index, url: str) -> str:
+    """The lineage `show` and the diffs read for a URL: crawled here if it ever was."""
+    page = index.page(url)
+    return page.origin if page is not None else CRAWL_LINEAGE

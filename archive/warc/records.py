@@ -29,6 +29,12 @@ PAGEINFO_PREFIX = "urn:pageinfo:"
 TEXT_PREFIX = "urn:text:"
 VIEW_PREFIX = "urn:view:"  # a screenshot of a capture (resource record), as Browsertrix names it
 VIEWINFO_PREFIX = "urn:viewinfo:"  # which capture a screenshot shows, or why there is none
+# A warcinfo field of every file Palimpsest writes from this version on: its records follow
+# WARC 1.1's field rules, which `palimpsest verify` then enforces as defects. Files without it
+# (other tools', or Palimpsest's before metadata and text records stopped carrying
+# WARC-Refers-To-Target-URI) get notes instead.
+LAYOUT_FIELD = "palimpsest-layout"
+LAYOUT_VERSION = "2"
 
 Headers = list[tuple[str, str]]
 
@@ -101,6 +107,7 @@ class RecordFactory:
 
     def warcinfo(self, filename: str, fields: dict[str, str]) -> ArcWarcRecord:
         """The record that opens every file: software, format, crawl settings."""
+        fields = {**fields, LAYOUT_FIELD: LAYOUT_VERSION}
         payload = "".join(f"{name}: {value}\r\n" for name, value in fields.items() if value)
         body = payload.encode("utf-8")
         headers = {
@@ -181,12 +188,12 @@ class RecordFactory:
     def metadata(self, url: str, refers_to: str, data: dict, date: str) -> ArcWarcRecord:
         """JSON about a capture (text hash, extraction, citations), kept off the page's URI."""
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        return self._side_record(PAGEINFO_PREFIX + url, "metadata", url, refers_to, body,
+        return self._side_record(PAGEINFO_PREFIX + url, "metadata", refers_to, body,
                                  "application/json", date)
 
     def conversion(self, url: str, refers_to: str, text: str, date: str) -> ArcWarcRecord:
         """The extracted article text, written once per new version."""
-        return self._side_record(TEXT_PREFIX + url, "conversion", url, refers_to,
+        return self._side_record(TEXT_PREFIX + url, "conversion", refers_to,
                                  text.encode("utf-8"), "text/plain; charset=utf-8", date)
 
     def view(self, url: str, image: bytes, content_type: str) -> ArcWarcRecord:
@@ -208,12 +215,13 @@ class RecordFactory:
             VIEWINFO_PREFIX + url, "metadata", payload=BytesIO(body), length=len(body),
             warc_content_type="application/json", warc_headers_dict=headers)
 
-    def _side_record(self, uri, kind, url, refers_to, body, content_type, date):
+    def _side_record(self, uri, kind, refers_to, body, content_type, date):
+        # The page's URL is in the `urn:` target; WARC-Refers-To-Target-URI is for revisits
+        # only (WARC 1.1: "shall not be used in ... 'metadata', 'conversion' ... records").
         headers = {
             "WARC-Record-ID": self.new_id(),
             "WARC-Date": date,
             "WARC-Refers-To": refers_to,
-            "WARC-Refers-To-Target-URI": url,
         }
         return self._builder.create_warc_record(
             uri, kind, payload=BytesIO(body), length=len(body),

@@ -23,7 +23,8 @@ def is_warc_name(name: str) -> bool:
     return name.lower().endswith(WARC_SUFFIXES)
 
 
-def _check_member_name(source: Path, name: str) -> None:
+def check_member_name(source: Path, name: str) -> None:
+    """Refuse a member name that tries to leave the package's folders."""
     path = PurePosixPath(name)
     if "\\" in name or path.is_absolute() or ".." in path.parts or ":" in name:
         raise ConfigError(f"{source}: member {name!r} has an unsafe path; not imported")
@@ -33,7 +34,7 @@ def warc_members(source: Path, package: zipfile.ZipFile, max_bytes: int) -> list
     """The WARC files in a WACZ's `archive/` folder, checked, in name order."""
     members = []
     for info in package.infolist():
-        _check_member_name(source, info.filename)
+        check_member_name(source, info.filename)
         parts = PurePosixPath(info.filename).parts
         if len(parts) == 2 and parts[0] == ARCHIVE_FOLDER and is_warc_name(parts[1]):
             if info.flag_bits & 0x1:

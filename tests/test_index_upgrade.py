@@ -1,0 +1,72 @@
+"""`palimpsest index upgrade` takes a version-1 index (SQLite or PostgreSQL) to version 2:
+every row gets its lineage, as far as the old rows tell it (a copied file's name has serial
+00000), and versions are unique per lineage from then on."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from clirun import run
+from services import drop_pg_schema, new_pg_url
+
+from archive.index import open_index
+from archive.index.base import ANY_ORIGIN
+
+V1 = Path(__file__).parent / "data" / "index-v1.sql"
+A, B = "http://harbour.example/a", "http://harbour.example/b"
+
+
+def check_upgraded(index) -> None:
+    assert index.schema_version() == 2
+    assert [(c.id, c.origin) for c in index.captures(A, ANY_ORIGIN)] == [(1, "crawl"),
+                                                                          (2, "import")]
+    assert index.page(A).origin == "crawl" and index.page(B).origin == "import"
+    assert [(v.text_hash, v.origin) for v in index.versions(A, ANY_ORIGIN)] == \
+        [("sha256:aa", "crawl")]
+    assert [v.origin for v in index.versions(B)] == ["import"]
+    # Versions are per lineage now: the imported capture of A may have a version of its own.
+    index.begin()
+    assert index.observe_version(A, "sha256:aa", "2026-11-04T09:30:00.000000Z", 2,
+                                 origin="import")
+    index.commit()
+    assert len(index.versions(A, ANY_ORIGIN)) == 2
+
+
+def test_a_version_1_sqlite_index_is_refused_until_upgraded_then_reads(tmp_path):
+    db = sqlite3.connect(tmp_path / "index.sqlite")
+    db.executescript(V1.read_text())
+    db.close()
+    refused = run("history", A, "--data", str(tmp_path), code=2)
+    assert "older than this Palimpsest needs (2)" in refused.output
+    assert "upgraded schema version 1 -> 2" in run("index", "upgrade", "--data",
+                                                   str(tmp_path)).output
+    assert "up to date" in run("index", "upgrade", "--data", str(tmp_path)).output
+    index = open_index(tmp_path)
+    try:
+        check_upgraded(index)
+    finally:
+        index.close()
+    assert "import" in run("history", A, "--data", str(tmp_path)).output
+
+
+@pytest.mark.services
+def test_a_version_1_postgresql_index_upgrades_to_2(tmp_path):
+    from archive.index.postgres import PostgresIndex, pg_schema
+
+    url = new_pg_url()
+    index = PostgresIndex(url, check=False)
+    try:
+        index.db.execute(f"CREATE SCHEMA {index.schema}")
+        index.db.execute(pg_schema(V1.read_text()))
+        # The version-1 rows were inserted with their ids: move the identity sequences on,
+        # as the rows' own inserts would have.
+        for table in ("captures", "versions"):
+            index.db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"(SELECT max(id) FROM {table}))")
+        assert index.upgrade() == (1, 2)
+        check_upgraded(index)
+    finally:
+        index.close()
+        drop_pg_schema(url)
