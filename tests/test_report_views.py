@@ -65,13 +65,14 @@ def test_each_edit_shows_its_before_and_after_screenshots(tmp_path):
             assert picture.size == (960, 675) and small.width == 360  # stored at x0.75
     before = Image.open(out / links[0][0]).convert("RGB").getpixel((10, 10))
     assert before[0] > 150 and before[2] < 80  # the older version's picture comes first
-    # A report without the article's edits removes the pictures it no longer shows.
-    (out / "views" / "stale.webp").write_bytes(b"old")
+    # A later report removes the pictures it no longer shows, and nothing else it finds.
+    (out / "views" / ("0" * 24 + ".webp")).write_bytes(b"old")
+    (out / "views" / "notes.txt").write_bytes(b"someone's own file")
     index = open_index(data, readonly=True)
     try:
         build_report(index, DataLayout(data), out, now=NOW)
     finally:
         index.close()
-    assert not (out / "views" / "stale.webp").exists()
+    assert not (out / "views" / ("0" * 24 + ".webp")).exists()
     assert sorted(p.name for p in (out / "views").iterdir()) == \
-        sorted(name.split("/")[1] for pair in links for name in pair)
+        sorted(["notes.txt"] + [name.split("/")[1] for pair in links for name in pair])
