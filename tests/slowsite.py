@@ -65,7 +65,11 @@ class SlowSite:
             elif path.startswith("/page/"):
                 time.sleep(self.delay)
                 number = path.rsplit("/", 1)[1]
-                body = (f"<html><head><title>Report {number}</title></head><body><article>"
+                # The page declares its language: an undeclared one would load the language
+                # detector (about a second) on the reactor thread of a crawl that extracts
+                # inline, longer than the 2 s leases of the shared-crawl tests on a busy machine.
+                body = (f'<html lang="en"><head><title>Report {number}</title></head><body>'
+                        f"<article>"
                         f"<h1>Report {number}</h1><p>The harbour office counted {number} "
                         "ships waiting for the tide on a grey morning, and the pilots said "
                         "the queue would clear by evening if the wind held from the west.</p>"

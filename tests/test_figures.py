@@ -6,8 +6,9 @@ from archive.diff.figures import figure_changes, find_figures, merge_figure_chan
 from archive.diff.wordiff import word_ops
 
 
-def changes(old, new):
-    return [(c.old, c.new, c.kind, c.delta) for c in figure_changes(old, new, word_ops(old, new))]
+def changes(old, new, language="en"):
+    return [(c.old, c.new, c.kind, c.delta) for c in figure_changes(
+        old, new, word_ops(old, new), languages=(language, language))]
 
 
 @pytest.mark.parametrize("text, found", [
@@ -74,6 +75,7 @@ def test_unchanged_figures_and_new_figures_alone_are_not_revisions():
 def test_a_figure_revised_twice_in_the_text_is_merged_with_a_count():
     old = "Of 1,412 injured, most were treated at home. The 1,412 figure is final."
     new = "Of 1,438 injured, most were treated at home. The 1,438 figure is final."
-    merged = merge_figure_changes(figure_changes(old, new, word_ops(old, new)))
+    merged = merge_figure_changes(figure_changes(old, new, word_ops(old, new),
+                                                 languages=("en", "en")))
     assert [(c.old, c.new, c.count) for c in merged] == [("1,412", "1,438", 2)]
     assert merged[0].context.startswith("Of 1,438 injured")

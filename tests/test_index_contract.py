@@ -120,6 +120,7 @@ def test_the_index_contract(backend):
     index.set_version_text(ARTICLE, "h1", "other.warc.gz", 7, 8)  # the first text stays
     assert index.version(ARTICLE, "h1").text_file == "t.warc.gz"
     assert [v.text_hash for v in index.versions_since("2026-11-20T06:00")] == ["h1"]
+    assert index.version(ARTICLE, "h1").language is None
 
     index.touch_page(ARTICLE, "c", "2026-11-20T09:00:00Z", 200, "live", etag='"b"')
     index.touch_page(ARTICLE, "c", "2026-11-20T08:00:00Z", 404, "gone", etag='"a"')
@@ -162,12 +163,15 @@ def test_the_index_contract(backend):
     index.add_citation(ARTICLE, later_id, "h2", SOURCE, "2026-11-20T07:59:00.000000Z")
     assert index.citations_from(ARTICLE)[0].source_capture == source_id  # linked on insert
     assert index.cited_links("<urn:uuid:1>") == [SOURCE]
+    assert index.cited_urls() == [SOURCE]
 
     index.set_indexed_to("f.warc.gz", "c", 100)
     index.set_indexed_to("f.warc.gz", "c", 50)  # never backwards
     assert index.indexed_to("f.warc.gz") == 100 and index.indexed_to("none") == 0
     assert index.warc_files() == {"f.warc.gz": 100}
     assert index.counts() == {"pages": 3, "captures": 3, "versions": 1, "citations": 2}
+    assert index.observe_version(OTHER, "h3", first.fetched_at, first_id, language="az")
+    assert index.version(OTHER, "h3").language == "az"
     index.rollback()
     assert index.counts()["captures"] == 0  # nothing was committed
     index.close()

@@ -32,6 +32,13 @@ def check_upgraded(index) -> None:
                                  origin="import")
     index.commit()
     assert len(index.versions(A, ANY_ORIGIN)) == 2
+    # Each version's language (schema 2): none for the old rows, kept for new ones.
+    assert all(v.language is None for v in index.versions(A, ANY_ORIGIN))
+    index.begin()
+    assert index.observe_version(B, "sha256:az", "2026-11-05T09:00:00.000000Z", 2,
+                                 origin="import", language="az")
+    index.commit()
+    assert index.version(B, "sha256:az", "import").language == "az"
 
 
 def test_a_version_1_sqlite_index_is_refused_until_upgraded_then_reads(tmp_path):

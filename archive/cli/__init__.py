@@ -25,6 +25,7 @@ _COMMANDS = {
     "search": "archive.cli.search:search_command",
     "diff": "archive.cli.edits:diff",
     "changes": "archive.cli.edits:changes",
+    "stale": "archive.cli.stale:stale",
     "report": "archive.cli.report:report",
     "notify": "archive.cli.notify:notify",
     "replay": "archive.cli.replay:replay",

@@ -75,11 +75,13 @@ class TextDiff:
 
 @dataclass(frozen=True)
 class VersionText:
-    """What is compared of one version: headline, byline and body text."""
+    """What is compared of one version: headline, byline and body text, and its language
+    (a primary subtag; None when unknown), which decides how its figures read."""
 
     title: str | None
     byline: str | None
     text: str
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,12 +125,15 @@ def diff_versions(old: VersionText, new: VersionText,
     byline = field_change(old.byline, new.byline)
     body = diff_texts(old.text, new.text, limits)
     figures = []
+    languages = (old.language, new.language)
     if title is not None and title.old and title.new:
-        figures += figure_changes(title.old, title.new, title.ops, where="title")
+        figures += figure_changes(title.old, title.new, title.ops, where="title",
+                                  languages=languages)
     for paragraph in body.paragraphs:
         if paragraph.kind in (CHANGED, MOVED) and paragraph.edited:
             figures += figure_changes(paragraph.old, paragraph.new, paragraph.ops,
-                                      where="body", paragraph=paragraph.new_index)
+                                      where="body", paragraph=paragraph.new_index,
+                                      languages=languages)
     return EditDiff(title, byline, body, merge_figure_changes(figures))
 
 

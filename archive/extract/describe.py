@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.extract.article import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
+from archive.extract.language import PageLanguage, page_language
 from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
 
 
@@ -18,8 +19,10 @@ def _compiled(patterns: tuple[str, ...]):
     return compile_ignore(patterns)
 
 
-def describe_extraction(extraction: Extraction, ignore: tuple[str, ...]) -> tuple[str | None, dict]:
-    """The text hash (None unless extraction succeeded) and the metadata fields it comes with."""
+def describe_extraction(extraction: Extraction, ignore: tuple[str, ...],
+                        language: PageLanguage | None = None) -> tuple[str | None, dict]:
+    """The text hash (None unless extraction succeeded) and the metadata fields it comes with,
+    the page's language among them when known (archive.extract.language)."""
     digest = None
     if extraction.status == "ok":
         digest = text_hash(extraction.title, extraction.text, _compiled(ignore))
@@ -36,6 +39,8 @@ def describe_extraction(extraction: Extraction, ignore: tuple[str, ...]) -> tupl
         "reason": extraction.reason,
         "text_length": len(extraction.text),
     }
+    if language is not None:
+        fields.update(language.fields())
     return digest, {key: value for key, value in fields.items() if value is not None}
 
 
@@ -49,11 +54,14 @@ class DescribedPage:
 
 
 def extract_and_describe(body: bytes, url: str | None, content_type: str | None,
-                         ignore: tuple[str, ...]) -> DescribedPage:
+                         ignore: tuple[str, ...],
+                         content_language: str | None = None) -> DescribedPage:
     """Extract a page and hash its text: the crawl runs this whole in an extraction worker,
-    so normalising and hashing the text costs the reactor thread nothing."""
+    so normalising and hashing the text (and finding its language) costs the reactor thread
+    nothing. `content_language` is the response's Content-Language header."""
     extraction = extract_page(body, url, content_type)
-    digest, fields = describe_extraction(extraction, ignore)
+    digest, fields = describe_extraction(extraction, ignore,
+                                         language_of(extraction, body, content_language))
     return DescribedPage(extraction, digest, fields)
 
 
@@ -61,3 +69,11 @@ def describe_page(extraction: Extraction, ignore: tuple[str, ...]) -> DescribedP
     """The same for an extraction decided without running the extractor (a truncated page)."""
     digest, fields = describe_extraction(extraction, ignore)
     return DescribedPage(extraction, digest, fields)
+
+
+def language_of(extraction: Extraction, body: bytes | None,
+                content_language: str | None = None) -> PageLanguage | None:
+    """The language of an extracted page (None for pages that are no article)."""
+    if extraction.status != "ok":
+        return None
+    return page_language(body, f"{extraction.title or ''}\n{extraction.text}", content_language)

@@ -128,6 +128,13 @@ def usable_lastmod(stamp, listed_at: str) -> str | None:
     return to_iso(when)
 
 
+def _language(value) -> str | None:
+    """A pageinfo record's language, if it is one (records are input like any other)."""
+    if isinstance(value, str) and 2 <= len(value) <= 3 and value.isascii() and value.isalpha():
+        return value.lower()
+    return None
+
+
 def _is_web(uri: str) -> bool:
     return uri.lower().startswith(("http://", "https://"))
 
@@ -273,7 +280,8 @@ class Ingestor:
         capture.text_hash = text_hash
         return self._observe(capture, previous, title=title,
                              byline=_text_or_none(data.get("byline")),
-                             published=_text_or_none(data.get("published")))
+                             published=_text_or_none(data.get("published")),
+                             language=_language(data.get("language")))
 
     def _scheduling_inputs(self, capture: Capture, data: dict) -> None:
         """The seed a page was captured under, and the dates a feed or sitemap gave for the

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS versions (
     text_offset   INTEGER,
     text_length   INTEGER,
     origin        TEXT NOT NULL DEFAULT 'crawl',
+    language      TEXT,                   -- primary language subtag from the pageinfo record (v2)
     UNIQUE (url, text_hash, origin)
 );
 CREATE INDEX IF NOT EXISTS versions_by_first_seen ON versions (first_seen);

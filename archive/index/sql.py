@@ -189,16 +189,18 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
 
     def observe_version(self, url: str, text_hash: str, seen_at: str, capture_id: int,
                         title: str | None = None, byline: str | None = None,
-                        published: str | None = None, origin: str = "crawl") -> bool:
+                        published: str | None = None, origin: str = "crawl",
+                        language: str | None = None) -> bool:
         """Record that `url` showed `text_hash` at `seen_at` in one lineage; True when the
         hash is new there."""
         existing = self.version(url, text_hash, origin)
         if existing is None:
             self._x(
                 "INSERT INTO versions (url, text_hash, first_seen, last_seen, title, byline, "
-                "published, first_capture, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "published, first_capture, origin, language) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (url, text_hash, seen_at, seen_at, title, byline, published, capture_id,
-                 origin))
+                 origin, language))
             return True
         self._x("UPDATE versions SET first_seen = min(first_seen, ?), "
                 "last_seen = max(last_seen, ?) WHERE id = ?", (seen_at, seen_at, existing.id))
@@ -352,6 +354,11 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
         return _rows(self._x("SELECT * FROM citations WHERE source_url = ? "
                              f"{self._CITING_LINEAGE}ORDER BY cited_at, id", (source_url,)),
                      Citation)
+
+    def cited_urls(self) -> list[str]:
+        """Every URL some article capture cited, in URL order."""
+        return [row[0] for row in self._x(
+            "SELECT DISTINCT source_url FROM citations ORDER BY source_url")]
 
     # -- WARC file progress -------------------------------------------------------------------
 

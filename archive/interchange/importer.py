@@ -29,7 +29,7 @@ from warcio.recordloader import ArcWarcRecord
 from archive.archiver import Archiver, CaptureResult, pageinfo
 from archive.exceptions import ConfigError
 from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
-from archive.extract.describe import describe_extraction
+from archive.extract.describe import describe_extraction, language_of
 from archive.index import Index, open_index
 from archive.index.ingest import Ingestor
 from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
@@ -239,7 +239,9 @@ def _extract(record: ArcWarcRecord, url: str, index: Index,
         return pageinfo(role=_role(index, url, False), status="failed",
                         extraction=extraction_fields) | {"imported_from": filename}, ""
     extraction = extract_page(body, url, content_type)
-    digest, fields = describe_extraction(extraction, ())
+    language = language_of(extraction, body,
+                           record.http_headers.get_header("Content-Language"))
+    digest, fields = describe_extraction(extraction, (), language)
     data = pageinfo(role=_role(index, url, extraction.status == "ok"), status=extraction.status,
                     text_hash=digest, extraction=fields, links=extraction.links)
     data["imported_from"] = filename

@@ -172,6 +172,45 @@ class CitedSourceChanges:
                       tuple(diff.diff.figures) if diff is not None else (), tuple(links), diff)
 
 
+class StaleFigures:
+    """An article started or stopped showing a figure its cited source had revised, or got
+    ahead of its source (`stale`; archive.versions.stale): one notice per finding opened and
+    one per finding closed."""
+
+    filters = ("stale",)
+
+    def notices(self, context: SourceContext, since: str) -> Iterable[Notice]:
+        from archive.timeutil import from_iso
+        from archive.versions.stale import stale_events
+
+        moment = from_iso(since) if since else from_iso("1970-01-01T00:00:00Z")
+        for event in stale_events(context.reader, moment):
+            finding = event.finding
+            page = context.index.page(finding.article_url)
+            if page is None or page.collection != context.collection:
+                continue
+            change = finding.revision.change
+            opened = event.kind.endswith("-opened")
+            if finding.kind == "stale":
+                summary = (f"Still shows {finding.shown.figure.text}: its source revised it to "
+                           f"{change.new}" if opened else
+                           f"No longer stale ({finding.closed_because})")
+            else:
+                summary = (f"Ahead of its source: revised {change.old} to {change.new}, the "
+                           "source still shows the old figure" if opened else
+                           f"No longer ahead of its source ({finding.closed_because})")
+            diff = finding.revision.diff
+            links = [link for link in [context.report_link(finding.article_url)] if link]
+            links += [("Revised: before", context.replay(diff.old.capture)),
+                      ("Revised: after", context.replay(diff.new.capture)),
+                      ("As it read", context.replay(finding.shown_capture))]
+            yield Notice(f"{event.kind} {finding.id}", event.kind, frozenset({"stale"}),
+                         event.at, finding.article_url,
+                         finding.titles.get(finding.article_url), summary,
+                         (finding.summary(), f"It reads: {finding.shown.context}"),
+                         (change,), tuple(links))
+
+
 def _when(since: str):
     from archive.timeutil import from_iso
 
@@ -179,7 +218,8 @@ def _when(since: str):
 
 
 # The event sources, in the order their notices are listed in a digest. Add yours here.
-SOURCES: list[EventSource] = [ArticleEdits(), Takedowns(), CitedSourceChanges()]
+SOURCES: list[EventSource] = [ArticleEdits(), Takedowns(), CitedSourceChanges(),
+                              StaleFigures()]
 FILTERS: tuple[str, ...] = tuple(dict.fromkeys(f for s in SOURCES for f in s.filters))
 
 

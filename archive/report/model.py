@@ -22,6 +22,7 @@ from archive.timeutil import to_iso
 from archive.versions.changes import REPORTED_ROLES, Change, page_changes
 from archive.versions.edits import EditReader, Side, UrlDiff
 from archive.versions.lifecycle import EDITED, REMOVED, RESTORED, Event, events
+from archive.versions.stale import Finding, stale_findings
 
 PAGES_DIR = "pages"
 
@@ -60,6 +61,7 @@ class PageReport:
     period: list[Change] = field(default_factory=list)  # the events inside the period
     sources: list[CitedSource] = field(default_factory=list)
     cited_by: list[str] = field(default_factory=list)   # article URLs, for sources
+    stale: list[Finding] = field(default_factory=list)  # stale-figure findings of the article
 
     @property
     def url(self) -> str:
@@ -142,6 +144,10 @@ class ReportData:
     since: str | None
     generated: str
     pages: dict[str, PageReport]  # by URL
+    stale: list[Finding] = field(default_factory=list)  # open, or opened or closed in the period
+
+    def open_stale(self) -> list[Finding]:
+        return [finding for finding in self.stale if finding.open]
 
     def edited_articles(self) -> list[PageReport]:
         """Articles edited in the period, newest edit first."""
@@ -204,11 +210,29 @@ class ReportCollector:
             if changes:
                 pages[page.url] = self._page(page, changes)
         self._add_stale_citers(pages, moment)
+        stale = self._stale_figures(pages, moment)
         for report in list(pages.values()):
             if report.role != "source":
                 report.sources = cited_sources(self.index, report.url)
                 self._add_sources(pages, report)
-        return ReportData(moment or None, to_iso(self.now), pages)
+        return ReportData(moment or None, to_iso(self.now), pages, stale)
+
+    def _stale_figures(self, pages: dict[str, PageReport], moment: str) -> list[Finding]:
+        """Findings still open, or opened or closed in the period; each article and source
+        they name gets its page."""
+        found = [f for f in stale_findings(self.reader)
+                 if f.open or f.opened_at >= moment or (f.closed_at or "") >= moment]
+        for finding in found:
+            for url in (finding.article_url, finding.source_url):
+                if url not in pages:
+                    page = self.index.page(url)
+                    if page is None:
+                        continue
+                    pages[url] = self._page(page, page_changes(self.reader, url, page.role,
+                                                               self.since))
+            if finding.article_url in pages:
+                pages[finding.article_url].stale.append(finding)
+        return found
 
     def _add_stale_citers(self, pages: dict[str, PageReport], moment: str) -> None:
         """Articles whose cited source changed in the period, after they cited it."""

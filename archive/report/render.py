@@ -76,11 +76,9 @@ def atom_time(iso: str) -> str:
 
 
 def delta(figure: FigureChange) -> str:
-    """A figure's change as text: `+26`, `+8 points`, or empty for dates."""
-    if figure.delta is None:
-        return ""
-    text = f"{figure.delta:+,}"
-    return text + " points" if figure.kind == "percent" else text
+    """A figure's change as text: `+26`, `+8 points`, `ambiguous: +7 or +0.007`, or empty
+    for dates."""
+    return figure.difference()
 
 
 def entry_id(change) -> str:

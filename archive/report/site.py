@@ -97,6 +97,7 @@ class _SiteWriter:
                 if self.views is not None:
                     self.views.remove_stale()
             folder.write_bytes("index.html", render("index.html.j2", report=self.data,
+                                                    replay=self.replay,
                                                     **page_context("", self.data.generated,
                                                                    self.data.since, FEED_NAME,
                                                                    site=True)).encode())

@@ -106,9 +106,7 @@ def figures_table(figures: list[FigureChange]) -> Table:
     for column in ("from", "to", "change", "in"):
         table.add_column(column, overflow="fold")
     for figure in figures:
-        delta = "" if figure.delta is None else f"{figure.delta:+,}"
-        if figure.kind == "percent" and delta:
-            delta += " points"
+        delta = figure.difference()
         where = "headline" if figure.where == "title" else figure.context
         if figure.count > 1:
             where += f" (×{figure.count})"

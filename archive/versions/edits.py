@@ -13,6 +13,7 @@ from datetime import datetime
 
 from archive.diff.engine import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff_versions
 from archive.exceptions import NotFoundError
+from archive.extract.language import detect_language
 from archive.index import Capture, Index, Version
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
@@ -31,7 +32,7 @@ class Side:
     def to_json(self) -> dict:
         return {"text_hash": self.version.text_hash, "first_seen": self.version.first_seen,
                 "captured_at": self.capture.fetched_at, "title": self.version.title,
-                "byline": self.version.byline}
+                "byline": self.version.byline, "language": self.version.language}
 
 
 @dataclass
@@ -101,7 +102,8 @@ class EditReader:
                                     "not indexed")
             body = read_text(self.layout, first.collection, version.text_file,
                              version.text_offset)
-            self._texts[key] = VersionText(version.title, version.byline, body)
+            self._texts[key] = VersionText(version.title, version.byline, body,
+                                           version_language(version, body))
         return self._texts[key]
 
     def compare(self, url: str, old: Side, new: Side) -> UrlDiff:
@@ -139,6 +141,15 @@ class EditReader:
             self._histories[url] = [self.compare(url, old, new)
                                     for old, new in zip(runs, runs[1:])]
         return self._histories[url]
+
+
+def version_language(version: Version, body: str) -> str | None:
+    """A version's language: as its pageinfo record gave it, else (an archive made before
+    languages were recorded) what its text reads as, when the detector is sure; else None,
+    and its ambiguous figures are reported as such."""
+    if version.language:
+        return version.language
+    return detect_language(f"{version.title or ''}\n{body}").language
 
 
 def _current(runs: list[Side], when: datetime, url: str) -> int:

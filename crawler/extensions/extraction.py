@@ -39,12 +39,13 @@ class ExtractionPool:
         return pool
 
     async def extract(self, body: bytes, url: str, content_type: str | None,
-                      ignore: tuple[str, ...] = ()) -> DescribedPage:
+                      ignore: tuple[str, ...] = (),
+                      content_language: str | None = None) -> DescribedPage:
         if self._pool is None:
-            return extract_and_describe(body, url, content_type, ignore)
+            return extract_and_describe(body, url, content_type, ignore, content_language)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, extract_and_describe, body, url,
-                                          content_type, ignore)
+                                          content_type, ignore, content_language)
 
     async def call(self, func, *args):
         """Run another pure function of a page in the pool (requisite discovery, say), so

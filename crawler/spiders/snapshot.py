@@ -160,7 +160,8 @@ class SnapshotSpider(scrapy.Spider):
         else:
             extraction = await self.extractor.extract(response.body, response.url,
                                                       _content_type(response),
-                                                      seed.policy.ignore)
+                                                      seed.policy.ignore,
+                                                      _header(response, b"Content-Language"))
             links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
         changed = extraction is not None and extraction.text_hash is not None and \
@@ -316,7 +317,11 @@ def _is_html(response: Response) -> bool:
 
 
 def _content_type(response: Response) -> str | None:
-    value = response.headers.get(b"Content-Type")
+    return _header(response, b"Content-Type")
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
     return value.decode("latin-1") if value else None
 
 
