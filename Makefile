@@ -41,6 +41,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/index_latency.py --record
 	$(BIN)/python bench/freshness.py
 	$(BIN)/python bench/shared_crawl.py
+	$(BIN)/python bench/requisites.py --record
 
 clean:
 	rm -rf $(VENV) $(PYWB_VENV) demo-data .pytest_cache

@@ -158,6 +158,25 @@ class Archiver:
         outcomes = self._write_and_index(records, data=data, text=text)
         return outcomes[0]
 
+    def add_view(self, url: str, shows: str, image: bytes | None, content_type: str | None,
+                 data: dict) -> str | None:
+        """Write a screenshot of the capture whose record ID is `shows` (a `urn:view:`
+        resource) and its viewinfo, or only the viewinfo saying why there is none.
+        Returns the screenshot's record ID."""
+        records = []
+        view_id = None
+        if image is not None and content_type:
+            view = self.factory.view(url, image, content_type)
+            view_id = view.rec_headers.get_header("WARC-Record-ID")
+            records.append(view)
+            data = {**data, "view": view_id, "status": "ok"}
+        else:
+            data = {**data, "status": "failed"}
+        date = records[0].rec_headers.get_header("WARC-Date") if records else self.factory.now()
+        records.append(self.factory.viewinfo(url, shows, data, date))
+        self._write_and_index(records, data=data)
+        return view_id
+
     # -- batching -----------------------------------------------------------------------------
 
     def _write_and_index(self, records, data: dict | None = None,

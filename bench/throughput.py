@@ -57,6 +57,10 @@ CRAWL_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS": "16",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    # This newsroom serves no pictures or stylesheets (its requisites would all be 404s);
+    # bench/requisites.py measures the crawl with requisites a site really serves.
+    "PALIMPSEST_REQUISITES_ENABLED": "False",
+    "PALIMPSEST_SCREENSHOTS": "False",
 }
 
 EXTRA_SETTINGS: dict[str, str] = {}  # --set NAME=VALUE: try a setting's effect

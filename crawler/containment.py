@@ -118,6 +118,10 @@ def count_refusal(crawler: Any, request: Any, kind: str, reason: str) -> None:
         logger.debug("refused %s (%s): %s", request.url, kind, reason)
         return
     request.meta[REFUSED_META] = kind
+    if request.meta.get("palimpsest_requisite"):
+        # A page's requisite: counted with the requisites (crawler/requisites/fetch.py).
+        logger.info("refused requisite %s (%s): %s", request.url, kind, reason)
+        return
     if crawler.stats is not None:
         crawler.stats.inc_value(f"palimpsest/refused/{kind}")
     logger.warning("refused %s (%s): %s", request.url, kind, reason)

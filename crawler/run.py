@@ -7,6 +7,7 @@ starts once per process: one call to `run_crawl` per process.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -24,10 +25,11 @@ from archive.replay.cdxj import update_cdxj
 from archive.schedule.plan import CrawlPlan, plan_from_index
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
-from archive.timeutil import parse_when, utcnow
+from archive.timeutil import parse_when, to_iso, utcnow
 from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
 from crawler.extensions.progress import progress_counted, show_progress
+from crawler.requisites.budget import requisite_summary
 from crawler.spiders.snapshot import SnapshotSpider
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,9 @@ def crawl_settings(seedfile: SeedFile, data_dir: Path, *, allow_private: bool = 
     """The project settings, plus this run's data folder, collection and options."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if os.environ.get("PALIMPSEST_SCREENSHOTS"):  # like PALIMPSEST_INDEX: -s still wins
+        settings.set("PALIMPSEST_SCREENSHOTS", os.environ["PALIMPSEST_SCREENSHOTS"],
+                     priority="project")
     settings.set("PALIMPSEST_DATA", str(data_dir), priority="cmdline")
     settings.set("PALIMPSEST_COLLECTION", seedfile.collection, priority="cmdline")
     if allow_private:
@@ -102,6 +107,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     """
     data_dir = Path(data_dir)
     started = time.monotonic()
+    run_started = to_iso(utcnow())
     # A crashed run's .open files are closed, the index brought in line with the files, and
     # anything written but not indexed is indexed first (archive.verify.consistency).
     bring_in_line(data_dir, url=(overrides or {}).get("PALIMPSEST_INDEX") or None)
@@ -128,11 +134,26 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
         summary["problems"] += plan_problems(plan)
     # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
     summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
+    summary["screenshots"] = run_screenshots(data_dir, settings, run_started)
+    summary["problems"] += summary["screenshots"].pop("problems", [])
     summary["collection"] = seedfile.collection
     summary["seconds"] = round(time.monotonic() - started, 2)
     return CrawlReport(summary, stats)
 
 
+def run_screenshots(data_dir: Path, settings: Settings, since: str) -> dict:
+    """Screenshots of the versions this run found, once its fetching is over (README:
+    Screenshots). "auto" makes them when Chromium is installed; the line says which."""
+    wanted = settings.get("PALIMPSEST_SCREENSHOTS")
+    if str(wanted).lower() in ("false", "0", "off", "no"):
+        return {"enabled": False, "line": "screenshots: off (PALIMPSEST_SCREENSHOTS is off)"}
+    from archive.screenshot.run import take_screenshots  # Playwright only when it is used
+
+    run = take_screenshots(data_dir, since=since,
+                           budget_seconds=settings.getfloat("PALIMPSEST_SCREENSHOTS_BUDGET"),
+                           index_url=settings.get("PALIMPSEST_INDEX") or None)
+    logger.info("%s", run.line)
+    return {**run.to_json(), "line": run.line, "problems": run.problems}
 def create_crawler(settings: Settings, spidercls: type[Spider],
                    progress: Callable[[dict], None] | None) -> tuple[AsyncCrawlerProcess, Crawler]:
     """The process and the crawler of one run; with `progress`, live counts go to it.
@@ -203,6 +224,7 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
     summary["finish_reason"] = reason
     summary["not_modified"] = int(stats.get("palimpsest/records/not-modified", 0))
     summary["conditional"] = int(stats.get("palimpsest/conditional", 0))
+    summary["requisites"] = requisite_summary(stats)
     problems = []
     if stats.get("palimpsest/archive_error"):
         problems.append(f"archive error: {stats['palimpsest/archive_error']}")

@@ -28,6 +28,23 @@ PALIMPSEST_INDEX = ""                    # postgresql://…; empty: $PALIMPSEST_
 PALIMPSEST_REDIS_PREFIX = "palimpsest"   # Redis key prefix of a shared crawl (--redis)
 PALIMPSEST_LEASE_SECONDS = 60            # a shared crawl's URL leases and worker liveness
 
+# Page requisites (README: "Page requisites"): what an article or cited source needs to render.
+PALIMPSEST_REQUISITES_ENABLED = True
+# robots.txt for requisites: "page" follows the decision made for the page that embeds them
+# (a reader's browser loads them whatever robots.txt says of them); "own" asks each one's host.
+PALIMPSEST_REQUISITES_ROBOTS = "page"
+PALIMPSEST_REQUISITES_MAX_COUNT = 200            # requisites per page; the rest are counted
+PALIMPSEST_REQUISITES_MAX_BYTES = 32 * 1024**2   # bytes per page, all requisites together
+PALIMPSEST_REQUISITES_MAX_RESOURCE_BYTES = 8 * 1024**2  # bytes of one requisite
+PALIMPSEST_REQUISITES_CSS_DEPTH = 3              # stylesheet -> @import -> @import
+PALIMPSEST_REQUISITES_FRESH_MIN = 3600           # a capture is reused at least this long (s)
+PALIMPSEST_REQUISITES_FRESH_MAX = 7 * 86400      # and at most this long, whatever it says
+
+# Screenshots of new versions, rendered from the archive once the fetching is over (README:
+# "Screenshots"): "auto" when /usr/bin/chromium is installed, true or false.
+PALIMPSEST_SCREENSHOTS = "auto"
+PALIMPSEST_SCREENSHOTS_BUDGET = 300.0            # seconds a crawl spends on them; rest: next run
+
 # -- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -73,6 +90,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.extensions.warc.WarcCaptureExtension": 0,
     "crawler.extensions.extraction.ExtractionPool": 10,
+    "crawler.requisites.capture.RequisiteCapture": 30,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.versions.VersionPipeline": 300,

@@ -9,6 +9,7 @@ crawling copies it first.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -19,6 +20,10 @@ import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
 from mockserver import Exchange, MockSite
 from mockserver.fidelity import FIDELITY_PATHS
+
+# Crawls in tests make no screenshots (each would start pywb and Chromium) unless a test asks
+# for them with `-s PALIMPSEST_SCREENSHOTS=true`; subprocesses inherit this.
+os.environ["PALIMPSEST_SCREENSHOTS"] = "false"
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +95,12 @@ def listing_crawl(tmp_path_factory, mocksite) -> FinishedCrawl:
 def demo_run(tmp_path_factory) -> tuple[Path, str]:
     """`palimpsest demo` run once, as a person runs it on a wide terminal without colour: its
     data folder and what it printed. Its own process: the demo crawls three times."""
+    from archive.screenshot.chromium import CHROMIUM
+
     data = tmp_path_factory.mktemp("demo") / "demo-data"
+    # The demo makes screenshots where Chromium is installed, as `make demo` does.
+    shots = "true" if CHROMIUM.exists() else "false"
     printed = palimpsest("demo", "--port", "0", "--data", str(data), timeout=600,
-                         env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+                         env={"COLUMNS": "200", "NO_COLOR": "1",
+                              "PALIMPSEST_SCREENSHOTS": shots}).stdout
     return data, printed

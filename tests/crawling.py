@@ -11,8 +11,10 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 # Fast and deterministic against our own loopback servers: no throttling, inline extraction.
+# Screenshots are off: a test that wants them turns them on (tests/test_requisites_browser.py).
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0",
-        "-s", "PALIMPSEST_EXTRACT_PROCESSES=0", "-s", "RETRY_TIMES=0"]
+        "-s", "PALIMPSEST_EXTRACT_PROCESSES=0", "-s", "RETRY_TIMES=0",
+        "-s", "PALIMPSEST_SCREENSHOTS=false"]
 
 
 def palimpsest(*args: str, check: bool = True, timeout: float = 120,

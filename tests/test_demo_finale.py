@@ -7,10 +7,14 @@ from urllib.parse import urlsplit
 from htmlcheck import assert_inert
 
 from archive.demo import content
+from archive.screenshot.chromium import CHROMIUM
 
 
 def test_demo_prints_the_real_edits_figures_takedown_and_report(demo_run):
     data, out = demo_run  # `palimpsest demo` on a 200-column terminal, without colour
+    # Each crawl says what the pages needed to render, fetched once and then reused.
+    assert re.search(r"Crawl 1 .*\n.*\n  requisites fetched [1-9]\d*, reused \d+", out)
+    assert re.search(r"Crawl 3 .*\n.*\n  requisites fetched 0, reused", out)
     # One diff per real edit: articles A, B and C and statement S1; never D (taken down and
     # restored unchanged), E (unchanged) or any page whose furniture rotated.
     assert out.count("palimpsest diff · article") == 3
@@ -34,6 +38,15 @@ def test_demo_prints_the_real_edits_figures_takedown_and_report(demo_run):
     edited = tree.xpath("//table[@class='edited']//span[@class='url']/text()")
     assert sorted(urlsplit(url).path for url in edited) == sorted(
         articles[key].path for key in ("A", "B", "C"))
+    if CHROMIUM.exists():  # each edit of the report shows its before and after screenshots
+        assert re.search(r"screenshots made [1-9]", out)
+        pages = list((data / "report" / "pages").glob("*.html"))
+        shown = [path for path in pages if "views/" in path.read_text("utf-8")]
+        assert len(shown) == 4, [path.name for path in pages]  # articles A, B, C and S1
+        for path in shown:
+            html = path.read_text("utf-8")
+            assert html.count('<img src="../views/') == 2 * html.count('<section class="edit">')
+            assert_inert(html)
 
 
 def site_article(out: str) -> str:

@@ -23,7 +23,7 @@ OTHER = "http://127.0.0.1:9/news/b"
 SOURCE = "http://127.0.0.2:9/statement"
 FEED = "http://127.0.0.1:9/feed.xml"
 TABLES = ("pages", "captures", "versions", "citations", "warc_files", "page_seeds", "lastmods",
-          "version_texts")
+          "version_texts", "requisites", "views")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,8 +47,11 @@ def fetch(archiver, url, body, minutes, status=200, headers=None):
 
 
 def describe(archiver, capture, text_hash, links=(), text="Body", status="ok", **extra):
+    requisites = extra.pop("requisites", None)
     data = pageinfo(role=extra.pop("role", "article"), status=status, text_hash=text_hash,
                     extraction={"title": f"Title {text_hash}"}, links=links, **extra)
+    if requisites:
+        data["requisites"] = requisites
     return archiver.describe(capture, data, text=text)
 
 
@@ -66,10 +69,17 @@ def crawl_history(data, url):
                      headers=[("Content-Type", "text/html"), ("ETag", f'"e{run}"')])
         if page.kind == "response":
             describe(archiver, page, hashes[run % 2], links=[SOURCE, SOURCE + "?x"],
-                     seed=FEED)
+                     seed=FEED, requisites=[
+                         {"url": FEED + ".css", "type": "stylesheet", "outcome": "fetched",
+                          "status": 200, "fresh_until": "2026-11-21T00:00:00.000000Z"},
+                         {"url": FEED + ".png", "type": "image", "outcome": "skipped",
+                          "via": FEED + ".css", "reason": "count-cap"}])
+            archiver.add_view(ARTICLE, page.record_id, b"RIFF-a-picture", "image/webp",
+                              {"seconds": 1.5})
         if run == 1:
             fetch(archiver, SOURCE, b"statement", 62)
             describe(archiver, fetch(archiver, OTHER, b"other", 63), hashes[2], links=[SOURCE])
+            archiver.add_view(OTHER, page.record_id, None, None, {"reason": "timeout"})
         if run == 2:
             fetch(archiver, OTHER, b"", 125, status=304)
             fetch(archiver, SOURCE, b"gone", 126, status=404)
@@ -175,6 +185,7 @@ def test_reindex_gives_back_the_same_index_on_each_backend(backend):
     index.close()
     assert len(live["captures"]) == 10 and len(live["citations"]) >= 3
     assert live["lastmods"] and live["page_seeds"]
+    assert len(live["requisites"]) == 4 and len(live["views"]) == 3
     counts = rebuild(data, url)
     assert counts["captures"] == 10
     index = open_index(data, url=url)

@@ -29,6 +29,7 @@ _COMMANDS = {
     "report": "archive.cli.report:report",
     "notify": "archive.cli.notify:notify",
     "replay": "archive.cli.replay:replay",
+    "screenshots": "archive.cli.screenshots:screenshots",
     "export": "archive.cli.interchange:export",
     "import": "archive.cli.interchange:import_command",
     "verify": "archive.cli.verify:verify",

@@ -19,7 +19,7 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.progress import CrawlProgress, wants_progress
-from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
+from archive.cli.runs import crawl_overrides, run_worker_cycle, shots_line, summary_line
 from archive.notify.config import notify_config_of
 from archive.notify.deliver import deliver_to_data
 from archive.schedule.seeds import load_seeds
@@ -89,6 +89,9 @@ def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> Non
         print_json(summary)
     elif not quiet or summary["problems"]:
         click.echo(summary_line(summary))
+        shots = summary.get("screenshots")
+        if shots and not quiet:
+            click.echo(shots_line(shots))
     for problem in summary["problems"] + summary.get("notify", {}).get("problems", []):
         click.echo(f"problem: {problem}", err=True)
     if summary.get("archive_error"):

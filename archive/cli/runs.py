@@ -53,12 +53,41 @@ def summary_line(summary: dict) -> str:
         reasons = ", ".join(f"{kind} {count}"
                             for kind, count in summary.get("refusals", {}).items())
         extras.append(f"refused {summary['refused']}" + (f": {reasons}" if reasons else ""))
+    requisites = requisites_phrase(summary.get("requisites") or {})
+    if requisites:
+        extras.append(requisites)
     if summary.get("dropped_old_entries"):
         extras.append(f"{summary['dropped_old_entries']} requests an older Palimpsest queued "
                       "dropped, planned afresh")
     if extras:
         line += " (" + ", ".join(extras) + ")"
     return line + f" in {summary['seconds']}s"
+
+
+def requisites_phrase(counts: dict) -> str:
+    """`requisites 12 fetched, 30 reused, 1 requisites failed (http-404 1)`, or ''."""
+    fetched = sum(counts.get(key, 0) for key in ("fetched", "revisit", "not_modified"))
+    reused = counts.get("fresh", 0)
+    parts = []
+    if fetched or reused:
+        parts.append(f"requisites {fetched} fetched, {reused} reused")
+    for group in ("failed", "skipped"):
+        reasons = counts.get(group) or {}
+        if reasons:
+            detail = ", ".join(f"{reason} {count}" for reason, count in reasons.items())
+            parts.append(f"{sum(reasons.values())} requisites {group} ({detail})")
+    return ", ".join(parts)
+
+
+def shots_line(shots: dict) -> str:
+    """The one line that says whether screenshots were on, and what they made."""
+    line = shots.get("line", "")
+    if not shots.get("enabled"):
+        return line
+    failed = shots.get("failed") or {}
+    extra = f", {sum(failed.values())} failed" if failed else ""
+    left = f", {shots['left']} left for the next run" if shots.get("left") else ""
+    return f"{line}: {shots.get('made', 0)} made{extra}{left}"
 
 
 def run_worker_cycle(ctx: click.Context, seedfile: SeedFile, data_dir: Path, *, redis_url: str,

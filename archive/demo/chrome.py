@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from archive.demo.assets import ASSET_VERSION
 from archive.demo.content import Ad, Promotion, boilerplate
 
 MORE_FROM_COUNT = 3
@@ -60,7 +61,7 @@ def chrome_for(counter: int, stories: Sequence[Teaser], current_url: str | None 
         updated_minutes=2 + (counter * 7) % 58,  # 2-59: always "minutes", never "1 minutes"
         csrf_token=_token("csrf", counter, 32),
         nonce=base64.b64encode(bytes.fromhex(_token("nonce", counter, 32))).decode("ascii"),
-        asset_version=_token("assets", counter, 8),
+        asset_version=ASSET_VERSION,  # a deploy's version: the same on every page
         pageview=100_000 + counter,
         more_from=tuple(rotate(others, counter, MORE_FROM_COUNT)),
         most_read=tuple(rotate(stories, counter * 3, MOST_READ_COUNT)),

@@ -66,6 +66,10 @@ def article_page(article: Article, chrome: Chrome, href: Href) -> str:
       <div class="story-body" itemprop="articleBody">
 {body}
       </div>
+      <figure class="map">
+        <img class="lazy" src="/static/img/placeholder.svg" data-src="/static/img/region-map.svg"
+             loading="lazy" alt="" width="600" height="340">
+      </figure>
     </article>
     {_ad(chrome, 1)}
     {_newsletter(chrome)}

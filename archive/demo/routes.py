@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from archive.demo import content, feeds, pages
+from archive.demo import assets, content, feeds, pages
 from archive.demo.chrome import Chrome, Teaser, chrome_for
 from archive.demo.content import Article
 
@@ -22,16 +22,6 @@ RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 
-_CSS = b"body{font:17px/1.5 Georgia,serif;margin:0 auto;max-width:72rem}.ad-slot{background:#eee}\n"
-_JS = b"document.documentElement.classList.add('js');\n"
-_SVG = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675" viewBox="0 0 1200 675">'
-    b'<rect width="1200" height="675" fill="#8f9ba3"/></svg>\n'
-)
-_STATIC = {
-    "/static/css/site.css": (_CSS, "text/css; charset=utf-8"),
-    "/static/js/app.js": (_JS, "text/javascript; charset=utf-8"),
-}
 _FEEDS = ("/feed.xml", "/atom.xml", "/sitemap.xml")
 
 
@@ -78,11 +68,9 @@ def newspaper_reply(state: int, counter: int, path: str, hosts: Hosts) -> Reply:
     def chrome(current_url: str | None = None) -> Chrome:
         return chrome_for(counter, stories, current_url)
 
-    if path in _STATIC:
-        body, content_type = _STATIC[path]
-        return Reply(200, body, content_type)
-    if path.startswith("/static/img/") and path.endswith(".svg"):
-        return Reply(200, _SVG, "image/svg+xml")
+    static = assets.static_file(path)
+    if static is not None:  # the same bytes since the site's deploy: validators, cacheable
+        return _static(static[0], static[1], min(plate.state_dates.values()))
     if path == "/robots.txt":
         robots = f"User-agent: *\nDisallow: /search\n\nSitemap: {hosts.newspaper_url}/sitemap.xml\n"
         return Reply(200, robots.encode(), TEXT)

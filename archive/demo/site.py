@@ -240,7 +240,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         if role == "newspaper":
-            self.send_header("Cache-Control", "max-age=0, must-revalidate")
+            # Pages must be revalidated; static files are cached for a day, as CDNs serve them.
+            static = urlsplit(self.path).path.startswith("/static/")
+            self.send_header("Cache-Control",
+                             "public, max-age=86400" if static else "max-age=0, must-revalidate")
             self.send_header("Vary", "Accept-Encoding")
             if accepts_gzip(headers.get("accept-encoding", "")):
                 body = gzip.compress(body, mtime=0)

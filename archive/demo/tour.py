@@ -58,6 +58,18 @@ def crawl_once(seeds: Path, data_dir: Path) -> dict:
     return json.loads(result.stdout)
 
 
+def _resources_line(summary: dict) -> str:
+    """What the pages needed to render, and the screenshots: stylesheets, the font, pictures and
+    the script are fetched with the first page that needs them and reused after that."""
+    counts = summary.get("requisites") or {}
+    fetched = sum(counts.get(key, 0) for key in ("fetched", "revisit", "not_modified"))
+    line = f"requisites fetched {fetched}, reused {counts.get('fresh', 0)}"
+    shots = summary.get("screenshots") or {}
+    if shots.get("enabled"):
+        return line + f"; screenshots made {shots.get('made', 0)}"
+    return line + "; " + shots.get("line", "screenshots: off")
+
+
 def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
              say: Callable[[str], None] = print) -> DemoRun:
     """Serve the demo site, crawl it in each of its states, and say what happened."""
@@ -76,6 +88,7 @@ def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
             say(f"Crawl {state} ({label}):\n  fetched {summary['fetched']}, new versions "
                 f"{summary['new_versions']}, unchanged {summary['unchanged']}, "
                 f"returned {summary['returned']}, failed {summary['failed']}")
+            say("  " + _resources_line(summary))
         return DemoRun(data_dir, site, summaries)
     finally:
         site.stop()

@@ -20,12 +20,19 @@ from datetime import timedelta
 from warcio.recordloader import ArcWarcRecord
 
 from archive.index.base import Capture
+from archive.index.resources import View
 from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
 from archive.limits import MAX_RECORD_TEXT_BYTES
 from archive.store.provenance import CRAWL_LINEAGE, FileOrigin, file_origin, may_describe
 from archive.timeutil import parse_when, to_iso
 from archive.warc.fields import index_time, target_uri
-from archive.warc.records import PAGEINFO_PREFIX, PROFILE_NOT_MODIFIED, TEXT_PREFIX
+from archive.warc.records import (
+    PAGEINFO_PREFIX,
+    PROFILE_NOT_MODIFIED,
+    TEXT_PREFIX,
+    VIEW_PREFIX,
+    VIEWINFO_PREFIX,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +58,8 @@ class RecordInfo:
     truncated: str | None = None
     status: int | None = None
     http_headers: dict[str, str] = field(default_factory=dict)  # lower-case names, first value
-    data: dict | None = None  # the JSON of a pageinfo metadata record
+    data: dict | None = None  # the JSON of a pageinfo (or viewinfo) metadata record
+    content_type: str | None = None  # of a resource record's block
     text: str | None = None   # the extracted text of a conversion record (for search)
 
     @classmethod
@@ -81,8 +89,10 @@ class RecordInfo:
             info.status = int(statusline) if statusline and statusline.isdigit() else None
             for name, value in record.http_headers.headers:
                 info.http_headers.setdefault(name.lower(), value)
+        if record.rec_type == "resource":
+            info.content_type = get("Content-Type")
         if (data is None and record.rec_type == "metadata"
-                and info.target_uri.startswith(PAGEINFO_PREFIX)):
+                and info.target_uri.startswith((PAGEINFO_PREFIX, VIEWINFO_PREFIX))):
             raw = record.content_stream().read(MAX_METADATA_BYTES + 1)
             if len(raw) > MAX_METADATA_BYTES:
                 logger.warning("pageinfo record %s is over %d bytes; skipped",
@@ -171,6 +181,10 @@ class Ingestor:
             return self._pageinfo(info)
         elif info.warc_type == "conversion" and info.target_uri.startswith(TEXT_PREFIX):
             self._text(info)
+        elif info.warc_type == "resource" and info.target_uri.startswith(VIEW_PREFIX):
+            self._view(info)
+        elif info.warc_type == "metadata" and info.target_uri.startswith(VIEWINFO_PREFIX):
+            self._viewinfo(info)
         return None
 
     def _capture(self, info: RecordInfo, kind: str, original: Capture | None) -> Capture:
@@ -256,6 +270,7 @@ class Ingestor:
             self.index.set_page_role(capture.url, data["role"], capture.origin)
         if capture.origin == CRAWL_LINEAGE:
             self._scheduling_inputs(capture, data)  # imported time is never the schedule
+        self._requisites(capture, data)
         if status != "ok" or not text_hash:
             return NOT_ARTICLE if status == "not-article" else FIRST_FAILED
         for link in data.get("links") or []:
@@ -280,6 +295,41 @@ class Ingestor:
                 when = usable_lastmod(stamp, capture.fetched_at)
                 if isinstance(url, str) and when is not None:
                     self.index.note_lastmod(url, when, capture.fetched_at, capture.url)
+
+    def _requisites(self, capture: Capture, data: dict) -> None:
+        """What the page needed to render, as its pageinfo listed it (archive.archiver)."""
+        rows = [row for row in data.get("requisites") or () if _requisite_row(row)]
+        if rows:
+            self.index.add_requisites(capture.id, [
+                {"url": row["url"], "kind": row["type"], "outcome": row["outcome"],
+                 "status": row.get("status") if isinstance(row.get("status"), int) else None,
+                 "via": row.get("via") if isinstance(row.get("via"), str) else None,
+                 "fresh_until": row.get("fresh_until")
+                 if isinstance(row.get("fresh_until"), str) else None}
+                for row in rows])
+
+    def _view(self, info: RecordInfo) -> None:
+        self.index.add_view(View(
+            url=info.target_uri[len(VIEW_PREFIX):], made_at=info.date, status=None,
+            record_id=info.record_id, mime=info.content_type, warc_file=info.filename,
+            warc_offset=info.offset, warc_length=info.length))
+
+    def _viewinfo(self, info: RecordInfo) -> None:
+        """Ties a screenshot to the capture it shows, or records why there is none."""
+        data = info.data or {}
+        capture = self.index.capture_by_record(info.refers_to) if info.refers_to else None
+        if capture is None:
+            logger.warning("viewinfo %s refers to %s, which is not indexed; skipped",
+                           info.record_id, info.refers_to)
+            return
+        status = "ok" if data.get("status") == "ok" else "failed"
+        reason = str(data["reason"])[:500] if data.get("reason") else None
+        view = data.get("view")
+        if status == "ok" and isinstance(view, str) and \
+                self.index.link_view(view, capture.id, status, reason):
+            return
+        self.index.add_view(View(url=capture.url, made_at=info.date, status="failed",
+                                 capture=capture.id, reason=reason or "no screenshot record"))
 
     def _observe(self, capture: Capture, previous: Capture | None, **details) -> str:
         """Record the capture's text as a version of its URL; the outcome is decided by
@@ -308,6 +358,13 @@ class Ingestor:
         version = self.index.version(capture.url, capture.text_hash, capture.origin)
         if info.text is not None and version is not None:
             self.index.add_version_text(version, info.text)
+
+
+def _requisite_row(row) -> bool:
+    """A pageinfo's requisite entry as archive.archiver writes it (others are skipped)."""
+    return (isinstance(row, dict) and isinstance(row.get("url"), str)
+            and isinstance(row.get("type"), str) and isinstance(row.get("outcome"), str)
+            and len(row["url"]) <= 8192)
 
 
 def _text_or_none(value) -> str | None:

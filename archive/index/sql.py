@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 from archive.index.base import ANY_ORIGIN, Capture, Citation, Page, Version
 from archive.index.deliveries import DeliveryLog
+from archive.index.resources import ResourceRows
 from archive.index.rowcheck import readable
 from archive.index.search_rows import TextRows
 
@@ -51,7 +52,7 @@ def _lineage(origin: str | None, url: str) -> tuple[str, tuple]:
     return " AND origin = ?", (origin,)
 
 
-class SqlIndex(TextRows, DeliveryLog, ABC):
+class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
     """Pages, captures, versions and citations in SQL tables (archive/index/schema.sql)."""
 
     BEGIN = "BEGIN"  # how a writer transaction starts

@@ -3,7 +3,8 @@
 py-wacz (`wacz create`) indexes the WARC files and packs them with their page lists and a
 datapackage of hashes; this module chooses the files and writes the page lists. WARC files go in
 whole and untouched, so `--since` takes every file holding a capture made since then, plus the
-files holding the originals their revisits point to (a revisit alone replays nothing).
+files holding the originals their revisits point to (a revisit alone replays nothing), and the
+files holding each page's requisites and screenshot.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
 from archive.index import Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
-from archive.timeutil import to_iso
+from archive.timeutil import from_iso, to_iso
 from archive.warc import brotlicompat
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,34 @@ def files_since(index: Index, collection: str, since: str | None,
             version = index.version(capture.url, capture.text_hash)
             if version is not None and version.text_file:
                 wanted.add(version.text_file)
+        wanted |= resource_files(index, capture, collection)
     return [name for name in available if name in wanted]
+
+
+def resource_files(index: Index, capture, collection: str) -> set[str]:
+    """The files a page capture needs beyond its own: its requisites' captures (each one
+    replay would serve: the closest in time, and a revisit's original) and its screenshot,
+    which may all be older than `--since` (a fresh requisite is not fetched again)."""
+    files: set[str] = set()
+    for row in index.requisites_of(capture.id) if capture.id is not None else ():
+        candidates = [c for c in index.captures(row["url"]) if c.collection == collection]
+        if not candidates:
+            continue
+        closest = min(candidates, key=lambda c: (abs(_seconds(c.fetched_at)
+                                                     - _seconds(capture.fetched_at)), c.id))
+        files.add(closest.warc_file)
+        if closest.refers_to:
+            original = index.capture_by_record(closest.refers_to)
+            if original is not None and original.collection == collection:
+                files.add(original.warc_file)
+    view = index.view_of(capture.id) if capture.id is not None else None
+    if view is not None and view.warc_file:
+        files.add(view.warc_file)
+    return files
+
+
+def _seconds(stamp: str) -> float:
+    return from_iso(stamp).timestamp()
 
 
 def export_wacz(data_dir: str | Path, collection: str, out: str | Path,

@@ -60,7 +60,7 @@ def is_loopback(address: str) -> bool:
 
 
 def pywb_config(layout: DataLayout, collection: str | None = None,
-                empty_root: Path | None = None) -> dict:
+                empty_root: Path | None = None, framed: bool = True) -> dict:
     """pywb's configuration for a data folder, or for one collection of it.
 
     With one collection, pywb's collection root is `empty_root`, an empty folder: pywb takes
@@ -68,7 +68,7 @@ def pywb_config(layout: DataLayout, collection: str | None = None,
     """
     config: dict = {
         "collections_root": str(layout.collections_dir.resolve()),
-        "framed_replay": True,
+        "framed_replay": framed,
         "enable_memento": True,
     }
     if collection is not None:
@@ -103,13 +103,16 @@ class ReplayServer:
 
     def __init__(self, data_dir: str | Path, *, host: str = DEFAULT_BIND,
                  port: int = DEFAULT_PORT, collection: str | None = None,
-                 pywb: PywbInstall | None = None, log: IO | None = None) -> None:
+                 pywb: PywbInstall | None = None, log: IO | None = None,
+                 framed: bool = True) -> None:
         self.layout = DataLayout(data_dir)
         self.pywb = pywb or find_pywb()
         self.host = host
         self.port = port or free_port(host)
         self.collection = collection
         self.log = log  # where pywb's output goes; None: this process's stdout and stderr
+        # False: no frame and no banner, the page alone (what screenshots render)
+        self.framed = framed
         self.process: subprocess.Popen | None = None
         self._scratch: Path | None = None
 
@@ -131,7 +134,8 @@ class ReplayServer:
         config_file = self._scratch / "config.yaml"
         # JSON is YAML, and needs no YAML library on this side.
         (self._scratch / "collections").mkdir()
-        config = pywb_config(self.layout, self.collection, self._scratch / "collections")
+        config = pywb_config(self.layout, self.collection, self._scratch / "collections",
+                             framed=self.framed)
         config_file.write_text(json.dumps(config, indent=2), encoding="utf-8")
         env = {name: value for name, value in os.environ.items() if name != "PYWB_CONFIG_FILE"}
         # pywb's frontend calls its own archive server on localhost: never through a proxy.

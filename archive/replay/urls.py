@@ -19,13 +19,14 @@ def replay_base(base: str | None = None) -> str:
     return (base or os.environ.get("PALIMPSEST_REPLAY_BASE") or DEFAULT_REPLAY_BASE).rstrip("/")
 
 
-def replay_url(collection: str, fetched_at: str, url: str, base: str | None = None) -> str:
-    """The pywb URL of one capture.
+def replay_url(collection: str, fetched_at: str, url: str, base: str | None = None,
+               modifier: str = "") -> str:
+    """The pywb URL of one capture (`modifier` "mp_": the page alone, without the frame).
 
     >>> replay_url("demo", "2026-11-25T03:04:05.123456Z", "http://a.example/x", "http://r:8080/")
     'http://r:8080/demo/20261125030405/http://a.example/x'
     """
-    return f"{replay_base(base)}/{collection}/{_timestamp14(fetched_at)}/{url}"
+    return f"{replay_base(base)}/{collection}/{_timestamp14(fetched_at)}{modifier}/{url}"
 
 
 # Index times are written one way (archive.timeutil.to_iso); their digits are the timestamp.

@@ -1,6 +1,7 @@
 """What people read: the static HTML report of edits with its Atom feed, the terminal view of a
-diff, and what a reader is shown of a body diff. Imports `versions`, `diff`, `index`,
-`replay.urls`, `store` and `timeutil`."""
+diff, and what a reader is shown of a body diff, with each edit's screenshots. Imports
+`versions`, `diff`, `index`, `replay.urls`, `warc` (reading a screenshot back), `store`,
+`timeutil`, and `screenshot.image` for thumbnails."""
 
 from __future__ import annotations
 

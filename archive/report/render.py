@@ -100,16 +100,25 @@ def _finalize(value: object) -> object:
     return value
 
 
+ICON_NAME = "favicon.svg"
+# The report's own icon (a browser asks for one; with images allowed, a missing one is a 404).
+ICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" '
+            'height="16" rx="3" fill="#1d1d1f"/><path d="M5 13V3h4a3 3 0 0 1 0 6H5" '
+            'fill="none" stroke="#fff" stroke-width="2"/></svg>\n')
+
+
 @cache
 def stylesheet() -> str:
     """The report's CSS, inlined in every page (so a page is one self-contained file)."""
     return resources.files("archive.report").joinpath("templates/report.css").read_text("utf-8")
 
 
-def content_security_policy(css: str) -> str:
-    """Nothing may load or run: no scripts, no frames, no fetches; only our own inline CSS."""
+def content_security_policy(css: str, images: bool = False) -> str:
+    """Nothing may run, nothing load from elsewhere: no scripts, no frames, no fetches; our own
+    inline CSS, and with `images` the report's own pictures (its screenshots, its icon)."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
+    img = "'self'" if images else "'none'"
+    return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src {img}; "
             "base-uri 'none'; form-action 'none'")
 
 
@@ -132,10 +141,13 @@ def environment() -> Environment:
     return env
 
 
-def page_context(root: str, generated: str, since: str | None, feed: str | None) -> dict:
-    """What base.html.j2 needs: the stylesheet, its CSP hash, and where the index is."""
+def page_context(root: str, generated: str, since: str | None, feed: str | None,
+                 site: bool = False) -> dict:
+    """What base.html.j2 needs: the stylesheet, its CSP hash, and where the index is. A page
+    of the report `site` may show the report's own images; a standalone page shows none."""
     css = stylesheet()
-    return {"css": Markup(css), "csp": content_security_policy(css), "root": root,
+    return {"css": Markup(css), "csp": content_security_policy(css, images=site),
+            "icon": f"{root}{ICON_NAME}" if site else None, "root": root,
             "generated": generated, "since": since, "feed": feed}
 
 

@@ -24,7 +24,8 @@ from archive.exceptions import ConfigError
 from archive.index import Index
 from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, PageReport, ReportCollector, ReportData
-from archive.report.render import page_context, render, safe_href
+from archive.report.render import ICON_NAME, ICON_SVG, page_context, render, safe_href
+from archive.report.views import VIEWS_DIR, ReportViews
 from archive.store.confined import ConfinedDir
 from archive.store.layout import DataLayout
 from archive.timeutil import utcnow
@@ -63,14 +64,16 @@ def build_report(index: Index, layout: DataLayout, out: Path,
     now = now or utcnow()
     reader = EditReader(index, layout)
     data = ReportCollector(reader, since, replay_base, now).collect()
-    writer = _SiteWriter(out, data, replay_base, site_url, str(layout.root.resolve()))
+    writer = _SiteWriter(out, data, replay_base, site_url, str(layout.root.resolve()),
+                         ReportViews(index, layout))
     return writer.write()
 
 
 class _SiteWriter:
     def __init__(self, out: Path, data: ReportData, replay_base: str | None,
-                 site_url: str | None, data_root: str) -> None:
+                 site_url: str | None, data_root: str, views: ReportViews | None = None) -> None:
         self.out = Path(out).resolve()  # the user's folder, wherever links lead it
+        self.views = views  # each edit's screenshots, copied into views/
         self.data = data
         self.replay_base = replay_base
         self.site_root = (site_url.rstrip("/") + "/") if site_url else ""
@@ -84,16 +87,21 @@ class _SiteWriter:
             raise ConfigError(f"--out {self.out}: exists and is not a folder")
         with ConfinedDir.open(self.out) as folder:
             previous = _previous_pages(folder, self.out)
-            with folder.subdir(PAGES_DIR) as pages:
+            with folder.subdir(PAGES_DIR) as pages, folder.subdir(VIEWS_DIR) as views:
+                if self.views is not None:
+                    self.views.start(views)
                 written = self._write_pages(pages)
                 # Listed first, so a run that dies from here on still knows every page.
                 _write_manifest(folder, previous | written)
                 self._remove_stale(pages, previous - written)
+                if self.views is not None:
+                    self.views.remove_stale()
             folder.write_bytes("index.html", render("index.html.j2", report=self.data,
                                                     replay=self.replay,
                                                     **page_context("", self.data.generated,
-                                                                   self.data.since,
-                                                                   FEED_NAME)).encode())
+                                                                   self.data.since, FEED_NAME,
+                                                                   site=True)).encode())
+            folder.write_bytes(ICON_NAME, ICON_SVG.encode())
             folder.write_bytes(FEED_NAME, self._feed().encode())
             _write_manifest(folder, written)
         lifecycle = self.data.lifecycle_changes()
@@ -107,8 +115,9 @@ class _SiteWriter:
         written = set()
         for page in self.data.pages.values():
             context = page_context("../", self.data.generated, self.data.since,
-                                   f"../{FEED_NAME}")
+                                   f"../{FEED_NAME}", site=True)
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,
+                          shots=self.views.of if self.views else None,
                           page_feed=page_feed_name(page.slug), **context)
             pages.write_bytes(page.slug, html.encode("utf-8"))
             pages.write_bytes(page_feed_name(page.slug), self._page_feed(page).encode("utf-8"))

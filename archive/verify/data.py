@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.exceptions import ConfigError
+from archive.exceptions import ConfigError, PalimpsestError
 from archive.index import Capture, Page, Version, open_index
 from archive.index.rowcheck import row_problem
 from archive.store.layout import DataLayout
@@ -21,6 +21,7 @@ from archive.verify.digests import DigestFormatError, parse_digest
 from archive.verify.fieldrules import PROFILE_IDENTICAL
 from archive.verify.files import Defect, FileReport, check_file
 from archive.verify.recovery import INVALID_SUFFIX
+from archive.verify.requisites import missing_requisite_notes
 from archive.warc.fields import target_uri
 from archive.warc.records import PAGEINFO_PREFIX, TEXT_PREFIX
 from archive.warc.writer import OPEN_SUFFIX
@@ -85,7 +86,19 @@ def verify_data(data_dir: str | Path, *, live: bool = False,
     _check_descriptions(report)
     if check_index and layout.index_path.exists():
         report.index_defects = check_index_rows(layout, report)
+        report.notes += _requisite_notes(layout)
     return report
+
+
+def _requisite_notes(layout: DataLayout) -> list[Defect]:
+    try:
+        index = open_index(layout.root, readonly=True)
+    except (sqlite3.Error, PalimpsestError):
+        return []  # check_index_rows has said why
+    try:
+        return missing_requisite_notes(index.db)
+    finally:
+        index.db.close()
 
 
 def _check_across_files(report: DataReport) -> None:

@@ -27,6 +27,8 @@ PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-d
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 PAGEINFO_PREFIX = "urn:pageinfo:"
 TEXT_PREFIX = "urn:text:"
+VIEW_PREFIX = "urn:view:"  # a screenshot of a capture (resource record), as Browsertrix names it
+VIEWINFO_PREFIX = "urn:viewinfo:"  # which capture a screenshot shows, or why there is none
 # A warcinfo field of every file Palimpsest writes from this version on: its records follow
 # WARC 1.1's field rules, which `palimpsest verify` then enforces as defects. Files without it
 # (other tools', or Palimpsest's before metadata and text records stopped carrying
@@ -193,6 +195,25 @@ class RecordFactory:
         """The extracted article text, written once per new version."""
         return self._side_record(TEXT_PREFIX + url, "conversion", refers_to,
                                  text.encode("utf-8"), "text/plain; charset=utf-8", date)
+
+    def view(self, url: str, image: bytes, content_type: str) -> ArcWarcRecord:
+        """A screenshot of a capture, as a `resource` at `urn:view:<url>` (Browsertrix's
+        name). WARC 1.1 forbids WARC-Refers-To on a resource, and it was not made in the
+        capture event, so the viewinfo record that follows it says which capture it shows."""
+        headers = {"WARC-Record-ID": self.new_id(), "WARC-Date": self.now()}
+        return self._builder.create_warc_record(
+            VIEW_PREFIX + url, "resource", payload=BytesIO(image), length=len(image),
+            warc_content_type=content_type, warc_headers_dict=headers)
+
+    def viewinfo(self, url: str, refers_to: str, data: dict, date: str) -> ArcWarcRecord:
+        """Which capture a screenshot shows (WARC-Refers-To it), how it was made, or why
+        there is none: JSON at `urn:viewinfo:<url>`."""
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        headers = {"WARC-Record-ID": self.new_id(), "WARC-Date": date,
+                   "WARC-Refers-To": refers_to}
+        return self._builder.create_warc_record(
+            VIEWINFO_PREFIX + url, "metadata", payload=BytesIO(body), length=len(body),
+            warc_content_type="application/json", warc_headers_dict=headers)
 
     def _side_record(self, uri, kind, refers_to, body, content_type, date):
         # The page's URL is in the `urn:` target; WARC-Refers-To-Target-URI is for revisits

@@ -47,6 +47,14 @@ class ExtractionPool:
         return await loop.run_in_executor(self._pool, extract_and_describe, body, url,
                                           content_type, ignore, content_language)
 
+    async def call(self, func, *args):
+        """Run another pure function of a page in the pool (requisite discovery, say), so
+        that parsing stays off the reactor thread; `func` must be importable by name."""
+        if self._pool is None:
+            return func(*args)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, func, *args)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -76,6 +76,7 @@ class VersionPipeline:
         data = pageinfo(role=item.role, status=extraction.status, text_hash=described.text_hash,
                         extraction=described.fields, links=item.links, cited_by=item.cited_by,
                         ignore=item.ignore, seed=item.seed)
+        data.update(item.requisites)
         outcome = self.archiver.describe(item.capture, data, text=extraction.text)
         if outcome in _OUTCOME_STATS:
             self.stats.inc_value(_OUTCOME_STATS[outcome])

@@ -31,7 +31,9 @@ from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
 from crawler.extensions.extraction import ExtractionPool
 from crawler.extensions.warc import CAPTURE_META, WarcCaptureExtension
+from crawler.failures import exception_reason, ignored_reason
 from crawler.items import DiscoveryItem, PageItem
+from crawler.requisites.capture import RequisiteCapture
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class SnapshotSpider(scrapy.Spider):
     # The WARC capture and the extraction pool, found when the crawl opens (find_components).
     capture: WarcCaptureExtension
     extractor: ExtractionPool
+    requisites: RequisiteCapture | None = None
     # A 304 answers our conditional requests: archived as a server-not-modified revisit.
     handle_httpstatus_list = [304]
 
@@ -83,6 +86,8 @@ class SnapshotSpider(scrapy.Spider):
                          "crawler/settings.py)", " and ".join(missing))
             raise CloseSpider(MISSING_COMPONENT)
         self.capture, self.extractor = capture, extractor
+        # Optional: off (PALIMPSEST_REQUISITES_ENABLED), pages are archived without them.
+        self.requisites = self.crawler.get_extension(RequisiteCapture)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.plan is not None:
@@ -161,10 +166,11 @@ class SnapshotSpider(scrapy.Spider):
         # Decided before the item goes to the pipeline, which indexes this capture's text.
         changed = extraction is not None and extraction.text_hash is not None and \
             self._archiver.text_outcome(response.url, extraction.text_hash) != UNCHANGED
+        requisites = await self._requisites(response, capture, seed)
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
-            seed=seed.url or None,
+            seed=seed.url or None, requisites=requisites,
         )
         if info["hop"] < seed.policy.sources:
             sources = [link for link in links
@@ -235,7 +241,7 @@ class SnapshotSpider(scrapy.Spider):
         request = failure.request
         message = failure.getErrorMessage()
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            failed = _failure_reason(message)
+            failed = ignored_reason(message)
             if failed is not None:
                 self._count_failure(request, failed, message)
                 return
@@ -250,7 +256,7 @@ class SnapshotSpider(scrapy.Spider):
             self._count_failure(request, f"http-{failure.value.response.status}",
                                 f"HTTP {failure.value.response.status}")
         else:
-            self._count_failure(request, _exception_reason(failure.value), message)
+            self._count_failure(request, exception_reason(failure.value), message)
 
     def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         """A redirect to a URL already requested is dropped by the duplicate filter with no
@@ -295,31 +301,14 @@ class SnapshotSpider(scrapy.Spider):
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
-
-def _failure_reason(message: str) -> str | None:
-    """IgnoreRequests that are failures of the page, not refusals by a rule."""
-    if "DOWNLOAD_MAXSIZE" in message:
-        return "too-large"
-    if "max redirections" in message:
-        return "too-many-redirects"
-    return None
-
-
-def _exception_reason(exc: BaseException) -> str:
-    """A short, stable name for a download failure: timeout, too-large, connection, ..."""
-    name = type(exc).__name__
-    if "Timeout" in name or "TimedOut" in name:
-        return "timeout"
-    if "Cancelled" in name:
-        # Nothing in Palimpsest cancels a download but Scrapy's DOWNLOAD_MAXSIZE check (on the
-        # Content-Length or while the body streams in; it logs which).
-        return "too-large"
-    if "Connection" in name or "Refused" in name or "NeverReceived" in name \
-            or name == "DownloadFailedError":
-        return "connection"
-    if "Resolve" in name or "DNS" in name:
-        return "dns"
-    return name
+    async def _requisites(self, response: Response, capture, seed: Seed) -> dict:
+        """What a page whose payload is new needs to render, fetched or reused now, so its
+        pageinfo can list them (crawler/requisites/capture.py)."""
+        if self.requisites is None or capture.kind != "response" or capture.truncated \
+                or not _is_html(response) or not 200 <= response.status < 300:
+            return {}
+        return await self.requisites.capture_page(response, _content_type(response),
+                                                  seed.policy.robots == "ignore")
 
 
 def _is_html(response: Response) -> bool:

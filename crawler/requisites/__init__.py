@@ -1,0 +1,1 @@
+"""Page requisites: what an archived page needs to render, captured with it."""
