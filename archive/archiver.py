@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from warcio.utils import Digester
 
@@ -144,7 +144,7 @@ class Archiver:
         previous = self.index.latest_text_capture(url, origin=origin) if known else None
         return text_outcome(text_hash, previous.text_hash if previous else None, known)
 
-    def describe(self, capture: CaptureResult, data: dict, text: str | None = None) -> str | None:
+    def describe(self, capture: CaptureResult, data: dict[str, Any], text: str | None = None) -> str | None:
         """Write the pageinfo metadata (and the text, when it is a new version) of a capture.
 
         Returns how the text relates to the URL's earlier captures (archive.index.versioning).
@@ -159,7 +159,7 @@ class Archiver:
         return outcomes[0]
 
     def add_view(self, url: str, shows: str, image: bytes | None, content_type: str | None,
-                 data: dict) -> str | None:
+                 data: dict[str, Any]) -> str | None:
         """Write a screenshot of the capture whose record ID is `shows` (a `urn:view:`
         resource) and its viewinfo, or only the viewinfo saying why there is none.
         Returns the screenshot's record ID."""
@@ -179,7 +179,7 @@ class Archiver:
 
     # -- batching -----------------------------------------------------------------------------
 
-    def _write_and_index(self, records, data: dict | None = None,
+    def _write_and_index(self, records, data: dict[str, Any] | None = None,
                          text: str | None = None) -> list[str | None]:
         locations = self.writer.write_group(records)
         self.index.begin()
@@ -227,16 +227,16 @@ def pageinfo(
     role: str,
     status: str,
     text_hash: str | None = None,
-    extraction: dict | None = None,
+    extraction: dict[str, Any] | None = None,
     links: Sequence[str] = (),
-    cited_by: Sequence[dict] = (),
+    cited_by: Sequence[dict[str, Any]] = (),
     discovered: Sequence[str] = (),
     ignore: Sequence[str] = (),
     seed: str | None = None,
     lastmod: dict[str, str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The JSON of a pageinfo metadata record; keys are documented in README (Data layout)."""
-    data: dict = {"role": role, "status": status}
+    data: dict[str, Any] = {"role": role, "status": status}
     if text_hash:
         data["text_hash"] = text_hash
     if extraction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from archive.archiver import CaptureResult
 from archive.extract.describe import DescribedPage
@@ -18,9 +19,9 @@ class PageItem:
     extraction: DescribedPage | None  # None for a revisit: its text is the original's
     ignore: tuple[str, ...] = ()
     links: list[str] = field(default_factory=list)  # cited links found in the article region
-    cited_by: list[dict] = field(default_factory=list)  # [{"url", "record_id"}]
+    cited_by: list[dict[str, Any]] = field(default_factory=list)  # [{"url", "record_id"}]
     seed: str | None = None  # the seed URL this page was crawled under
-    requisites: dict = field(default_factory=dict)  # pageinfo fields listing its requisites
+    requisites: dict[str, Any] = field(default_factory=dict)  # pageinfo fields listing its requisites
 
 
 @dataclass

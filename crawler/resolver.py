@@ -34,7 +34,7 @@ class CheckedLookup:
     """
 
     def __init__(self, policy: AddressPolicy, refused: RefusedNames = REFUSED_NAMES,
-                 lookup: Callable[..., list] = socket.getaddrinfo,
+                 lookup: Callable[..., list[Any]] = socket.getaddrinfo,
                  trusted_hosts: frozenset[str] = frozenset()) -> None:
         self.policy = policy
         self.refused = refused
@@ -42,7 +42,7 @@ class CheckedLookup:
         self.trusted_hosts = trusted_hosts
 
     def __call__(self, host: Any, port: Any, family: int = 0, type: int = 0,  # noqa: A002
-                 proto: int = 0, flags: int = 0) -> list:
+                 proto: int = 0, flags: int = 0) -> list[Any]:
         name = host.decode("idna") if isinstance(host, bytes) else str(host)
         answers = self.lookup(host, port, family, type, proto, flags)
         if name.lower() in self.trusted_hosts:

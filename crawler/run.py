@@ -100,7 +100,7 @@ def check_safety_settings(settings: Settings) -> None:
 def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool = False,
               urls: Iterable[str] | None = None,
               overrides: dict[str, Any] | None = None, everything: bool = False,
-              progress: Callable[[dict], None] | None = None) -> CrawlReport:
+              progress: Callable[[dict[str, Any]], None] | None = None) -> CrawlReport:
     """Crawl what is due in `seedfile` (everything with `everything`) into `data_dir`.
 
     The caller holds the data lock. `progress`, if given, is called with live counts.
@@ -141,7 +141,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     return CrawlReport(summary, stats)
 
 
-def run_screenshots(data_dir: Path, settings: Settings, since: str) -> dict:
+def run_screenshots(data_dir: Path, settings: Settings, since: str) -> dict[str, Any]:
     """Screenshots of the versions this run found, once its fetching is over (README:
     Screenshots). "auto" makes them when Chromium is installed; the line says which."""
     wanted = settings.get("PALIMPSEST_SCREENSHOTS")
@@ -155,7 +155,7 @@ def run_screenshots(data_dir: Path, settings: Settings, since: str) -> dict:
     logger.info("%s", run.line)
     return {**run.to_json(), "line": run.line, "problems": run.problems}
 def create_crawler(settings: Settings, spidercls: type[Spider],
-                   progress: Callable[[dict], None] | None) -> tuple[AsyncCrawlerProcess, Crawler]:
+                   progress: Callable[[dict[str, Any]], None] | None) -> tuple[AsyncCrawlerProcess, Crawler]:
     """The process and the crawler of one run; with `progress`, live counts go to it.
 
     `progress` is the CLI's display: it is connected to the reporter's `progress_counted`

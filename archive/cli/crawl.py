@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -76,7 +77,7 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
     _print(ctx, report.summary, as_json, quiet)
 
 
-def _notify(summary: dict, seedfile, notifications, data_dir: Path, started) -> None:
+def _notify(summary: dict[str, Any], seedfile, notifications, data_dir: Path, started) -> None:
     """Send notifications; a failing channel is a problem line, never a failed crawl."""
     outcome = deliver_to_data(data_dir, chosen_index(), notifications, seedfile.collection,
                               started=started)
@@ -84,7 +85,7 @@ def _notify(summary: dict, seedfile, notifications, data_dir: Path, started) -> 
         summary["notify"] = outcome.to_json()
 
 
-def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> None:
+def _print(ctx: click.Context, summary: dict[str, Any], as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(summary)
     elif not quiet or summary["problems"]:

@@ -7,6 +7,7 @@ no bar at all, only the summary (or nothing) at the end.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 
 def wants_progress(quiet: bool, as_json: bool, stream=None) -> bool:
@@ -45,7 +46,7 @@ class CrawlProgress:
     def __exit__(self, *exc_info) -> None:
         self.progress.stop()
 
-    def update(self, counts: dict) -> None:
+    def update(self, counts: dict[str, Any]) -> None:
         found = (f"fetched {counts['fetched']}, new versions {counts['new_versions']}"
                  + (f", failed {counts['failed']}" if counts["failed"] else ""))
         self.progress.update(self.task, total=max(counts["total"], 1),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,7 +18,7 @@ from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
 
 
-def parse_overrides(pairs: tuple[str, ...]) -> dict:
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
     """`NAME=VALUE` pairs; values are read as JSON when they parse, else kept as text."""
     overrides = {}
     for pair in pairs:
@@ -31,7 +32,7 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict:
     return overrides
 
 
-def crawl_overrides(pairs: tuple[str, ...]) -> dict:
+def crawl_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
     """The `--set` overrides, plus the index `--index` (or the environment) chose."""
     overrides = parse_overrides(pairs)
     if chosen_index():
@@ -39,7 +40,7 @@ def crawl_overrides(pairs: tuple[str, ...]) -> dict:
     return overrides
 
 
-def summary_line(summary: dict) -> str:
+def summary_line(summary: dict[str, Any]) -> str:
     """One line a person can read at a glance."""
     if summary.get("finish_reason") == "nothing_due":
         return f"{summary['collection']}: nothing due ({summary.get('not_due', 0)} not due yet)"
@@ -64,7 +65,7 @@ def summary_line(summary: dict) -> str:
     return line + f" in {summary['seconds']}s"
 
 
-def requisites_phrase(counts: dict) -> str:
+def requisites_phrase(counts: dict[str, Any]) -> str:
     """`requisites 12 fetched, 30 reused, 1 requisites failed (http-404 1)`, or ''."""
     fetched = sum(counts.get(key, 0) for key in ("fetched", "revisit", "not_modified"))
     reused = counts.get("fresh", 0)
@@ -79,7 +80,7 @@ def requisites_phrase(counts: dict) -> str:
     return ", ".join(parts)
 
 
-def shots_line(shots: dict) -> str:
+def shots_line(shots: dict[str, Any]) -> str:
     """The one line that says whether screenshots were on, and what they made."""
     line = shots.get("line", "")
     if not shots.get("enabled"):
@@ -92,8 +93,8 @@ def shots_line(shots: dict) -> str:
 
 def run_worker_cycle(ctx: click.Context, seedfile: SeedFile, data_dir: Path, *, redis_url: str,
                      name: str | None, coordinator: bool, allow_private: bool,
-                     everything: bool, overrides: dict, quiet: bool,
-                     wait: float = 60.0) -> dict:
+                     everything: bool, overrides: dict[str, Any], quiet: bool,
+                     wait: float = 60.0) -> dict[str, Any]:
     """One cycle of a shared crawl in this process, under this worker's own lock."""
     # Imported here: Redis and Scrapy cost a plain crawl's start-up 0.1 s and more.
     from archive.frontier.workers import check_worker_name, default_worker_name

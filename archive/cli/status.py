@@ -4,6 +4,7 @@ leases, and each worker's heartbeat and last capture."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,7 +35,7 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
     from archive.schedule.seeds import load_seeds
 
     collection = load_seeds(seeds).collection if seeds else None
-    result: dict = {"index": index_status(resolve_data(data_dir), chosen_index())}
+    result: dict[str, Any] = {"index": index_status(resolve_data(data_dir), chosen_index())}
     if redis_url:
         from archive.frontier.status import frontier_status
 

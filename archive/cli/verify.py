@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -65,6 +66,6 @@ def _report(result: Verification, as_json: bool) -> None:
                err=True)
 
 
-def _json(defect: Defect) -> dict:
+def _json(defect: Defect) -> dict[str, Any]:
     return {"file": defect.path, "offset": defect.offset, "problem": defect.problem,
             "kind": defect.kind}

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from archive.demo.site import DEFAULT_PORT, DemoSite
 from archive.exceptions import PalimpsestError
@@ -34,7 +34,7 @@ class DemoRun:
 
     data_dir: Path
     site: DemoSite
-    summaries: list[dict]
+    summaries: list[dict[str, Any]]
 
 
 def start_site(port: int) -> DemoSite:
@@ -47,7 +47,7 @@ def start_site(port: int) -> DemoSite:
         return DemoSite(port=0).start()
 
 
-def crawl_once(seeds: Path, data_dir: Path) -> dict:
+def crawl_once(seeds: Path, data_dir: Path) -> dict[str, Any]:
     """One crawl in a child process, as cron would run it; returns its JSON summary."""
     # --all: the states follow each other within seconds, long before anything would be due.
     command = [sys.executable, "-m", "archive.cli", "crawl", str(seeds), "--data", str(data_dir),
@@ -58,7 +58,7 @@ def crawl_once(seeds: Path, data_dir: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def _resources_line(summary: dict) -> str:
+def _resources_line(summary: dict[str, Any]) -> str:
     """What the pages needed to render, and the screenshots: stylesheets, the font, pictures and
     the script are fetched with the first page that needs them and reused after that."""
     counts = summary.get("requisites") or {}

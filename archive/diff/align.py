@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from archive.diff.wordiff import DELETE, EQUAL, INSERT, Op, ops_for_tokens, token_key, tokenize
 from archive.extract.normalize import normalize_text
@@ -61,7 +62,7 @@ class Paragraph:
     def edited(self) -> bool:
         return any(op != EQUAL for op, _ in self.ops)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "from_index": self.old_index, "to_index": self.new_index,
                 "edited": self.edited, "ops": [list(op) for op in self.ops]}
 

@@ -18,6 +18,7 @@ hit is named in `TextDiff.capped`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from archive.diff.align import (  # noqa: F401 - the paragraph kinds are part of this module's API
     CHANGED,
@@ -92,7 +93,7 @@ class FieldChange:
     new: str | None
     ops: list[Op]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"from": self.old, "to": self.new, "ops": [list(op) for op in self.ops]}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
@@ -83,7 +84,7 @@ class FigurePatterns:
         return (rf"(?<![\w.,])(?:(?P<date>{dates})|(?P<money>{money})|(?P<percent>{percent})"
                 rf"|(?P<permille>{permille_rx})|(?P<number>{plain}))(?![\w%\u2030])")
 
-    def find(self, text: str, make) -> list:
+    def find(self, text: str, make) -> list[Any]:
         """Every figure in `text`, made by `make` (archive.diff.figures.Figure)."""
         found = []
         for match in self.regex.finditer(text):

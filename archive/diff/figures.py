@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from archive.diff.figurepatterns import patterns
 from archive.diff.numbers import Reading, as_json_number, readings_agree
@@ -66,7 +67,7 @@ class FigureChange:
     new_value: int | float | str | None = None
     unit: str | None = None
     ambiguous: bool = False      # the language is unknown and both readings fit
-    readings: tuple[dict, ...] = ()  # for an ambiguous change: each reading's values and delta
+    readings: tuple[dict[str, Any], ...] = ()  # for an ambiguous change: each reading's values and delta
     old_context: str = ""        # the older text around the older figure
     languages: tuple[str | None, str | None] = (None, None)
 
@@ -84,7 +85,7 @@ class FigureChange:
             return "ambiguous: " + " or ".join(f"{d:+,}{points}" for d in deltas)
         return ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"from": self.old, "to": self.new, "kind": self.kind, "where": self.where,
                 "paragraph": self.paragraph, "context": self.context, "count": self.count,
                 "delta": self.delta, "from_value": self.old_value, "to_value": self.new_value,

@@ -15,6 +15,7 @@ for `@import`, an image otherwise) and resolved against the stylesheet's own URL
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 import tinycss2
@@ -96,7 +97,7 @@ def _function_url(token) -> str | None:
     return None
 
 
-def _walk(tokens, base_url: str, kind: str, found: dict, depth: int) -> None:
+def _walk(tokens, base_url: str, kind: str, found: dict[str, Any], depth: int) -> None:
     if depth > MAX_NESTING:
         return
     for token in tokens or ():
@@ -120,7 +121,7 @@ def _walk(tokens, base_url: str, kind: str, found: dict, depth: int) -> None:
             _walk(token.content, base_url, kind, found, depth + 1)
 
 
-def _add(found: dict, value: str, base_url: str, kind: str) -> None:
+def _add(found: dict[str, Any], value: str, base_url: str, kind: str) -> None:
     value = value.strip()
     if not value or value.startswith("#"):
         return  # a fragment (an SVG filter id): nothing to fetch

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from archive.extract.article import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
 from archive.extract.language import PageLanguage, page_language
@@ -20,7 +21,7 @@ def _compiled(patterns: tuple[str, ...]):
 
 
 def describe_extraction(extraction: Extraction, ignore: tuple[str, ...],
-                        language: PageLanguage | None = None) -> tuple[str | None, dict]:
+                        language: PageLanguage | None = None) -> tuple[str | None, dict[str, Any]]:
     """The text hash (None unless extraction succeeded) and the metadata fields it comes with,
     the page's language among them when known (archive.extract.language)."""
     digest = None
@@ -50,7 +51,7 @@ class DescribedPage:
 
     extraction: Extraction
     text_hash: str | None
-    fields: dict
+    fields: dict[str, Any]
 
 
 def extract_and_describe(body: bytes, url: str | None, content_type: str | None,

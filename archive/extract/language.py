@@ -22,6 +22,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -58,11 +59,11 @@ class PageLanguage:
     source: str            # html-lang | meta | og-locale | content-language | detected | none
     confidence: float | None = None  # detection's probability, for detected languages
 
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, Any]:
         """The pageinfo record's keys for it (nothing when unknown)."""
         if self.language is None:
             return {}
-        data: dict = {"language": self.language, "language_tag": self.tag,
+        data: dict[str, Any] = {"language": self.language, "language_tag": self.tag,
                       "language_source": self.source}
         if self.confidence is not None:
             data["language_confidence"] = round(self.confidence, 3)

@@ -19,7 +19,7 @@ from archive.frontier.state import Frontier, connect
 _NUMBER = (int, float)
 
 
-def frontier_status(redis_url: str, prefix: str, collection: str | None) -> list[dict]:
+def frontier_status(redis_url: str, prefix: str, collection: str | None) -> list[dict[str, Any]]:
     """Each collection's cycle, queue and workers (or only `collection`'s)."""
     check_prefix(prefix)
     client = connect(redis_url)
@@ -39,7 +39,7 @@ def _collections(client: redis.Redis, prefix: str) -> list[str]:
     return sorted(names)
 
 
-def _collection_status(client: redis.Redis, prefix: str, name: str) -> dict:
+def _collection_status(client: redis.Redis, prefix: str, name: str) -> dict[str, Any]:
     frontier = Frontier(client, name, prefix=prefix)
     keys = frontier.keys
     now = time.time()
@@ -54,7 +54,7 @@ def _collection_status(client: redis.Redis, prefix: str, name: str) -> dict:
 
 
 def _cycle_status(client: redis.Redis, frontier: Frontier, cycle: dict[str, str],
-                  now: float) -> dict:
+                  now: float) -> dict[str, Any]:
     if cycle["state"] == "unreadable":
         return {"id": cycle["id"], "state": "unreadable", "problem": cycle["problem"]}
     keys, cycle_id = frontier.keys, cycle["id"]
@@ -72,7 +72,7 @@ def _cycle_status(client: redis.Redis, frontier: Frontier, cycle: dict[str, str]
 
 
 def _worker_status(client: redis.Redis, frontier: Frontier, name: bytes, raw: bytes,
-                   now: float) -> dict:
+                   now: float) -> dict[str, Any]:
     worker = name.decode("utf-8", "replace")
     status: dict[str, Any] = {"name": worker,
                               "alive": bool(client.exists(frontier.keys.alive(worker)))}
@@ -96,7 +96,7 @@ _HEARTBEAT = {"host": str, "pid": int, "state": str, "cycle": (str, type(None)),
               "last_capture": dict, "at": str}
 
 
-def _heartbeat(raw: bytes) -> dict | None:
+def _heartbeat(raw: bytes) -> dict[str, Any] | None:
     """A worker's heartbeat JSON, checked field by field; None if it is not one."""
     if len(raw) > 64 * 1024:
         return None

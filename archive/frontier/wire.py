@@ -148,14 +148,14 @@ def _headers(value: Any) -> dict[str, str]:
     return {name: _text(item, f"headers.{name}", 1024) for name, item in headers.items()}
 
 
-def _only(document: dict, allowed: set[str], where: str) -> None:
+def _only(document: dict[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(document) - allowed)
     if unknown:
         raise EntryRejected(SHAPE, f"unknown field{'s' if len(unknown) > 1 else ''} in "
                                    f"{where}: {', '.join(k[:40] for k in unknown[:5])}")
 
 
-def _object(value: Any, where: str) -> dict:
+def _object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise EntryRejected(SHAPE, f"{where} is not an object")
     return value

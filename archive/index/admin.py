@@ -40,7 +40,7 @@ def upgrade_index(data_dir: Path, url: str | None) -> SchemaUpgrade:
         index.close()
 
 
-def index_status(data_dir: Path, url: str | None) -> dict:
+def index_status(data_dir: Path, url: str | None) -> dict[str, Any]:
     """Backend, location, schema version and row counts; never creates or changes anything.
 
     A schema this code cannot use is reported as `problem`, not raised."""

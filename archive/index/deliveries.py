@@ -11,7 +11,7 @@ so the next run retries the same events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 CLAIMED, SENT = "claimed", "sent"
 
@@ -98,7 +98,7 @@ class DeliveryLog:
             self._x("DELETE FROM notify_deliveries WHERE channel = ? AND event_at < ? "
                     "AND state = ?", (channel, advance_since, SENT))
 
-    def delivery_rows(self, channel: str | None = None) -> list[dict]:
+    def delivery_rows(self, channel: str | None = None) -> list[dict[str, Any]]:
         """The delivery log (tests, and carrying it over a rebuild)."""
         sql, params = "SELECT * FROM notify_deliveries", ()
         if channel is not None:

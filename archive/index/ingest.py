@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 
@@ -58,13 +59,13 @@ class RecordInfo:
     truncated: str | None = None
     status: int | None = None
     http_headers: dict[str, str] = field(default_factory=dict)  # lower-case names, first value
-    data: dict | None = None  # the JSON of a pageinfo (or viewinfo) metadata record
+    data: dict[str, Any] | None = None  # the JSON of a pageinfo (or viewinfo) metadata record
     content_type: str | None = None  # of a resource record's block
     text: str | None = None   # the extracted text of a conversion record (for search)
 
     @classmethod
     def from_record(cls, record: ArcWarcRecord, filename: str, offset: int, length: int,
-                    data: dict | None = None, text: str | None = None) -> "RecordInfo":
+                    data: dict[str, Any] | None = None, text: str | None = None) -> "RecordInfo":
         """Read the fields from a warcio record (its payload is read only for pageinfo JSON)."""
         get = record.rec_headers.get_header
         info = cls(
@@ -283,7 +284,7 @@ class Ingestor:
                              published=_text_or_none(data.get("published")),
                              language=_language(data.get("language")))
 
-    def _scheduling_inputs(self, capture: Capture, data: dict) -> None:
+    def _scheduling_inputs(self, capture: Capture, data: dict[str, Any]) -> None:
         """The seed a page was captured under, and the dates a feed or sitemap gave for the
         pages it lists (scheduling reads both; see archive/schedule/policy.py)."""
         if isinstance(data.get("seed"), str):
@@ -296,7 +297,7 @@ class Ingestor:
                 if isinstance(url, str) and when is not None:
                     self.index.note_lastmod(url, when, capture.fetched_at, capture.url)
 
-    def _requisites(self, capture: Capture, data: dict) -> None:
+    def _requisites(self, capture: Capture, data: dict[str, Any]) -> None:
         """What the page needed to render, as its pageinfo listed it (archive.archiver)."""
         rows = [row for row in data.get("requisites") or () if _requisite_row(row)]
         if rows:

@@ -43,7 +43,7 @@ _SCHEMA_SUBSTITUTIONS = (
 )
 
 
-class _Row(dict):
+class _Row(dict[str, Any]):
     """A row that reads by name (`dict(row)`, `row["url"]`) and by position (`row[0]`),
     as sqlite3.Row does, so the shared query methods work unchanged."""
 
@@ -184,7 +184,7 @@ class PostgresIndex(SqlIndex):
     # -- statements ---------------------------------------------------------------------------
     # Transactions are SqlIndex's with no busy retries: PostgreSQL waits on row locks itself.
 
-    def _x(self, sql: str, params: tuple | dict | list = ()):
+    def _x(self, sql: str, params: tuple[Any, ...] | dict[str, Any] | list[Any] = ()):
         return self.db.execute(to_postgres(sql), params or None)
 
     # -- the word index: PostgreSQL full-text search (archive/index/search_rows.py) ---------
@@ -194,7 +194,7 @@ class PostgresIndex(SqlIndex):
         self.db.execute("UPDATE version_texts SET words = %s::tsvector WHERE search_key = %s",
                         (tsvector(words), key))
 
-    def _search_rows(self, query: Query, where: str, params: list, limit: int):
+    def _search_rows(self, query: Query, where: str, params: list[Any], limit: int):
         return self._x(
             "SELECT v.*, t.body AS body FROM version_texts t "
             "JOIN versions v ON v.id = t.version_id "

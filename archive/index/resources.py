@@ -37,7 +37,7 @@ class ResourceRows:
 
     # -- requisites ---------------------------------------------------------------------------
 
-    def add_requisites(self, page_capture: int, rows: Iterable[dict]) -> None:
+    def add_requisites(self, page_capture: int, rows: Iterable[dict[str, Any]]) -> None:
         """The requisites a page capture listed (idempotent: reindex adds them again)."""
         for row in rows:
             self._x("INSERT OR IGNORE INTO requisites (page_capture, url, kind, outcome, status, "
@@ -61,7 +61,7 @@ class ResourceRows:
             "SELECT url, kind FROM requisites WHERE via = ? AND page_capture = ? ORDER BY url",
             (stylesheet, row[0]))]
 
-    def requisites_of(self, page_capture: int) -> list[dict]:
+    def requisites_of(self, page_capture: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self._x(
             "SELECT url, kind, outcome, status, via, fresh_until FROM requisites "
             "WHERE page_capture = ? ORDER BY url", (page_capture,))]
@@ -82,14 +82,14 @@ class ResourceRows:
                          "WHERE record_id = ?", (capture, status, reason, record_id))
         return bool(cursor.rowcount)
 
-    def captures_without_view(self, since: str | None = None, limit: int = 1000) -> list[dict]:
+    def captures_without_view(self, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The first capture of every version (first seen since `since`) that has no
         screenshot and no recorded failure yet, oldest first: what `screenshots` renders."""
         sql = ("SELECT v.url AS url, c.id AS capture, c.record_id AS record_id, "
                "c.fetched_at AS fetched_at, c.collection AS collection FROM versions v "
                "JOIN captures c ON c.id = v.first_capture "
                "WHERE NOT EXISTS (SELECT 1 FROM views w WHERE w.capture = c.id)")
-        params: list = []
+        params: list[Any] = []
         if since:
             sql += " AND v.first_seen >= ?"
             params.append(since)

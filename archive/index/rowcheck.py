@@ -12,6 +12,7 @@ import logging
 from dataclasses import fields
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from archive.index.base import Capture, Citation, Page, Version
 
@@ -26,7 +27,7 @@ TEXTS = {Capture: ("url", "collection", "record_id", "warc_file"), Version: ("ur
          Page: ("url", "collection", "role"), Citation: ("article_url", "source_url")}
 
 
-def row_problem(cls, row: dict) -> str | None:
+def row_problem(cls, row: dict[str, Any]) -> str | None:
     """Why a row cannot be read as `cls`, or None.
 
     >>> row_problem(Page, {"url": "u", "collection": "c", "role": "article",
@@ -46,7 +47,7 @@ def row_problem(cls, row: dict) -> str | None:
     return None
 
 
-def readable(cls, row: dict):
+def readable(cls, row: dict[str, Any]):
     """`cls(**row)`, or None (with a warning) when the row does not read."""
     problem = row_problem(cls, row)
     if problem is None:

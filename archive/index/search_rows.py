@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from archive.index.base import Version
 from archive.index.textsearch import Query, fts5_match, search_tokens
@@ -77,7 +78,7 @@ class TextRows:
     def _index_words(self, key: int, words: str, body: str) -> None:
         self._x("INSERT INTO version_words (rowid, words) VALUES (?, ?)", (key, words))
 
-    def _search_rows(self, query: Query, where: str, params: list, limit: int):
+    def _search_rows(self, query: Query, where: str, params: list[Any], limit: int):
         return self._x(
             "SELECT v.*, t.body AS body FROM version_words w "
             "JOIN version_texts t ON t.search_key = w.rowid "

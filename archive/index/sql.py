@@ -42,7 +42,7 @@ def _one(cursor: Any, cls: type[_T]) -> _T | None:
     return None
 
 
-def _lineage(origin: str | None, url: str) -> tuple[str, tuple]:
+def _lineage(origin: str | None, url: str) -> tuple[str, tuple[Any, ...]]:
     """The condition that keeps one lineage of `url`'s rows (see base.ANY_ORIGIN)."""
     if origin == ANY_ORIGIN:
         return "", ()
@@ -64,7 +64,7 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
     # -- what each backend supplies ------------------------------------------------------------
 
     @abstractmethod
-    def _x(self, sql: str, params: tuple | dict | list = ()) -> Any:
+    def _x(self, sql: str, params: tuple[Any, ...] | dict[str, Any] | list[Any] = ()) -> Any:
         """Run one statement (written for SQLite) and return its cursor."""
 
     @abstractmethod
@@ -300,7 +300,7 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
                 "listed_at = excluded.listed_at, listed_by = excluded.listed_by "
                 "WHERE excluded.lastmod > lastmods.lastmod", (url, lastmod, listed_at, listed_by))
 
-    def schedule_rows(self, collection: str) -> list[dict]:
+    def schedule_rows(self, collection: str) -> list[dict[str, Any]]:
         """Every page a collection crawled, with what scheduling needs: its page row, the seed
         it was captured under and the newest feed or sitemap date given for it. Pages known
         only from imports are not the crawl's: imported time is evidence, never the schedule."""

@@ -108,6 +108,6 @@ class SqliteIndex(SqlIndex):
                 time.sleep(0.2 * (attempt + 1))
         return None
 
-    def _x(self, sql: str, params: tuple | dict | list = ()) -> sqlite3.Cursor:
+    def _x(self, sql: str, params: tuple[Any, ...] | dict[str, Any] | list[Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
 

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
@@ -41,7 +42,7 @@ class ExportResult:
     extra_pages: int = 0
     size: int = 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """What `palimpsest export --json` prints."""
         return {"file": str(self.path), "warc_files": self.warc_files, "pages": self.pages,
                 "extra_pages": self.extra_pages, "bytes": self.size}

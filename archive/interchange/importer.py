@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 
@@ -69,7 +70,7 @@ class ImportResult:
     # left out of the index (archive.store.provenance.may_describe).
     ignored_descriptions: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -200,7 +201,7 @@ def _move_in(layout: DataLayout, collection: str, staged: list[StagedWarc],
 def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None:
     """Write the pageinfo (and text) records of the HTML captures of one imported file."""
     index = archiver.index
-    described: dict[str, dict] = {}  # record ID -> the pageinfo written for it
+    described: dict[str, dict[str, Any]] = {}  # record ID -> the pageinfo written for it
     for record in read_records(path, whole_records(path)):
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
             continue
@@ -225,7 +226,7 @@ def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None
 
 
 def _extract(record: ArcWarcRecord, url: str, index: Index,
-             filename: str) -> tuple[dict | None, str]:
+             filename: str) -> tuple[dict[str, Any] | None, str]:
     """Extract an HTML 2xx response; (None, "") for anything that is not one."""
     status = record.http_headers.get_statuscode() or ""
     content_type = record.http_headers.get_header("Content-Type") or ""

@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from archive.exceptions import ConfigError
 from archive.timeutil import to_iso, utcnow
@@ -162,7 +163,7 @@ def check(staged: StagedWarc, now: datetime | None = None) -> StagedWarc:
     return staged
 
 
-def _refusal(staged: StagedWarc, report: FileReport, damage: list) -> str:
+def _refusal(staged: StagedWarc, report: FileReport, damage: list[Any]) -> str:
     """The message refusing a damaged file: the first problems, where they are."""
     numbers = {record.offset: number for number, record in enumerate(report.records, start=1)}
     shown = []

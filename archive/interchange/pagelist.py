@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from archive.index import Capture, Index
 from archive.timeutil import from_iso
@@ -18,7 +18,7 @@ from archive.timeutil import from_iso
 PAGES_FORMAT = "json-pages-1.0"
 
 
-def page_entry(capture: Capture) -> dict:
+def page_entry(capture: Capture) -> dict[str, Any]:
     """One line of a page list, for a capture with extracted text.
 
     >>> from archive.index import Capture
@@ -51,7 +51,7 @@ def version_starts(captures: Iterable[Capture]) -> list[Capture]:
 
 
 def page_lists(index: Index, collection: str, since: str | None,
-               files: set[str]) -> tuple[list[dict], list[dict]]:
+               files: set[str]) -> tuple[list[dict[str, Any]], list[dict]]:
     """(articles, sources) entries of a collection's versions, limited to captures in `files`."""
     roles = {page.url: page.role for page in index.pages(collection)}
     captures = [capture for capture in index.iter_captures(since)
@@ -66,7 +66,7 @@ def page_lists(index: Index, collection: str, since: str | None,
     return articles, sources
 
 
-def write_page_list(path: Path, list_id: str, title: str, entries: list[dict]) -> Path:
+def write_page_list(path: Path, list_id: str, title: str, entries: list[dict[str, Any]]) -> Path:
     """Write a page list: a header line, then one JSON object per page."""
     header = {"format": PAGES_FORMAT, "id": list_id, "title": title}
     with path.open("w", encoding="utf-8") as out:

@@ -144,7 +144,7 @@ def load_notify(table: Any, where: str, environ: Mapping[str, str] | None = None
     return NotifyConfig(tuple(channels), report_url)
 
 
-def _channel(entry: dict, number: int, events: frozenset[str], every: str,
+def _channel(entry: dict[str, Any], number: int, events: frozenset[str], every: str,
              where: str) -> Channel:
     label = f"{where}: [[notify.channel]] #{number}"
     _reject_unknown(entry, _CHANNEL_KEYS, label)
@@ -208,7 +208,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
-def _reject_unknown(table: dict, allowed: set[str], label: str) -> None:
+def _reject_unknown(table: dict[str, Any], allowed: set[str], label: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         names = ", ".join(map(repr, unknown))

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from archive.index import Index, open_index
 from archive.notify.channel import send
@@ -44,7 +45,7 @@ class ChannelOutcome:
     pending: int = 0            # events left for the next run (the channel failed)
     error: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"channel": self.name, "messages": self.messages, "events": self.events,
                 "pending": self.pending, "error": self.error}
 
@@ -59,7 +60,7 @@ class NotifyOutcome:
                 f"{'s' if c.pending != 1 else ''} will be sent next run"
                 for c in self.channels if c.error]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sent": sum(c.events for c in self.channels),
                 "messages": sum(c.messages for c in self.channels),
                 "channels": [c.to_json() for c in self.channels], "problems": self.problems}

@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO
+from typing import Any, IO
 
 from archive.exceptions import ConfigError, PalimpsestError
 from archive.replay.pywbenv import PywbInstall, find_pywb
@@ -60,13 +60,13 @@ def is_loopback(address: str) -> bool:
 
 
 def pywb_config(layout: DataLayout, collection: str | None = None,
-                empty_root: Path | None = None, framed: bool = True) -> dict:
+                empty_root: Path | None = None, framed: bool = True) -> dict[str, Any]:
     """pywb's configuration for a data folder, or for one collection of it.
 
     With one collection, pywb's collection root is `empty_root`, an empty folder: pywb takes
     every folder under its root for a collection, and must see only the one configured.
     """
-    config: dict = {
+    config: dict[str, Any] = {
         "collections_root": str(layout.collections_dir.resolve()),
         "framed_replay": framed,
         "enable_memento": True,

@@ -15,6 +15,7 @@ import re
 import uuid
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -142,7 +143,7 @@ def environment() -> Environment:
 
 
 def page_context(root: str, generated: str, since: str | None, feed: str | None,
-                 site: bool = False) -> dict:
+                 site: bool = False) -> dict[str, Any]:
     """What base.html.j2 needs: the stylesheet, its CSP hash, and where the index is. A page
     of the report `site` may show the report's own images; a standalone page shows none."""
     css = stylesheet()

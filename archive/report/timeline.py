@@ -4,6 +4,7 @@ taken down), a mark for every capture. Pure geometry; the template draws it as i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from archive.index import Capture
 from archive.timeutil import from_iso
@@ -80,7 +81,7 @@ def _state(capture: Capture, numbers: dict[str, int], previous: str | None) -> s
 
 
 def _bands(captures, times, numbers, x_of) -> list[Band]:
-    segments: list[list] = []  # [state, start time, start iso, end time, end iso]
+    segments: list[list[Any]] = []  # [state, start time, start iso, end time, end iso]
     state = None
     for capture, moment in zip(captures, times):
         new_state = _state(capture, numbers, state)

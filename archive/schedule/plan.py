@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from archive.index import INDEX_FILENAME, index_url, open_index
 from archive.index.ingest import LASTMOD_SKEW
@@ -134,7 +135,7 @@ def plan_from_index(data_dir: str | Path, seedfile: SeedFile, now: datetime, *,
                     ) -> CrawlPlan:
     """The plan of a run at `now`, from the index of `data_dir` (or at `url`) read without
     changing it; a data folder with no index yet plans every seed as new."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     if index_url(url) is not None or (Path(data_dir) / INDEX_FILENAME).exists():
         index = open_index(data_dir, readonly=True, url=url)
         try:
@@ -145,7 +146,7 @@ def plan_from_index(data_dir: str | Path, seedfile: SeedFile, now: datetime, *,
                      host_budget=host_budget)
 
 
-def make_plan(rows: list[dict], seedfile: SeedFile, now: datetime, *, everything: bool = False,
+def make_plan(rows: list[dict[str, Any]], seedfile: SeedFile, now: datetime, *, everything: bool = False,
               effort: float = DEFAULT_EFFORT, host_budget: int = DEFAULT_HOST_BUDGET
               ) -> CrawlPlan:
     """Decide one run from the index rows of the collection (Index.schedule_rows)."""
@@ -199,7 +200,7 @@ def explain(plan: CrawlPlan) -> list[Due]:
     return sorted(decided, key=lambda due: (due.at or far, due.url))
 
 
-def due_entry(due: Due, status: str) -> dict:
+def due_entry(due: Due, status: str) -> dict[str, Any]:
     """One page of `palimpsest due --json`."""
     return {"url": due.url, "status": status, "kind": due.kind,
             "due_at": to_iso(due.at) if due.at else None,
@@ -231,7 +232,7 @@ def _fallback_seed(seedfile: SeedFile, url: str) -> Seed | None:
     return seedfile.seeds[0] if seedfile.seeds else None
 
 
-def _known(row: dict) -> Known:
+def _known(row: dict[str, Any]) -> Known:
     if not isinstance(row.get("url"), str) or not isinstance(row.get("role"), str):
         raise ValueError("url or role is not text")
     history = PageHistory(

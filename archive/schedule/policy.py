@@ -30,7 +30,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
@@ -195,7 +195,7 @@ class Due:
     at: datetime | None     # None: not again
     reason: str
     last_fetch: datetime | None = None
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
     def is_due(self, now: datetime, grace: timedelta = GRACE) -> bool:
         return self.at is not None and self.at <= now + grace

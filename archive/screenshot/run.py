@@ -14,6 +14,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archive.archiver import Archiver
 from archive.index import open_index
@@ -43,7 +44,7 @@ class ScreenshotRun:
     peak_memory: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "made": self.made, "failed": dict(self.failed),
                 "left": self.left, "bytes": self.bytes, "seconds": round(self.seconds, 2),
                 "peak_memory": self.peak_memory}
@@ -91,7 +92,7 @@ def take_screenshots(data_dir: str | Path, *, since: str | None = None,
     return run
 
 
-def _store(archivers: dict, layout: DataLayout, index_url: str | None, item: dict,
+def _store(archivers: dict[str, Any], layout: DataLayout, index_url: str | None, item: dict,
            shot: Render, run: ScreenshotRun, quality: int | None) -> None:
     collection = item["collection"]
     archiver = archivers.get(collection)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 CRAWLED, IMPORTED, IMPORT_RECORDS = "crawled", "imported", "import-records"
 COPY_SERIAL = "00000"  # the serial of every file an import copies in
@@ -85,7 +86,7 @@ def may_describe(description: FileOrigin, capture: FileOrigin) -> bool:
     return capture.kind == IMPORTED and capture.batch == description.batch
 
 
-def order_key(origin: FileOrigin) -> tuple:
+def order_key(origin: FileOrigin) -> tuple[Any, ...]:
     """Files of every collection in the order they were written (their stamps), as `reindex`
     reads them, so it applies records in the order the crawls and imports did. Names without
     a stamp (put there by hand) come first, in name order."""

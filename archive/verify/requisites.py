@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from typing import Any
 
 from archive.verify.files import Defect
 
@@ -30,7 +31,7 @@ def missing_requisite_notes(db: sqlite3.Connection) -> list[Defect]:
             "ORDER BY c.fetched_at, c.id").fetchall()
     except sqlite3.OperationalError:  # an index from before schema version 2
         return []
-    pages: dict[int, dict] = {}
+    pages: dict[int, dict[str, Any]] = {}
     reasons: dict[int, dict[str, int]] = defaultdict(dict)
     for url, warc_file, offset, capture, outcome, _, total in rows:
         pages.setdefault(capture, {"url": url, "file": warc_file, "offset": offset,

@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from archive.exceptions import ConfigError
 from archive.verify.files import Defect, FileReport, check_stream
@@ -122,7 +123,7 @@ def _check_package_digest(package: zipfile.ZipFile, names: set[str], raw: bytes,
                                    "Palimpsest does not install)"))
 
 
-def _digest_problem(package: zipfile.ZipFile, name: str, item: dict) -> str | None:
+def _digest_problem(package: zipfile.ZipFile, name: str, item: dict[str, Any]) -> str | None:
     # WACZ 1.1: "hash": "sha256:<hex>", "bytes"; earlier packages: "stats": {"hash",
     # "bytes"} and "hashing": "sha256".
     stats = item.get("stats") if isinstance(item.get("stats"), dict) else {}

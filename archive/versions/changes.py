@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from archive.timeutil import to_iso
 from archive.versions.edits import EditReader, UrlDiff
@@ -26,7 +27,7 @@ class Change:
     def url(self) -> str:
         return self.event.url
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = {"kind": self.event.kind, "url": self.url, "role": self.role,
                 "at": self.event.at, "title": self.title, "status": self.event.capture.status}
         if self.diff is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from archive.diff.engine import DEFAULT_LIMITS, DiffLimits, EditDiff, VersionText, diff_versions
 from archive.exceptions import NotFoundError
@@ -29,7 +30,7 @@ class Side:
     version: Version
     capture: Capture
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"text_hash": self.version.text_hash, "first_seen": self.version.first_seen,
                 "captured_at": self.capture.fetched_at, "title": self.version.title,
                 "byline": self.version.byline, "language": self.version.language}
@@ -49,7 +50,7 @@ class UrlDiff:
         """When the newer text was first seen in this position of the timeline."""
         return self.new.capture.fetched_at
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The `diff --json` shape of DESIGN.md, with added keys."""
         body = self.diff.body
         inserted, deleted = self.diff.words_changed()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index, Version
@@ -37,7 +38,7 @@ def lookup_url(index: Index, url: str) -> str:
     return canonical
 
 
-def history(index: Index, url: str, replay_base: str | None = None) -> dict:
+def history(index: Index, url: str, replay_base: str | None = None) -> dict[str, Any]:
     """`palimpsest history --json`: versions and captures of both lineages, oldest first;
     versions are numbered within their lineage.
 
@@ -63,7 +64,7 @@ def history(index: Index, url: str, replay_base: str | None = None) -> dict:
     }
 
 
-def version_json(version: Version, number: int, first_file: str | None = None) -> dict:
+def version_json(version: Version, number: int, first_file: str | None = None) -> dict[str, Any]:
     return {
         "version": number,
         "text_hash": version.text_hash,
@@ -77,7 +78,7 @@ def version_json(version: Version, number: int, first_file: str | None = None) -
 
 
 def capture_json(capture: Capture, version_number: int | None,
-                 replay_base: str | None = None) -> dict:
+                 replay_base: str | None = None) -> dict[str, Any]:
     return {
         "fetched_at": capture.fetched_at,
         "status": capture.status,
@@ -111,7 +112,7 @@ class Snapshot:
         """The WARC file an imported version's capture is in (None: crawled here)."""
         return self.capture.warc_file if self.version.origin == IMPORT_LINEAGE else None
 
-    def to_json(self, replay_base: str | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict[str, Any]:
         return {
             "url": self.url,
             "text_hash": self.version.text_hash,

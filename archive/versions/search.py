@@ -8,6 +8,7 @@ what a reader needs around each hit: a snippet, the version's number, its replay
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index
@@ -38,7 +39,7 @@ class SearchHit:
     replay_url: str | None
     origin: str = "crawl"  # crawl | import: an imported version is another source's evidence
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "title": self.title, "text_hash": self.text_hash,
                 "version": self.version, "versions": self.versions,
                 "first_seen": self.first_seen, "last_seen": self.last_seen,
@@ -112,7 +113,7 @@ class Stay:
     left_version: int | None = None
     left_replay: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"appeared_at": self.appeared_at, "appeared_version": self.appeared_version,
                 "appeared_replay": self.appeared_replay, "last_seen_at": self.last_seen_at,
                 "left_at": self.left_at, "left_version": self.left_version,
@@ -126,7 +127,7 @@ class Trace:
     versions: int
     stays: list[Stay] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "phrase": self.phrase, "versions": self.versions,
                 "stays": [stay.to_json() for stay in self.stays]}
 

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from archive.diff.figures import FigureChange
 from archive.diff.sameness import Occurrence, occurrences, same_figure
@@ -103,7 +104,7 @@ class Finding:
             text += f" (closed {self.closed_at}: {self.closed_because})"
         return text
 
-    def to_json(self, replay_base: str | None = None, now: datetime | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None, now: datetime | None = None) -> dict[str, Any]:
         change = self.revision.change
         diff = self.revision.diff
         return {
@@ -138,7 +139,7 @@ class StaleEvent:
     at: str
     finding: Finding
 
-    def to_json(self, replay_base: str | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict[str, Any]:
         return {"kind": self.kind, "at": self.at,
                 "finding": self.finding.to_json(replay_base, from_iso(self.at))}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
 from io import BytesIO
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from warcio.recordbuilder import RecordBuilder
@@ -185,7 +185,7 @@ class RecordFactory:
         record.rec_headers.add_header("WARC-Profile", PROFILE_NOT_MODIFIED)
         return record
 
-    def metadata(self, url: str, refers_to: str, data: dict, date: str) -> ArcWarcRecord:
+    def metadata(self, url: str, refers_to: str, data: dict[str, Any], date: str) -> ArcWarcRecord:
         """JSON about a capture (text hash, extraction, citations), kept off the page's URI."""
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return self._side_record(PAGEINFO_PREFIX + url, "metadata", refers_to, body,
@@ -205,7 +205,7 @@ class RecordFactory:
             VIEW_PREFIX + url, "resource", payload=BytesIO(image), length=len(image),
             warc_content_type=content_type, warc_headers_dict=headers)
 
-    def viewinfo(self, url: str, refers_to: str, data: dict, date: str) -> ArcWarcRecord:
+    def viewinfo(self, url: str, refers_to: str, data: dict[str, Any], date: str) -> ArcWarcRecord:
         """Which capture a screenshot shows (WARC-Refers-To it), how it was made, or why
         there is none: JSON at `urn:viewinfo:<url>`."""
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -10,6 +10,8 @@ or --json, nobody would read its counts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
@@ -64,7 +66,7 @@ class ProgressReporter:
     def report(self, final: bool = False) -> None:
         self.crawler.signals.send_catch_log(progress_counted, counts=self.counts(final))
 
-    def counts(self, final: bool = False) -> dict:
+    def counts(self, final: bool = False) -> dict[str, Any]:
         """Planned and finished requests (each retry and redirect hop counts as one)."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         total = max(self.scheduled - self.dropped, 0)

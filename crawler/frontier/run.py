@@ -64,7 +64,7 @@ def shared_settings(settings, frontier: Frontier, redis_url: str, name: str) -> 
 def run_shared_crawl(seedfile: SeedFile, data_dir: str | Path, *, redis_url: str, name: str,
                      coordinator: bool, allow_private: bool = False, everything: bool = False,
                      overrides: dict[str, Any] | None = None, wait: float = 60.0,
-                     progress: Callable[[dict], None] | None = None) -> CrawlReport:
+                     progress: Callable[[dict[str, Any]], None] | None = None) -> CrawlReport:
     """One cycle of a shared crawl in this process; the caller holds this worker's lock."""
     data_dir = Path(data_dir)
     started = time.monotonic()
@@ -131,8 +131,8 @@ def _wait_for_cycle(frontier: Frontier, wait: float) -> dict[str, str] | None:
         time.sleep(0.2)
 
 
-def _summary(seedfile: SeedFile, stats: dict, settings, frontier: Frontier,
-             started: float) -> dict:
+def _summary(seedfile: SeedFile, stats: dict[str, Any], settings, frontier: Frontier,
+             started: float) -> dict[str, Any]:
     if stats.get("finish_reason") == NO_CYCLE:
         summary = summarize({"finish_reason": "finished"}, 1.0)
         summary["finish_reason"] = NO_CYCLE

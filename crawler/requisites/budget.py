@@ -10,6 +10,7 @@ running have reserved theirs, and runs no more than that (Scrapy cancels it past
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_LISTED = 1000  # skipped entries a pageinfo lists; past them only counts are kept
 
@@ -35,8 +36,8 @@ class PageBudget:
     listed: int = 0
     used_bytes: int = 0
     reserved: int = 0
-    served: list[dict] = field(default_factory=list)  # at most the count cap, and what CSS adds
-    skipped_entries: list[dict] = field(default_factory=list)
+    served: list[dict[str, Any]] = field(default_factory=list)  # at most the count cap, and what CSS adds
+    skipped_entries: list[dict[str, Any]] = field(default_factory=list)
     unlisted: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
 
@@ -60,7 +61,7 @@ class PageBudget:
         self.reserved -= reserved
         self.used_bytes += used
 
-    def record(self, entry: dict) -> None:
+    def record(self, entry: dict[str, Any]) -> None:
         if entry.get("outcome") != "skipped":
             self.served.append(entry)
             return
@@ -72,17 +73,17 @@ class PageBudget:
             self.unlisted += 1
 
     @property
-    def entries(self) -> list[dict]:
+    def entries(self) -> list[dict[str, Any]]:
         """What the pageinfo lists: every requisite with a capture or a failure, then the
         skipped ones up to MAX_LISTED, in URL order."""
         return sorted(self.served, key=lambda e: e["url"]) + \
             sorted(self.skipped_entries, key=lambda e: e["url"])
 
 
-def requisite_summary(stats: dict) -> dict:
+def requisite_summary(stats: dict[str, Any]) -> dict:
     """The crawl summary's `requisites` object, from the crawl's stats (README: crawl --json)."""
     prefix = "palimpsest/requisites/"
-    summary: dict = {name: int(stats.get(prefix + name, 0))
+    summary: dict[str, Any] = {name: int(stats.get(prefix + name, 0))
                      for name in ("pages", "fetched", "revisit", "not_modified", "fresh",
                                   "inline", "not-css", "bytes")}
     summary["not_css"] = summary.pop("not-css")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -88,7 +89,7 @@ class RequisiteCapture:
     # -- one page -----------------------------------------------------------------------------
 
     async def capture_page(self, response: Response, content_type: str | None,
-                           seed_ignores_robots: bool) -> dict:
+                           seed_ignores_robots: bool) -> dict[str, Any]:
         """Fetch (or reuse) the requisites of a captured page; the pageinfo fields listing
         them: {"requisites": [...], "requisites_skipped": {reason: n}, ...}."""
         if self._index is None:
@@ -102,7 +103,7 @@ class RequisiteCapture:
         run = _PageRun(self, budget, response.url,
                        obey_robots=self.robots == "own" and not seed_ignores_robots)
         await run.go([(item.url, item.kind) for item in found])
-        fields: dict = {"requisites": budget.entries}
+        fields: dict[str, Any] = {"requisites": budget.entries}
         if budget.skipped:
             fields["requisites_skipped"] = dict(sorted(budget.skipped.items()))
         if budget.unlisted:

@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -51,9 +52,9 @@ class Served:
     note: str | None = None  # e.g. not-css: a "stylesheet" that was something else
     body: bytes | None = field(default=None, repr=False)  # a stylesheet's, until parsed
 
-    def entry(self, kind: str, via: str | None, outcome: str | None = None) -> dict:
+    def entry(self, kind: str, via: str | None, outcome: str | None = None) -> dict[str, Any]:
         """The page's pageinfo entry for it (README: Data layout)."""
-        data: dict = {"url": self.url, "type": kind, "outcome": outcome or self.outcome}
+        data: dict[str, Any] = {"url": self.url, "type": kind, "outcome": outcome or self.outcome}
         for key, value in (("status", self.status), ("mime", self.mime),
                            ("reason", self.reason), ("final", self.final_url), ("via", via),
                            ("note", self.note)):

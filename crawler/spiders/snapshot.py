@@ -301,7 +301,7 @@ class SnapshotSpider(scrapy.Spider):
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
-    async def _requisites(self, response: Response, capture, seed: Seed) -> dict:
+    async def _requisites(self, response: Response, capture, seed: Seed) -> dict[str, Any]:
         """What a page whose payload is new needs to render, fetched or reused now, so its
         pageinfo can list them (crawler/requisites/capture.py)."""
         if self.requisites is None or capture.kind != "response" or capture.truncated \
