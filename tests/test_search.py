@@ -5,6 +5,7 @@ reindex; read in-process with CliRunner as a person reads it."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -181,3 +182,23 @@ def test_search_json_and_trace_in_process(tmp_path):
     assert never.output.splitlines()[1] == "Never shown in the 2 archived versions."
     both = run("search", "--data", str(tmp_path), "--trace", "x", RU, "y")
     assert both.exit_code == 2
+
+
+def test_trace_reads_texts_from_the_warcs_when_the_index_kept_none(tmp_path):
+    """An index from before search (upgraded, not rebuilt) holds no version texts: the trace
+    reads each version's text from its WARC record instead, and finds the same stays."""
+    build_archive(tmp_path, multilingual_plan())
+    index = open_index(tmp_path, readonly=True)
+    try:
+        kept = trace(index, DataLayout(tmp_path), "Քաղաքապետը խոստացավ", HY).to_json()
+    finally:
+        index.close()
+    with sqlite3.connect(tmp_path / "index.sqlite") as db:
+        db.execute("DELETE FROM version_texts")
+    index = open_index(tmp_path, readonly=True)
+    try:
+        assert index.version_texts(HY) == {}
+        read = trace(index, DataLayout(tmp_path), "Քաղաքապետը խոստացավ", HY).to_json()
+    finally:
+        index.close()
+    assert read == kept and len(read["stays"]) == 1

@@ -20,16 +20,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive.diff.align import (  # noqa: F401 - the paragraph kinds are part of this module's API
-    CHANGED,
-    DEFAULT_LIMITS,
-    DELETED,
-    INSERTED,
-    MOVED,
-    MOVED_AWAY,
-    SAME,
-    DiffLimits,
-    Paragraph,
+# The paragraph kinds, the limits and Paragraph are part of this module's API (`X as X`
+# re-exports them).
+from archive.diff.align import (
+    CHANGED as CHANGED,
+    DEFAULT_LIMITS as DEFAULT_LIMITS,
+    DELETED as DELETED,
+    INSERTED as INSERTED,
+    MOVED as MOVED,
+    MOVED_AWAY as MOVED_AWAY,
+    SAME as SAME,
+    DiffLimits as DiffLimits,
+    Paragraph as Paragraph,
     align,
 )
 from archive.diff.figures import FigureChange, figure_changes, merge_figure_changes

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from babel import Locale, UnknownLocaleError
 
@@ -84,7 +84,7 @@ class FigurePatterns:
         return (rf"(?<![\w.,])(?:(?P<date>{dates})|(?P<money>{money})|(?P<percent>{percent})"
                 rf"|(?P<permille>{permille_rx})|(?P<number>{plain}))(?![\w%\u2030])")
 
-    def find(self, text: str, make) -> list[Any]:
+    def find(self, text: str, make: Callable[..., Any]) -> list[Any]:
         """Every figure in `text`, made by `make` (archive.diff.figures.Figure)."""
         found = []
         for match in self.regex.finditer(text):
@@ -131,6 +131,9 @@ class FigurePatterns:
     def _date(self, piece: str) -> str | None:
         """The date as `YYYY-MM-DD`, `--MM-DD` (no year) or `YYYY-MM` (no day)."""
         text = ascii_digits(piece)
+        year: int | None
+        month: int | None
+        day: int | None
         iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
         if iso:
             return text
@@ -159,7 +162,7 @@ class FigurePatterns:
         return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
-def _words(items, boundary: bool = True) -> str:
+def _words(items: Iterable[str], boundary: bool = True) -> str:
     """An alternation of literal words, longest first; never matches when empty."""
     escaped = [re.escape(w).replace(r"\ ", _GAP) for w in sorted(items, key=len, reverse=True)
                if w]
@@ -191,7 +194,7 @@ def _day_first(language: str | None) -> bool | None:
     day, month = pattern.find("d"), pattern.find("M")
     if day < 0 or month < 0:
         return None
-    return day < month
+    return bool(day < month)
 
 
 @lru_cache(maxsize=32)

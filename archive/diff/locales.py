@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypedDict
 
 from babel import Locale, UnknownLocaleError
 
@@ -40,8 +41,14 @@ BIDI_MARKS = "\u200e\u200f\u061c"
 _SIGN_NAME = re.compile(r"PERCENT|PER MILLE")
 # Arabic names the months differently by region (ديسمبر, كانون الأول, دجنبر): all are read.
 _REGIONAL_MONTHS = {"ar": ("ar_SY", "ar_LB", "ar_IQ", "ar_JO", "ar_MA", "ar_DZ", "ar_TN")}
+class _Extra(TypedDict, total=False):
+    percent_after: tuple[str, ...]
+    scales: dict[str, int]
+    months: dict[str, int]
+
+
 # Extra English spellings of the press that CLDR does not list.
-_EXTRA = {
+_EXTRA: dict[str, _Extra] = {
     "en": {"percent_after": ("per cent", "pc"), "scales": {"bn": 10 ** 9, "m": 10 ** 6,
                                                             "k": 10 ** 3, "mn": 10 ** 6,
                                                             "tn": 10 ** 12},
@@ -135,7 +142,7 @@ def _merge(into: Vocabulary, other: Vocabulary) -> None:
         mine, theirs = getattr(into, name), getattr(other, name)
         for key, value in theirs.items():
             if key in mine and mine[key] != value:
-                mine[key] = None  # type: ignore[assignment]  # ambiguous: removed below
+                mine[key] = None  # ambiguous: removed below
             else:
                 mine.setdefault(key, value)
         for key in [k for k, v in mine.items() if v is None]:

@@ -18,6 +18,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 
 from archive.extract.articleparts import keep_sentence_dates, standfirst, with_standfirst
 from archive.extract.decode import decode_html
@@ -130,15 +131,17 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         )
     except Exception as err:  # trafilatura and lxml raise many types on hostile input
         logger.warning("trafilatura failed on %s", url or "a page", exc_info=True)
-        reason = f"trafilatura raised {type(err).__name__}: {err}"
-        return _unsuccessful("failed", reason, encoding, encoding_source, links)
-    if document is None:
+        return _unsuccessful("failed", f"trafilatura raised {type(err).__name__}: {err}",
+                             encoding, encoding_source, links)
+    # Never a dict: as_dict is left False (the options are a dict, so mypy cannot tell).
+    if not isinstance(document, Document):
         return _unsuccessful(
             "failed", "trafilatura found no main text", encoding, encoding_source, links
         )
     text = _without_headline(document.text or "", document.title)
     words = word_count(text)  # the body alone must look like an article; then the lede joins it
     text = with_standfirst(text, lede)
+    reason: str | None
     status, reason = (
         ("ok", None)
         if words >= MIN_BODY_WORDS

@@ -15,7 +15,7 @@ for `@import`, an image otherwise) and resolved against the stylesheet's own URL
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urljoin
 
 import tinycss2
@@ -75,11 +75,14 @@ def css_references(css: str, base_url: str, *, inline: bool = False) -> list[Css
     return list(found.values())[:MAX_REFERENCES]
 
 
-def _import_target(prelude) -> str | None:
+# tinycss2 has no annotations: its tokens are Any here.
+
+
+def _import_target(prelude: Iterable[Any]) -> str | None:
     """The URL of `@import "x"`, `@import url(x)` or `@import url("x")`."""
     for token in prelude:
         if token.type in ("string", "url"):
-            return token.value
+            return str(token.value)
         if token.type == "function" and token.lower_name == "url":
             return _function_url(token)
         if token.type not in ("whitespace", "comment"):
@@ -87,17 +90,17 @@ def _import_target(prelude) -> str | None:
     return None
 
 
-def _function_url(token) -> str | None:
+def _function_url(token: Any) -> str | None:
     """`url("x")` is a function token holding a string (an unquoted one is a url token)."""
     for argument in token.arguments:
         if argument.type == "string":
-            return argument.value
+            return str(argument.value)
         if argument.type not in ("whitespace", "comment"):
             return None
     return None
 
 
-def _walk(tokens, base_url: str, kind: str, found: dict[str, Any], depth: int) -> None:
+def _walk(tokens: Iterable[Any], base_url: str, kind: str, found: dict[str, Any], depth: int) -> None:
     if depth > MAX_NESTING:
         return
     for token in tokens or ():

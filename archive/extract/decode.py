@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from typing import Callable
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import (
@@ -65,12 +66,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     >>> decode_html(b"\\xef\\xbb\\xbfok", "text/html; charset=cp1251")
     Decoded(text='ok', encoding='utf-8', source='bom')
     """
+    encoding: str | None
     bom_encoding, bom = read_bom(body)
     if bom_encoding is not None and bom is not None:
         encoding = resolve_encoding(bom_encoding) or bom_encoding
         return Decoded(to_unicode(body[len(bom) :], encoding), encoding, "bom")
 
-    steps = (
+    steps: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("header", lambda: _declared_in_header(content_type)),
         ("meta", lambda: _declared_in_document(body)),
         ("sniff", lambda: _sniff(body)),  # the costly step: only reached when nothing is declared

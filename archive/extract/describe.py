@@ -6,6 +6,7 @@ another tool's WARC is described exactly as a crawled one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -16,7 +17,7 @@ from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore, tex
 
 
 @lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]):
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return compile_ignore(patterns)
 
 

@@ -10,6 +10,7 @@ import logging
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -72,10 +73,11 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
     return entries
 
 
-def _first_alternate(item) -> str | None:
+def _first_alternate(item: Any) -> str | None:
+    """`item`: a feedparser entry (the library has no annotations)."""
     for link in item.get("links", []):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return link["href"]
+            return str(link["href"])
     return None
 
 
@@ -111,7 +113,7 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     return Sitemap(kind, tuple(entries))
 
 
-def _fields(element) -> dict[str, str]:
+def _fields(element: lxml.etree._Element) -> dict[str, str]:
     """Text of an entry's descendants by local name (news:publication_date included)."""
     found: dict[str, str] = {}
     for child in element.iter():

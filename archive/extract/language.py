@@ -91,13 +91,13 @@ def primary_language(tag: object) -> str | None:
     return None if code in _NOT_LANGUAGES else code
 
 
-def declared_language(tree) -> PageLanguage:
+def declared_language(tree: Any) -> PageLanguage:
     """What the markup of a parsed page (an lxml tree) says its language is."""
     try:
         root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
         for attribute in ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang"):
             value = root.get(attribute) if root is not None else None
-            if primary_language(value):
+            if value and primary_language(value):
                 return PageLanguage(primary_language(value), value.strip(), "html-lang")
         for xpath, source in ((_META_XPATH, "meta"), (_OG_LOCALE_XPATH, "og-locale")):
             for value in tree.xpath(xpath):
@@ -148,13 +148,13 @@ def page_language(body: bytes | None, text: str,
         if declared.language is not None:
             return declared
     header = primary_language(content_language)
-    if header is not None:
+    if header is not None and content_language is not None:
         return PageLanguage(header, content_language.strip()[:35], "content-language")
     return detect_language(text)
 
 
 @lru_cache(maxsize=1)
-def _identifier():
+def _identifier() -> Any:  # py3langid's LanguageIdentifier: the library has no annotations
     """py3langid's identifier, loaded once per process (about a second: only pages that
     declare no language ever need it)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier

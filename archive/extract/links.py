@@ -85,7 +85,7 @@ def cited_links(html: str | HtmlElement, base_url: str) -> list[str]:
     """
     doc = parse_html(html) if isinstance(html, str) else html
     region = None if doc is None else article_region(doc)
-    if region is None:
+    if doc is None or region is None:
         return []
     links = absolute_links(region.iter("a"), doc, base_url)
     return [url for url in links if not _is_own_front_page(url, base_url)]
@@ -206,7 +206,8 @@ def _paragraph_text_length(element: HtmlElement) -> int:
 
 def _best_candidate(pruned: HtmlElement) -> HtmlElement | None:
     """The semantic container with the most paragraph text, narrowed to the innermost one."""
-    scored = [(_paragraph_text_length(el), el) for el in pruned.xpath(_CANDIDATES)]
+    scored: list[tuple[int, HtmlElement]] = [(_paragraph_text_length(el), el)
+                                             for el in pruned.xpath(_CANDIDATES)]
     scored = [(score, el) for score, el in scored if score > 0]
     if not scored:
         return None
@@ -225,6 +226,8 @@ def _densest_paragraph_parent(pruned: HtmlElement) -> HtmlElement | None:
     totals: dict[HtmlElement, int] = {}
     for paragraph in pruned.iter("p"):
         parent = paragraph.getparent()
+        if parent is None:
+            continue
         totals[parent] = totals.get(parent, 0) + len(" ".join(paragraph.text_content().split()))
     parent, total = max(totals.items(), key=lambda item: item[1], default=(None, 0))
     return parent if total else None

@@ -35,6 +35,7 @@ from archive.extract.cssrefs import css_references
 from archive.extract.decode import decode_html
 from archive.extract.srcset import (
     COMMON_SCREENS,
+    Candidate,
     chosen_candidates,
     media_matches,
     parse_srcset,
@@ -182,6 +183,7 @@ def _picture(picture: HtmlElement, found: _Found) -> None:
     picks from it (and from its lazy `data-srcset`, which a script swaps in). A JPEG fallback
     behind a WebP source is not what any current browser loads."""
     options = []  # (media, [(candidates, sizes), ...]) of each decodable source, in order
+    sets: list[tuple[list[Candidate], str | None]] | None
     for source in picture.iter("source"):
         kind = (source.get("type") or "").split(";")[0].strip().lower()
         if kind and kind not in SUPPORTED_IMAGE_TYPES:
@@ -257,8 +259,8 @@ def stylesheet_references(body: bytes, url: str,
         match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
         charset = match.group(1) if match else None
     if charset is None:
-        match = re.match(rb'@charset "([\w.:-]+)";', body[:128])
-        charset = match.group(1).decode("ascii") if match else "utf-8"
+        declared = re.match(rb'@charset "([\w.:-]+)";', body[:128])
+        charset = declared.group(1).decode("ascii") if declared else "utf-8"
     try:
         codecs.lookup(charset)
     except LookupError:

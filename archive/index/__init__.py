@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypeGuard
 
 from archive.exceptions import ConfigError
 from archive.index.base import Capture, Citation, Index, Page, Version
@@ -34,8 +35,8 @@ def index_url(url: str | None = None) -> str | None:
     return chosen
 
 
-def is_postgres(url: str | None) -> bool:
-    return bool(url) and url.startswith(("postgresql://", "postgres://"))
+def is_postgres(url: str | None) -> TypeGuard[str]:
+    return url is not None and url.startswith(("postgresql://", "postgres://"))
 
 
 def open_index(data_dir: str | Path, *, readonly: bool = False, url: str | None = None) -> Index:

@@ -6,7 +6,12 @@ The index is derived data: every row can be rebuilt from the WARC files (`palimp
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
+
+if TYPE_CHECKING:  # only names for annotations: these modules import this one
+    from archive.index.deliveries import ChannelState
+    from archive.index.search_rows import VersionText
+    from archive.index.textsearch import Query
 
 # The `origin` argument of the index's readers: None is the page's own lineage (crawled, if
 # it ever was; else imported), ANY_ORIGIN both, or "crawl" / "import" one of them.
@@ -36,6 +41,13 @@ class Capture:
     origin: str = "crawl"  # crawl | import: the lineage (archive/store/provenance.py)
     info_file: str | None = None  # the WARC file of the description that gave it its text
     id: int | None = None
+
+    @property
+    def row_id(self) -> int:
+        """The id of a capture the index holds (one not added yet has none)."""
+        if self.id is None:
+            raise ValueError(f"capture {self.record_id} is not in the index yet")
+        return self.id
 
     def row(self) -> dict[str, Any]:
         return asdict(self)
@@ -178,3 +190,26 @@ class Index(Protocol):
     def counts(self) -> dict[str, int]: ...
     def schema_version(self) -> int | None: ...
     def describe(self) -> str: ...
+
+    # version texts and search (archive/index/search_rows.py)
+    def add_version_text(self, version: Version, body: str) -> bool: ...
+    def search_versions(self, query: Query, *, url_prefix: str | None = None,
+                        since: str | None = None, limit: int = 20) -> list[VersionText]: ...
+    def version_texts(self, url: str) -> dict[str, str]: ...
+    def search_counts(self) -> dict[str, int]: ...
+
+    # the notification delivery log (archive/index/deliveries.py)
+    def channel_state(self, channel: str, first_since: str) -> ChannelState: ...
+    def channel_states(self) -> list[ChannelState]: ...
+    def undelivered(self, channel: str, keys: Iterable[str], stale_before: str) -> set[str]: ...
+    def claim(self, channel: str, events: Iterable[tuple[str, str]], claimer: str, now: str,
+              stale_before: str) -> list[str]: ...
+    def mark_sent(self, channel: str, keys: Iterable[str], claimer: str, at: str) -> None: ...
+    def release(self, channel: str, keys: Iterable[str], claimer: str) -> None: ...
+    def note_delivery(self, channel: str, at: str, error: str | None,
+                      advance_since: str | None = None) -> None: ...
+    def delivery_rows(self, channel: str | None = None) -> list[dict[str, Any]]: ...
+    def copy_notify_state(self, other: Index) -> int: ...
+
+    # The backend's own connection (sqlite3 or psycopg): verify reads raw rows through it.
+    db: Any

@@ -11,7 +11,10 @@ so the next run retries the same events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from archive.index.base import Index
 
 CLAIMED, SENT = "claimed", "sent"
 
@@ -27,6 +30,8 @@ class ChannelState:
 
 class DeliveryLog:
     """Mixed into SqlIndex (both backends). Callers wrap each step in begin/commit."""
+
+    _x: Any
 
     def channel_state(self, channel: str, first_since: str) -> ChannelState:
         """The channel's state, creating it (receiving events from `first_since` on) when new."""
@@ -100,12 +105,13 @@ class DeliveryLog:
 
     def delivery_rows(self, channel: str | None = None) -> list[dict[str, Any]]:
         """The delivery log (tests, and carrying it over a rebuild)."""
-        sql, params = "SELECT * FROM notify_deliveries", ()
+        sql = "SELECT * FROM notify_deliveries"
+        params: tuple[str, ...] = ()
         if channel is not None:
             sql, params = sql + " WHERE channel = ?", (channel,)
         return [dict(row) for row in self._x(sql + " ORDER BY id", params)]
 
-    def copy_notify_state(self, other: "DeliveryLog") -> int:
+    def copy_notify_state(self, other: Index) -> int:
         """Copy the channels and delivery log of `other` into this index (a rebuild keeps
         them: they are not in the WARCs). Returns the number of log rows copied."""
         for state in other.channel_states():

@@ -20,7 +20,7 @@ from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.index.base import Capture
+from archive.index.base import Capture, Index
 from archive.index.resources import View
 from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
 from archive.limits import MAX_RECORD_TEXT_BYTES
@@ -115,7 +115,7 @@ class RecordInfo:
         return info
 
 
-def usable_lastmod(stamp, listed_at: str) -> str | None:
+def usable_lastmod(stamp: object, listed_at: str) -> str | None:
     """A publisher's date as an index time, or None if unreadable or in the future (a date
     ahead of the listing's own fetch would pull its page forward on every run)."""
     if not isinstance(stamp, str):
@@ -129,7 +129,7 @@ def usable_lastmod(stamp, listed_at: str) -> str | None:
     return to_iso(when)
 
 
-def _language(value) -> str | None:
+def _language(value: object) -> str | None:
     """A pageinfo record's language, if it is one (records are input like any other)."""
     if isinstance(value, str) and 2 <= len(value) <= 3 and value.isascii() and value.isalpha():
         return value.lower()
@@ -156,7 +156,7 @@ def page_state(status: int | None) -> str:
 class Ingestor:
     """Applies records to an index, in the order they were written."""
 
-    def __init__(self, index, collection: str) -> None:
+    def __init__(self, index: Index, collection: str) -> None:
         self.index = index
         self.collection = collection
         self.ignored: list[str] = []  # descriptions left out: "<record id>: why"
@@ -265,7 +265,7 @@ class Ingestor:
         title = data.get("title") if isinstance(data.get("title"), str) else None
         previous = self.index.latest_text_capture(capture.url, before=capture.fetched_at,
                                                   origin=capture.origin)
-        self.index.set_capture_text(capture.id, text_hash, status or "failed", title,
+        self.index.set_capture_text(capture.row_id, text_hash, status or "failed", title,
                                     info.filename)
         if isinstance(data.get("role"), str):
             self.index.set_page_role(capture.url, data["role"], capture.origin)
@@ -276,7 +276,7 @@ class Ingestor:
             return NOT_ARTICLE if status == "not-article" else FIRST_FAILED
         for link in data.get("links") or []:
             if isinstance(link, str):
-                self.index.add_citation(capture.url, capture.id, text_hash, link,
+                self.index.add_citation(capture.url, capture.row_id, text_hash, link,
                                         capture.fetched_at)
         capture.text_hash = text_hash
         return self._observe(capture, previous, title=title,
@@ -301,7 +301,7 @@ class Ingestor:
         """What the page needed to render, as its pageinfo listed it (archive.archiver)."""
         rows = [row for row in data.get("requisites") or () if _requisite_row(row)]
         if rows:
-            self.index.add_requisites(capture.id, [
+            self.index.add_requisites(capture.row_id, [
                 {"url": row["url"], "kind": row["type"], "outcome": row["outcome"],
                  "status": row.get("status") if isinstance(row.get("status"), int) else None,
                  "via": row.get("via") if isinstance(row.get("via"), str) else None,
@@ -327,21 +327,25 @@ class Ingestor:
         reason = str(data["reason"])[:500] if data.get("reason") else None
         view = data.get("view")
         if status == "ok" and isinstance(view, str) and \
-                self.index.link_view(view, capture.id, status, reason):
+                self.index.link_view(view, capture.row_id, status, reason):
             return
         self.index.add_view(View(url=capture.url, made_at=info.date, status="failed",
                                  capture=capture.id, reason=reason or "no screenshot record"))
 
-    def _observe(self, capture: Capture, previous: Capture | None, **details) -> str:
+    def _observe(self, capture: Capture, previous: Capture | None,
+                 **details: str | None) -> str:
         """Record the capture's text as a version of its URL; the outcome is decided by
         archive.index.versioning, as the crawl decided it before writing."""
+        text_hash = capture.text_hash
+        if text_hash is None:
+            raise ValueError(f"capture {capture.record_id} has no text to observe")
         # Whether the URL had this text comes from the write itself (an insert or an update
         # of the version row), so concurrent writers cannot both count it as new.
-        is_new = self.index.observe_version(capture.url, capture.text_hash, capture.fetched_at,
-                                            capture.id, origin=capture.origin, **details)
+        is_new = self.index.observe_version(capture.url, text_hash, capture.fetched_at,
+                                            capture.row_id, origin=capture.origin, **details)
         before = previous.text_hash if previous is not None and previous.id != capture.id \
             else None
-        outcome = text_outcome(capture.text_hash, before, known=not is_new)
+        outcome = text_outcome(text_hash, before, known=not is_new)
         if is_change(outcome, before):
             self.index.note_change(capture.url, capture.fetched_at, capture.origin)
         return outcome
@@ -361,12 +365,12 @@ class Ingestor:
             self.index.add_version_text(version, info.text)
 
 
-def _requisite_row(row) -> bool:
+def _requisite_row(row: object) -> bool:
     """A pageinfo's requisite entry as archive.archiver writes it (others are skipped)."""
     return (isinstance(row, dict) and isinstance(row.get("url"), str)
             and isinstance(row.get("type"), str) and isinstance(row.get("outcome"), str)
             and len(row["url"]) <= 8192)
 
 
-def _text_or_none(value) -> str | None:
+def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None

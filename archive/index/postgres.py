@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -26,7 +26,7 @@ from psycopg import sql as pgsql
 
 from archive.exceptions import ConfigError
 from archive.index.dialect import to_postgres
-from archive.index.sql import SqlIndex
+from archive.index.sql import Params, SqlIndex
 from archive.index.textsearch import Query, tsquery, tsvector
 from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
@@ -47,7 +47,7 @@ class _Row(dict[str, Any]):
     """A row that reads by name (`dict(row)`, `row["url"]`) and by position (`row[0]`),
     as sqlite3.Row does, so the shared query methods work unchanged."""
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str | int) -> Any:
         if isinstance(key, int):
             return list(self.values())[key]
         return super().__getitem__(key)
@@ -184,8 +184,9 @@ class PostgresIndex(SqlIndex):
     # -- statements ---------------------------------------------------------------------------
     # Transactions are SqlIndex's with no busy retries: PostgreSQL waits on row locks itself.
 
-    def _x(self, sql: str, params: tuple[Any, ...] | dict[str, Any] | list[Any] = ()):
-        return self.db.execute(to_postgres(sql), params or None)
+    def _x(self, sql: str, params: Params = ()) -> psycopg.Cursor[_Row]:
+        cursor: psycopg.Cursor[_Row] = self.db.execute(to_postgres(sql), params or None)
+        return cursor
 
     # -- the word index: PostgreSQL full-text search (archive/index/search_rows.py) ---------
 
@@ -194,7 +195,8 @@ class PostgresIndex(SqlIndex):
         self.db.execute("UPDATE version_texts SET words = %s::tsvector WHERE search_key = %s",
                         (tsvector(words), key))
 
-    def _search_rows(self, query: Query, where: str, params: list[Any], limit: int):
+    def _search_rows(self, query: Query, where: str, params: list[Any],
+                     limit: int) -> Iterable[Any]:
         return self._x(
             "SELECT v.*, t.body AS body FROM version_texts t "
             "JOIN versions v ON v.id = t.version_id "

@@ -12,7 +12,7 @@ import logging
 from dataclasses import fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from archive.index.base import Capture, Citation, Page, Version
 
@@ -27,7 +27,10 @@ TEXTS = {Capture: ("url", "collection", "record_id", "warc_file"), Version: ("ur
          Page: ("url", "collection", "role"), Citation: ("article_url", "source_url")}
 
 
-def row_problem(cls, row: dict[str, Any]) -> str | None:
+_Row = TypeVar("_Row")
+
+
+def row_problem(cls: type[Any], row: dict[str, Any]) -> str | None:
     """Why a row cannot be read as `cls`, or None.
 
     >>> row_problem(Page, {"url": "u", "collection": "c", "role": "article",
@@ -47,11 +50,12 @@ def row_problem(cls, row: dict[str, Any]) -> str | None:
     return None
 
 
-def readable(cls, row: dict[str, Any]):
+def readable(cls: type[_Row], row: dict[str, Any]) -> _Row | None:
     """`cls(**row)`, or None (with a warning) when the row does not read."""
     problem = row_problem(cls, row)
     if problem is None:
-        known = _names(cls)
+        # Every class is hashable; mypy does not know it of a type variable's class.
+        known = _names(cls)  # type: ignore[arg-type]
         try:
             return cls(**{name: value for name, value in row.items() if name in known})
         except TypeError as exc:
@@ -62,12 +66,12 @@ def readable(cls, row: dict[str, Any]):
 
 
 @lru_cache(maxsize=None)
-def _names(cls) -> frozenset[str]:
+def _names(cls: type[Any]) -> frozenset[str]:
     return frozenset(field.name for field in fields(cls))
 
 
 @lru_cache(maxsize=65536)
-def is_time(value) -> bool:
+def is_time(value: object) -> bool:
     """Whether an index value is an ISO 8601 UTC time (what every reader parses)."""
     if not isinstance(value, str) or not value.endswith("Z") or len(value) > 40:
         return False

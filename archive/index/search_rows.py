@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterable
 
 from archive.index.base import Version
 from archive.index.textsearch import Query, fts5_match, search_tokens
@@ -47,7 +47,7 @@ def url_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _version(row) -> Version:
+def _version(row: Any) -> Version:
     fields = dict(row)
     fields.pop("body", None)
     return Version(**fields)
@@ -55,6 +55,8 @@ def _version(row) -> Version:
 
 class TextRows:
     """Mixed into SqlIndex (both backends): version texts and search."""
+
+    _x: Any
 
     def _free_search_key(self, first_seen: str, version_id: int) -> int:
         key = search_key(first_seen, version_id)
@@ -78,13 +80,15 @@ class TextRows:
     def _index_words(self, key: int, words: str, body: str) -> None:
         self._x("INSERT INTO version_words (rowid, words) VALUES (?, ?)", (key, words))
 
-    def _search_rows(self, query: Query, where: str, params: list[Any], limit: int):
-        return self._x(
+    def _search_rows(self, query: Query, where: str, params: list[Any],
+                     limit: int) -> Iterable[Any]:
+        rows: Iterable[Any] = self._x(
             "SELECT v.*, t.body AS body FROM version_words w "
             "JOIN version_texts t ON t.search_key = w.rowid "
             "JOIN versions v ON v.id = t.version_id "
             f"WHERE version_words MATCH ? {where} ORDER BY w.rowid DESC LIMIT ?",
             [fts5_match(query), *params, limit])
+        return rows
 
     def search_versions(self, query: Query, *, url_prefix: str | None = None,
                         since: str | None = None, limit: int = 20) -> list[VersionText]:

@@ -42,6 +42,10 @@ def _one(cursor: Any, cls: type[_T]) -> _T | None:
     return None
 
 
+# A statement's parameters: by position or by name.
+Params = tuple[Any, ...] | dict[str, Any] | list[Any]
+
+
 def _lineage(origin: str | None, url: str) -> tuple[str, tuple[Any, ...]]:
     """The condition that keeps one lineage of `url`'s rows (see base.ANY_ORIGIN)."""
     if origin == ANY_ORIGIN:
@@ -64,7 +68,7 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
     # -- what each backend supplies ------------------------------------------------------------
 
     @abstractmethod
-    def _x(self, sql: str, params: tuple[Any, ...] | dict[str, Any] | list[Any] = ()) -> Any:
+    def _x(self, sql: str, params: Params = ()) -> Any:
         """Run one statement (written for SQLite) and return its cursor."""
 
     @abstractmethod
@@ -117,8 +121,8 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
         columns = ", ".join(fields)
         marks = ", ".join(f":{name}" for name in fields)
         self._x(f"INSERT OR IGNORE INTO captures ({columns}) VALUES ({marks})", fields)
-        return self._x("SELECT id FROM captures WHERE record_id = ?",
-                       (capture.record_id,)).fetchone()[0]
+        return int(self._x("SELECT id FROM captures WHERE record_id = ?",
+                           (capture.record_id,)).fetchone()[0])
 
     def capture_by_record(self, record_id: str) -> Capture | None:
         return _one(self._x("SELECT * FROM captures WHERE record_id = ?", (record_id,)), Capture)
@@ -167,7 +171,8 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
                              "ORDER BY fetched_at, id", (url, *params)), Capture)
 
     def iter_captures(self, since: str | None = None) -> Iterator[Capture]:
-        sql, params = "SELECT * FROM captures", ()
+        sql = "SELECT * FROM captures"
+        params: tuple[str, ...] = ()
         if since:
             sql, params = sql + " WHERE fetched_at >= ?", (since,)
         for row in self._x(sql + " ORDER BY fetched_at, id", params):

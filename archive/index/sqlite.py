@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from archive.index.search_rows import SEARCH_DDL_SQLITE
-from archive.index.sql import SqlIndex
+from archive.index.sql import Params, SqlIndex
 from archive.index.versions import SCHEMA_VERSION, check_version, pending_migrations
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ class SqliteIndex(SqlIndex):
                 time.sleep(0.2 * (attempt + 1))
         return None
 
-    def _x(self, sql: str, params: tuple[Any, ...] | dict[str, Any] | list[Any] = ()) -> sqlite3.Cursor:
-        return self.db.execute(sql, params)
+    def _x(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self.db.execute(sql, params)
+        return cursor
 

@@ -48,12 +48,17 @@ def view(body: TextDiff, context: int = CONTEXT_PARAGRAPHS) -> list[Paragraph | 
     return shown
 
 
+def _number(index: int | None) -> str:
+    """A paragraph's number counted from 1 (every kind has the index its label shows)."""
+    return "?" if index is None else str(index + 1)
+
+
 def label(paragraph: Paragraph) -> str:
     """A short gutter label: where the paragraph is (¶ numbers count from 1)."""
     if paragraph.kind == MOVED_AWAY:
-        return f"¶{paragraph.old_index + 1}→"
+        return f"¶{_number(paragraph.old_index)}→"
     if paragraph.new_index is None:
-        return f"(¶{paragraph.old_index + 1})"
+        return f"(¶{_number(paragraph.old_index)})"
     return f"¶{paragraph.new_index + 1}"
 
 
@@ -61,9 +66,10 @@ def note(paragraph: Paragraph) -> str:
     """A plain-words note for moved paragraphs (empty for the rest)."""
     if paragraph.kind == "moved":
         edited = ", and edited" if paragraph.edited else ""
-        return f"moved here from paragraph {paragraph.old_index + 1}{edited}"
+        return f"moved here from paragraph {_number(paragraph.old_index)}{edited}"
     if paragraph.kind == MOVED_AWAY:
-        return f"paragraph {paragraph.old_index + 1} moved to paragraph {paragraph.new_index + 1}"
+        return (f"paragraph {_number(paragraph.old_index)} moved to paragraph "
+                f"{_number(paragraph.new_index)}")
     if paragraph.kind == "deleted":
         return "paragraph removed"
     if paragraph.kind == "inserted":

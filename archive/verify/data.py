@@ -11,6 +11,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archive.exceptions import ConfigError, PalimpsestError
 from archive.index import Capture, Page, Version, open_index
@@ -20,6 +21,7 @@ from archive.store.provenance import CRAWL_LINEAGE, file_origin, may_describe
 from archive.verify.digests import DigestFormatError, parse_digest
 from archive.verify.fieldrules import PROFILE_IDENTICAL
 from archive.verify.files import Defect, FileReport, check_file
+from archive.verify.records import RecordResult
 from archive.verify.recovery import INVALID_SUFFIX
 from archive.verify.requisites import missing_requisite_notes
 from archive.warc.fields import target_uri
@@ -207,8 +209,8 @@ def check_index_rows(layout: DataLayout, report: DataReport) -> list[Defect]:
                                        row["text_offset"], row["text_length"])
                 if problem is None:
                     record = files[row["text_file"]].record_at(row["text_offset"])
-                    if target_uri(record.get("WARC-Target-URI") or "") != TEXT_PREFIX + \
-                            row["url"]:
+                    if record is None or target_uri(record.get("WARC-Target-URI") or "") \
+                            != TEXT_PREFIX + row["url"]:
                         problem = "is not the text record of this URL"
             if problem:
                 defects.append(Defect(f"index: version {row['id']} of {str(row['url'])[:200]} "
@@ -249,7 +251,9 @@ def _row_problem(layout: DataLayout, files: dict[str, FileReport], collection: s
     return None
 
 
-def _capture_mismatch(record, row) -> str | None:
+def _capture_mismatch(record: RecordResult | None, row: Any) -> str | None:
+    if record is None:
+        return "no whole record starts at this offset"
     if record.get("WARC-Record-ID") != row["record_id"]:
         return f"the record there is {record.get('WARC-Record-ID')}, not {row['record_id']}"
     if target_uri(record.get("WARC-Target-URI") or "") != row["url"]:
@@ -259,12 +263,13 @@ def _capture_mismatch(record, row) -> str | None:
     return None
 
 
-def _check_progress(layout: DataLayout, files: dict[str, FileReport], db) -> list[Defect]:
+def _check_progress(layout: DataLayout, files: dict[str, FileReport],
+                    db: Any) -> list[Defect]:
     """`warc_files.indexed_to` must end on a record boundary inside the file."""
     defects = []
     ends: dict[str, set[int]] = defaultdict(set)
-    for name, checked in files.items():
-        ends[name] = {0} | {r.offset + r.length for r in checked.records if r.ok}
+    for name, report in files.items():
+        ends[name] = {0} | {r.offset + r.length for r in report.records if r.ok}
     for row in db.execute("SELECT filename, collection, indexed_to FROM warc_files"):
         problem = None
         checked = files.get(row["filename"])

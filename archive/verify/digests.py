@@ -76,7 +76,7 @@ class DigestCheck:
         self.hasher.update(data)
 
     def matches(self) -> bool:
-        return self.hasher.digest() == self.expected
+        return bool(self.hasher.digest() == self.expected)
 
     def matches_data(self, data: bytes) -> bool:
         """Whether the digest equals that of other bytes (e.g. a de-chunked body)."""

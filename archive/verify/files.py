@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Iterator
 
 from archive.verify.members import GzipDefect, MemberData, MemberEnd, MemberStart, walk
 from archive.verify.records import RecordChecker, RecordResult
@@ -102,7 +102,7 @@ def check_file(path: Path, label: str | None = None, start: int = 0) -> FileRepo
     return report
 
 
-def check_stream(stream: BinaryIO, report: FileReport, name: str, *, gzipped: bool,
+def check_stream(stream: IO[bytes], report: FileReport, name: str, *, gzipped: bool,
                  start: int = 0) -> FileReport:
     """Check the records of a stream positioned at byte `start` of its file (which need not be
     seekable: a member of a WACZ reads the same), adding to `report`."""
@@ -128,7 +128,7 @@ def check_stream(stream: BinaryIO, report: FileReport, name: str, *, gzipped: bo
     return report
 
 
-def _owners(records: list[RecordResult]):
+def _owners(records: list[RecordResult]) -> Iterator[tuple[RecordResult, bool, bool]]:
     """Each record with whether Palimpsest wrote it under today's layout (`own`), or is an
     earlier Palimpsest's (`legacy`): decided by the last warcinfo before it."""
     own = legacy = False
@@ -153,7 +153,7 @@ def _check_unique_ids(report: FileReport) -> None:
             seen[record_id] = record.offset
 
 
-def _check_members(stream: BinaryIO, report: FileReport, name: str, start: int) -> None:
+def _check_members(stream: IO[bytes], report: FileReport, name: str, start: int) -> None:
     checker: RecordChecker | None = None
     extra_reported = False
     for event in walk(stream, start):
@@ -195,7 +195,7 @@ def _report_extra(result: RecordResult, data: bytes) -> None:
         result.defects.append("bytes after the record's end inside its gzip member")
 
 
-def _check_plain(stream: BinaryIO, report: FileReport, name: str, start: int) -> None:
+def _check_plain(stream: IO[bytes], report: FileReport, name: str, start: int) -> None:
     offset = start
     checker = RecordChecker(start)
     pending = b""

@@ -120,7 +120,8 @@ class HttpBlock:
         found.status = int(match.group(2))
         return True
 
-    def _check_framing(self, te_chunked: bool, body: bytes | None, found: HttpFindings):
+    def _check_framing(self, te_chunked: bool, body: bytes | None,
+                       found: HttpFindings) -> bytes | None:
         """The entity (de-chunked if the body really is chunked); None if not kept."""
         if not te_chunked or body is None or self.truncated:
             return body
@@ -131,7 +132,8 @@ class HttpBlock:
             return body
         return entity
 
-    def _check_payload_digest(self, te_chunked, entity, body, found: HttpFindings) -> None:
+    def _check_payload_digest(self, te_chunked: bool, entity: bytes | None, body: bytes | None,
+                              found: HttpFindings) -> None:
         digest = self.payload_digest
         if digest is None or digest.matches():
             return
@@ -164,7 +166,8 @@ class HttpBlock:
         found.defects.append(f"HTTP Content-Length says {declared} bytes, the stored body has "
                              f"{self.body_size} (and no WARC-Truncated)")
 
-    def _check_coding(self, headers: dict[str, list[str]], entity, found: HttpFindings) -> None:
+    def _check_coding(self, headers: dict[str, list[str]], entity: bytes | None,
+                      found: HttpFindings) -> None:
         codings = encodings(headers.get("content-encoding", []))
         if not codings or entity is None or not entity or self.truncated:
             return

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator, Union
+from typing import IO, Generator, Iterator, Union
 
 _READ = 1 << 20
 _OUT_STEP = 1 << 20
@@ -53,7 +53,7 @@ Event = Union[MemberStart, MemberData, MemberEnd, GzipDefect]
 class _Window:
     """A sliding window over a stream, with the file offset of every byte."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
         self.data = b""
         self.pos = 0
@@ -87,7 +87,7 @@ class _Window:
         self.pos -= count
 
 
-def walk(stream: BinaryIO, start: int = 0) -> Iterator[Event]:
+def walk(stream: IO[bytes], start: int = 0) -> Iterator[Event]:
     """Events for each member of a gzip stream, in order, stopping at the first fatal defect.
     The stream is at byte `start` of its file: offsets are the file's."""
     window = _Window(stream)
@@ -111,7 +111,7 @@ def walk(stream: BinaryIO, start: int = 0) -> Iterator[Event]:
         yield MemberEnd(start, window.offset - start)
 
 
-def _header(window: _Window, start: int):
+def _header(window: _Window, start: int) -> Generator[GzipDefect, None, bytes | None]:
     """Read and check a member header; None (after a fatal defect) when it cannot be read."""
     if not window.need(10):
         yield GzipDefect(start, "gzip header truncated", True)
@@ -155,7 +155,8 @@ def _header(window: _Window, start: int):
     return bytes(header)
 
 
-def _zero_terminated(window: _Window, start: int, name: str):
+def _zero_terminated(window: _Window, start: int,
+                     name: str) -> Generator[GzipDefect, None, bytes | None]:
     collected = bytearray()
     while len(collected) <= _MAX_NAME:
         if not window.need(1):
@@ -179,7 +180,8 @@ def _subfields_ok(extra: bytes) -> bool:
     return position == len(extra)
 
 
-def _body_and_trailer(window: _Window, start: int):
+def _body_and_trailer(window: _Window,
+                      start: int) -> Generator[GzipDefect | MemberData, None, bool]:
     """Inflate one member's deflate stream, then check its trailer. False after a fatal defect."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     crc = 0

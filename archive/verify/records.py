@@ -176,7 +176,7 @@ class RecordChecker:
         target = get("WARC-Target-URI")
         if kind in NEEDS_TARGET and not target:
             problems.append(f"a {kind} record needs WARC-Target-URI")
-        elif kind in NEEDS_TARGET:
+        elif kind in NEEDS_TARGET and target:
             try:
                 check_target_uri(target)
             except ValueError as exc:

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import zlib
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed, ArcWarcRecord
@@ -32,7 +32,7 @@ COMMIT_EVERY = 2000
 # What warcio raises on bytes that are not a readable WARC (it is lenient elsewhere).
 _UNREADABLE = (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError)
 
-Good = dict[str, Sequence[tuple[int, int]]]  # file name -> (offset, length) of whole records
+Good = Mapping[str, Sequence[tuple[int, int]]]  # file name -> (offset, length) of whole records
 
 
 def whole_records(path: Path, start: int = 0) -> list[tuple[int, int]]:
@@ -142,8 +142,9 @@ def rebuild(data_dir: str | Path, url: str | None = None, *,
     strict check finds whole are indexed (`good`, when the caller has already checked), so no
     row can point at a damaged record."""
     layout = DataLayout(data_dir)
-    if is_postgres(index_url(url)):
-        return _rebuild_postgres(layout, index_url(url), good)
+    chosen = index_url(url)
+    if is_postgres(chosen):
+        return _rebuild_postgres(layout, chosen, good)
     scratch = layout.root / "index.sqlite.rebuild"
     for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
         leftover.unlink(missing_ok=True)
@@ -174,7 +175,7 @@ def _carry_over(old_path: Path, new: Index) -> None:
         old.db.close()
 
 
-def _copy_state(old, new: Index) -> None:
+def _copy_state(old: Index, new: Index) -> None:
     try:
         new.begin()
         copied = new.copy_notify_state(old)

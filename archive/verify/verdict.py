@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from archive.exceptions import LockHeldError, NotFoundError
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
-from archive.verify.files import Defect, check_file
+from archive.verify.files import Defect, FileReport, check_file
 from archive.verify.recovery import Recovered
+
+if TYPE_CHECKING:
+    from archive.verify.wacz import WaczReport
 
 
 @dataclass
@@ -38,6 +41,7 @@ def verify_files(paths: Iterable[Path]) -> Verification:
     from archive.warc.formats import WACZ, sniff
 
     found = Verification()
+    package: WaczReport | FileReport
     for path in paths:
         if sniff(path) == WACZ:
             package = check_wacz(path)

@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Iterator
 
 from archive.exceptions import ConfigError
 from archive.verify.files import Defect, FileReport, check_stream
@@ -126,7 +126,7 @@ def _check_package_digest(package: zipfile.ZipFile, names: set[str], raw: bytes,
 def _digest_problem(package: zipfile.ZipFile, name: str, item: dict[str, Any]) -> str | None:
     # WACZ 1.1: "hash": "sha256:<hex>", "bytes"; earlier packages: "stats": {"hash",
     # "bytes"} and "hashing": "sha256".
-    stats = item.get("stats") if isinstance(item.get("stats"), dict) else {}
+    stats = item["stats"] if isinstance(item.get("stats"), dict) else {}
     declared = str(item.get("hash") or stats.get("hash") or "")
     algorithm, _, expected = declared.partition(":")
     if not expected:
@@ -178,7 +178,7 @@ def _check_index(package: zipfile.ZipFile, report: WaczReport) -> None:
             report.defects.append(Defect(f"{where}: line {number}", None, problem, "index"))
 
 
-def _index_lines(package: zipfile.ZipFile, name: str):
+def _index_lines(package: zipfile.ZipFile, name: str) -> Iterator[str]:
     """The lines of the package's index, read as a stream (a `.gz` index is ZipNum: many gzip
     members one after another), in bounded steps whatever the compression ratio."""
     with package.open(name) as member:

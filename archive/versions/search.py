@@ -157,7 +157,7 @@ def trace(index: Index, layout: DataLayout, phrase: str, url: str,
             continue
         body = bodies.get(text_hash)
         if body is None:  # an index from before search: read the text from its WARC
-            body = reader.text(url, version).body
+            body = reader.text(url, version).text
         present = contains(query, f"{version.title or ''}\n{body}")
         if present and showing is None:
             showing = Stay(first.fetched_at, numbers[text_hash], _replay(first, base) or "",
