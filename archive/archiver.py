@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.utils import Digester
 
 from archive import __version__
@@ -83,7 +85,7 @@ class Archiver:
         factory: RecordFactory | None = None,
         index: Index | None = None,
         file_suffix: str = "",
-        clock: Callable | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.layout = DataLayout(data_dir)
         self.collection = collection
@@ -179,7 +181,8 @@ class Archiver:
 
     # -- batching -----------------------------------------------------------------------------
 
-    def _write_and_index(self, records, data: dict[str, Any] | None = None,
+    def _write_and_index(self, records: Sequence[ArcWarcRecord],
+                         data: dict[str, Any] | None = None,
                          text: str | None = None) -> list[str | None]:
         locations = self.writer.write_group(records)
         self.index.begin()

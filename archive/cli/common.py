@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ParamSpec, TypeVar
 
 import click
 
@@ -23,6 +23,10 @@ from archive.store.layout import DataLayout, default_data_dir
 if TYPE_CHECKING:
     from archive.index import Index
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])  # what a click option decorates
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 EXIT_OK = 0
 EXIT_FAILED = 1       # the run failed, or its errors passed the threshold
 EXIT_USAGE = 2        # bad usage or configuration; nothing was done
@@ -35,10 +39,11 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code on the class; the instance's value is the one it exits with.
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
-def data_option(function: Callable) -> Callable:
+def data_option(function: _Command) -> _Command:
     """`--data DIR`, defaulting to $PALIMPSEST_DATA, else ./data."""
     return click.option(
         "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -47,7 +52,7 @@ def data_option(function: Callable) -> Callable:
     )(function)
 
 
-def replay_base_option(function: Callable) -> Callable:
+def replay_base_option(function: _Command) -> _Command:
     """`--replay-base URL`: where replay links point (default $PALIMPSEST_REPLAY_BASE)."""
     return click.option(
         "--replay-base", "replay_base", metavar="URL", default=None,
@@ -60,11 +65,11 @@ def resolve_data(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else default_data_dir()
 
 
-def domain_errors(function: Callable) -> Callable:
+def domain_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Turn the project's exceptions into messages and exit codes at the CLI edge."""
 
     @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return function(*args, **kwargs)
         except LockHeldError as exc:
@@ -121,7 +126,7 @@ def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None 
 _INDEX_META = "palimpsest.index"
 
 
-def index_option(function: Callable) -> Callable:
+def index_option(function: _Command) -> _Command:
     """`--index URL`: the index to use (PostgreSQL); default $PALIMPSEST_INDEX, else SQLite in
     the data folder. Commands read it with `chosen_index()`."""
 

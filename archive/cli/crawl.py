@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ from archive.cli.common import (
 )
 from archive.cli.progress import CrawlProgress, wants_progress
 from archive.cli.runs import crawl_overrides, run_worker_cycle, shots_line, summary_line
-from archive.notify.config import notify_config_of
+from archive.notify.config import NotifyConfig, notify_config_of
 from archive.notify.deliver import deliver_to_data
-from archive.schedule.seeds import load_seeds
+from archive.schedule.seeds import SeedFile, load_seeds
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
@@ -77,7 +78,8 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
     _print(ctx, report.summary, as_json, quiet)
 
 
-def _notify(summary: dict[str, Any], seedfile, notifications, data_dir: Path, started) -> None:
+def _notify(summary: dict[str, Any], seedfile: SeedFile, notifications: NotifyConfig,
+            data_dir: Path, started: datetime) -> None:
     """Send notifications; a failing channel is a problem line, never a failed crawl."""
     outcome = deliver_to_data(data_dir, chosen_index(), notifications, seedfile.collection,
                               started=started)

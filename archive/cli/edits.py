@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
 
 
-def when_option(value: str | None, option: str):
+def when_option(value: str | None, option: str) -> datetime | None:
     """Parse a --from/--to/--since value, or fail with exit code 2 naming the option."""
     if value is None:
         return None

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 
-def wants_progress(quiet: bool, as_json: bool, stream=None) -> bool:
+def wants_progress(quiet: bool, as_json: bool, stream: object = None) -> bool:
     """A bar only for a person at a terminal: not under cron, not with --quiet or --json."""
     stream = stream if stream is not None else sys.stderr
     return not quiet and not as_json and bool(getattr(stream, "isatty", lambda: False)())
@@ -43,7 +43,7 @@ class CrawlProgress:
         self.progress.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.progress.stop()
 
     def update(self, counts: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -62,7 +63,7 @@ def replay(data_dir: Path | None, port: int, bind: str, collection: str | None) 
         server.stop()
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 

@@ -82,7 +82,7 @@ def requisites_phrase(counts: dict[str, Any]) -> str:
 
 def shots_line(shots: dict[str, Any]) -> str:
     """The one line that says whether screenshots were on, and what they made."""
-    line = shots.get("line", "")
+    line = str(shots.get("line", ""))
     if not shots.get("enabled"):
         return line
     failed = shots.get("failed") or {}

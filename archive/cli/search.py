@@ -19,8 +19,10 @@ from archive.cli.common import (
     replay_base_option,
 )
 from archive.cli.edits import when_option
+from archive.index import Index
 from archive.index.textsearch import QueryError
 from archive.report.render import when as readable_time
+from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
 from archive.versions.search import DEFAULT_LIMIT, SearchResult, Trace, search, trace
 
@@ -50,6 +52,7 @@ def search_command(query: str | None, data_dir: Path | None, url_prefix: str | N
         raise Failure("give a QUERY, or --trace \"PHRASE\" URL (not both)", EXIT_USAGE)
     moment = when_option(since, "--since")
     layout, index = open_for_reading(data_dir)
+    found: Trace | SearchResult
     try:
         if trace:
             found = trace_of(index, layout, trace, replay_base)
@@ -71,7 +74,8 @@ def search_command(query: str | None, data_dir: Path | None, url_prefix: str | N
         _print_hits(found)
 
 
-def trace_of(index, layout, phrase_and_url: tuple[str, str], replay_base: str | None) -> Trace:
+def trace_of(index: Index, layout: DataLayout, phrase_and_url: tuple[str, str],
+             replay_base: str | None) -> Trace:
     phrase, url = phrase_and_url
     return trace(index, layout, phrase, url, replay_base)
 

@@ -3,6 +3,7 @@ ahead of their source."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -59,7 +60,7 @@ def stale(data_dir: Path | None, since: str | None, as_json: bool,
         click.echo("\n".join(describe(finding, now)))
 
 
-def describe(finding: Finding, now) -> list[str]:
+def describe(finding: Finding, now: datetime) -> list[str]:
     """A finding as lines a person reads."""
     change = finding.revision.change
     delta = f" ({change.difference()})" if change.difference() else ""

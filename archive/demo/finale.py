@@ -71,6 +71,8 @@ def show_edits(data_dir: Path, console: Console) -> Path:
         changes = list(reversed(list_changes(EditReader(index, layout))))  # oldest first
         edits = [c for c in changes if c.event.kind == EDITED and c.diff is not None]
         for change in sorted(edits, key=lambda c: (c.role != "article", c.url)):
+            if change.diff is None:  # not in edits: mypy does not see the filter above
+                continue
             console.print(Rule(f"palimpsest diff · {change.role}", style="dim"))
             console.print(render_diff(change.diff))
         console.print(Rule(style="dim"))
@@ -78,7 +80,7 @@ def show_edits(data_dir: Path, console: Console) -> Path:
         for column in ("page", "was", "now"):
             figures.add_column(column, overflow="fold")
         for change in edits:
-            for figure in change.diff.diff.figures:
+            for figure in change.diff.diff.figures if change.diff is not None else ():
                 figures.add_row(change.title or change.url, Text(figure.old, "red"),
                                 Text(figure.new, "green"))
         console.print(figures)

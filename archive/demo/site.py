@@ -228,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, with_body: bool) -> None:
         site, role = self.server.site, self.server.role
         headers = {name.lower(): value for name, value in self.headers.items()}
-        host = self.server.server_address[0]
+        host = str(self.server.server_address[0])
         site.requests.append(RequestLog(host, self.command, self.path, headers))
         reply = site.reply(role, urlsplit(self.path).path)
         if reply.etag is not None and is_not_modified(reply.etag, reply.last_modified, headers):

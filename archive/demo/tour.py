@@ -55,7 +55,8 @@ def crawl_once(seeds: Path, data_dir: Path) -> dict[str, Any]:
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     if result.returncode != 0 or not result.stdout.strip():
         raise PalimpsestError(f"demo crawl failed (exit {result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout)
+    summary: dict[str, Any] = json.loads(result.stdout)
+    return summary
 
 
 def _resources_line(summary: dict[str, Any]) -> str:
@@ -67,7 +68,7 @@ def _resources_line(summary: dict[str, Any]) -> str:
     shots = summary.get("screenshots") or {}
     if shots.get("enabled"):
         return line + f"; screenshots made {shots.get('made', 0)}"
-    return line + "; " + shots.get("line", "screenshots: off")
+    return line + "; " + str(shots.get("line", "screenshots: off"))
 
 
 def run_tour(data_dir: Path, port: int = DEFAULT_PORT,

@@ -82,7 +82,8 @@ class ResourceRows:
                          "WHERE record_id = ?", (capture, status, reason, record_id))
         return bool(cursor.rowcount)
 
-    def captures_without_view(self, since: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    def captures_without_view(self, since: str | None = None,
+                              limit: int = 1000) -> list[dict[str, Any]]:
         """The first capture of every version (first seen since `since`) that has no
         screenshot and no recorded failure yet, oldest first: what `screenshots` renders."""
         sql = ("SELECT v.url AS url, c.id AS capture, c.record_id AS record_id, "

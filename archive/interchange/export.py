@@ -21,7 +21,7 @@ from typing import Any
 
 from archive import __version__
 from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
-from archive.index import Index, open_index
+from archive.index import Capture, Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
 from archive.store.layout import DataLayout, check_collection
 from archive.timeutil import from_iso, to_iso
@@ -70,7 +70,7 @@ def files_since(index: Index, collection: str, since: str | None,
     return [name for name in available if name in wanted]
 
 
-def resource_files(index: Index, capture, collection: str) -> set[str]:
+def resource_files(index: Index, capture: Capture, collection: str) -> set[str]:
     """The files a page capture needs beyond its own: its requisites' captures (each one
     replay would serve: the closest in time, and a revisit's original) and its screenshot,
     which may all be older than `--since` (a fresh requisite is not fetched again)."""

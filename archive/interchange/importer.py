@@ -29,12 +29,13 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.archiver import Archiver, CaptureResult, pageinfo
 from archive.exceptions import ConfigError
-from archive.extract.article import MAX_EXTRACT_BYTES, extract_page
+from archive.extract.article import extract_page
 from archive.extract.describe import describe_extraction, language_of
 from archive.index import Index, open_index
 from archive.index.ingest import Ingestor
 from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
+from archive.limits import MAX_EXTRACT_BYTES
 from archive.replay.cdxj import update_cdxj
 from archive.store.confined import real_dir
 from archive.store.layout import DataLayout, check_collection

@@ -51,7 +51,7 @@ def version_starts(captures: Iterable[Capture]) -> list[Capture]:
 
 
 def page_lists(index: Index, collection: str, since: str | None,
-               files: set[str]) -> tuple[list[dict[str, Any]], list[dict]]:
+               files: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(articles, sources) entries of a collection's versions, limited to captures in `files`."""
     roles = {page.url: page.role for page in index.pages(collection)}
     captures = [capture for capture in index.iter_captures(since)

@@ -182,8 +182,8 @@ def non_global_reason(ip: IPAddress) -> str | None:
             if reason is not None:
                 return f"{kind} wrapping {address}: {reason}"
         return None  # the connection really goes to the public IPv4 address inside
-    for network, label in IPV6_BLOCKED:
-        if ip in network:
+    for block, label in IPV6_BLOCKED:
+        if ip in block:
             return label
     if ip not in _GLOBAL_UNICAST:
         return "not a global unicast IPv6 address (outside 2000::/3)"

@@ -77,7 +77,7 @@ def resolve_url(channel: Channel,
     environ = os.environ if environ is None else environ
     secrets: list[str] = []
 
-    def fill(match: re.Match) -> str:
+    def fill(match: re.Match[str]) -> str:
         value = secret_value(match.group(1), environ)
         secrets.append(value)
         return _quote(value)
@@ -177,7 +177,7 @@ def _every(value: Any, label: str) -> str:
     if value not in EVERY:
         raise ConfigError(f"{label}: must be \"run\" (a digest per run) or \"event\" (one "
                           "message per event)")
-    return value
+    return str(value)
 
 
 def check_apprise_url(channel: Channel, literal_allowed: bool = False) -> None:

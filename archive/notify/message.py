@@ -106,7 +106,8 @@ def _env() -> Environment:
     """The report's environment (its filters, autoescape on) with our templates first."""
     report = environment()
     env = Environment(
-        loader=ChoiceLoader([PackageLoader("archive.notify", "templates"), report.loader]),
+        loader=ChoiceLoader([PackageLoader("archive.notify", "templates"),
+                             *([report.loader] if report.loader else [])]),
         autoescape=True, undefined=StrictUndefined, finalize=report.finalize,
         trim_blocks=True, lstrip_blocks=True)
     env.filters.update(report.filters)

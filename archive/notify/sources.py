@@ -11,13 +11,14 @@ template of its own (its `facts`, `figures`, `links` and optional `diff` say eve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Iterable, Protocol
 
 from archive.diff.figures import FigureChange
-from archive.index import Index
+from archive.index import Capture, Index, Page
 from archive.replay.urls import replay_url
 from archive.report.model import slug_for
-from archive.versions.changes import page_changes
+from archive.versions.changes import Change, page_changes
 from archive.versions.edits import EditReader, UrlDiff
 from archive.versions.lifecycle import EDITED, REMOVED, RESTORED
 
@@ -56,17 +57,18 @@ class SourceContext:
             return None
         return ("Report", f"{self.report_url}pages/{slug_for(url)}")
 
-    def replay(self, capture) -> str:
+    def replay(self, capture: Capture) -> str:
         return replay_url(capture.collection, capture.fetched_at, capture.url, self.replay_base)
 
-    def pages(self, roles: tuple[str, ...], since: str):
+    def pages(self, roles: tuple[str, ...], since: str) -> list[Page]:
         """The collection's pages of these roles seen at or after `since`."""
         return [page for page in self.index.pages(self.collection)
                 if page.role in roles and page.last_seen >= since]
 
 
 class EventSource(Protocol):
-    filters: tuple[str, ...]
+    @property
+    def filters(self) -> tuple[str, ...]: ...
 
     def notices(self, context: SourceContext, since: str) -> Iterable[Notice]: ...
 
@@ -151,7 +153,7 @@ class CitedSourceChanges:
                     yield self._notice(context, article_url, cited_at, change)
 
     def _notice(self, context: SourceContext, article_url: str, cited_at: str,
-                change) -> Notice:
+                change: Change) -> Notice:
         source_url, event = change.url, change.event
         article = context.index.latest_text_capture(article_url)
         what = "was edited" if event.kind == EDITED else \
@@ -211,7 +213,7 @@ class StaleFigures:
                          (change,), tuple(links))
 
 
-def _when(since: str):
+def _when(since: str) -> datetime | None:
     from archive.timeutil import from_iso
 
     return from_iso(since) if since else None

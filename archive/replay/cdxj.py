@@ -139,7 +139,7 @@ def merge_into(path: Path, new_lines: SortedRuns, keep_existing: bool = True) ->
     counted = [0]
 
     def existing_lines() -> Iterable[str]:
-        for line in existing:
+        for line in existing or ():
             counted[0] += 1
             yield line if line.endswith("\n") else line + "\n"
 

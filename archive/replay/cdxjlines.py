@@ -11,7 +11,7 @@ import io
 import logging
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Callable, Protocol
+from typing import Any, BinaryIO, Callable, Protocol
 
 from cdxj_indexer.main import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
@@ -44,7 +44,8 @@ class _CollectingIndexer(CDXJIndexer):
         self._resolve = resolve
         self._place = ("0", "0")
 
-    def filter_record(self, record) -> bool:
+    # cdxj-indexer and warcio have no annotations: their records and rows are Any here.
+    def filter_record(self, record: Any) -> bool:
         # cdxj-indexer's default choice, spelled out: importing py-wacz appends "warcinfo" to
         # cdxj-indexer's shared default list, which would change what a process lists.
         if record.rec_type not in LISTED_TYPES:
@@ -56,14 +57,14 @@ class _CollectingIndexer(CDXJIndexer):
         self._place = (str(offset), str(length))
         self.process_one(_Slice(stream, offset, length), self.output, self.force_filename)
 
-    def get_field(self, record, name, it, filename):
+    def get_field(self, record: Any, name: str, it: Any, filename: str) -> Any:
         if name == "offset":
             return self._place[0]
         if name == "length":  # for plain WARC, warcio leaves out the record's closing CRLFs
             return self._place[1]
         return super().get_field(record, name, it, filename)
 
-    def _write_line(self, out, index, record, filename):
+    def _write_line(self, out: Any, index: dict[str, Any], record: Any, filename: str) -> None:
         profile = record.rec_headers.get_header("WARC-Profile") or ""
         if record.rec_type == "revisit" and profile.endswith(NOT_MODIFIED_SUFFIX):
             refers_to = record.rec_headers.get_header("WARC-Refers-To")
@@ -92,7 +93,7 @@ class _Slice(io.RawIOBase):
         self.position += len(data)
         return data
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:  # a writable buffer (memoryview, bytearray)
         data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)

@@ -17,22 +17,24 @@ outright never leaves a server behind.
 """
 
 import sys
+from typing import Any, Iterable, Iterator
 
 # A marker pywb's per-request parameters carry once a capture's record failed to load.
 UNREADABLE = "palimpsest.unreadable"
 
 
-def strict_resource_handler(base):
+def strict_resource_handler(base: Any) -> Any:
     """A subclass of pywb's resource handler that never replaces an unreadable capture."""
     from warcio.recordloader import ArchiveLoadFailed
 
-    class StrictResourceHandler(base):
-        def __init__(self, *args, **kwargs):
+    # The base is pywb's class, known only at run time (pywb is not beside mypy).
+    class StrictResourceHandler(base):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             warc_loader = self.resource_loaders[0]  # pywb's WARCPathLoader comes first
             load = warc_loader.load_resource
 
-            def load_resource(cdx, params):
+            def load_resource(cdx: Any, params: dict[str, Any]) -> Any:
                 try:
                     return load(cdx, params)
                 except ArchiveLoadFailed:
@@ -41,7 +43,7 @@ def strict_resource_handler(base):
 
             warc_loader.load_resource = load_resource
 
-        def _load_index_source(self, params):
+        def _load_index_source(self, params: dict[str, Any]) -> tuple[Any, Any]:
             cdx_iter, errs = super()._load_index_source(params)
             if cdx_iter is None or params.get("mode", "resource") != "resource":
                 return cdx_iter, errs
@@ -50,7 +52,7 @@ def strict_resource_handler(base):
     return StrictResourceHandler
 
 
-def _until_unreadable(cdx_iter, params):
+def _until_unreadable(cdx_iter: Iterable[Any], params: dict[str, Any]) -> Iterator[Any]:
     """Yield captures, closest first, until one of them fails to load."""
     for cdx in cdx_iter:
         yield cdx
@@ -58,7 +60,7 @@ def _until_unreadable(cdx_iter, params):
             return
 
 
-def exit_with_parent(parent):
+def exit_with_parent(parent: int) -> None:
     """Stop when the process that started us is gone, however it went (even `kill -9`)."""
     import os
 
@@ -69,7 +71,7 @@ def exit_with_parent(parent):
     os._exit(0)
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     config_file, host, port = argv[1], argv[2], int(argv[3])
     from gevent.monkey import patch_all
 

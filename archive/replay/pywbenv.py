@@ -15,6 +15,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from archive.exceptions import ConfigError
 
@@ -41,7 +42,7 @@ class PywbInstall:
     python: Path
 
 
-def find_pywb(environ: dict[str, str] | None = None) -> PywbInstall:
+def find_pywb(environ: Mapping[str, str] | None = None) -> PywbInstall:
     """Locate pywb, or raise ConfigError saying how to install it."""
     environ = os.environ if environ is None else environ
     configured = environ.get(PYWB_ENV_VAR)

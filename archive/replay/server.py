@@ -86,7 +86,7 @@ def free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 def _url_host(host: str) -> str:
@@ -103,7 +103,7 @@ class ReplayServer:
 
     def __init__(self, data_dir: str | Path, *, host: str = DEFAULT_BIND,
                  port: int = DEFAULT_PORT, collection: str | None = None,
-                 pywb: PywbInstall | None = None, log: IO | None = None,
+                 pywb: PywbInstall | None = None, log: IO[str] | None = None,
                  framed: bool = True) -> None:
         self.layout = DataLayout(data_dir)
         self.pywb = pywb or find_pywb()
@@ -113,7 +113,7 @@ class ReplayServer:
         self.log = log  # where pywb's output goes; None: this process's stdout and stderr
         # False: no frame and no banner, the page alone (what screenshots render)
         self.framed = framed
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._scratch: Path | None = None
 
     @property
@@ -151,10 +151,13 @@ class ReplayServer:
         return self
 
     def _wait_ready(self, timeout: float) -> None:
+        process = self.process
+        if process is None:
+            raise ReplayError("pywb was not started")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                code = self.process.returncode
+            if process.poll() is not None:
+                code = process.returncode
                 self.stop()
                 raise ReplayError(f"pywb ({self.pywb.python}) exited with code {code} before "
                                   f"it served {self.url}; its messages say why")
@@ -189,5 +192,5 @@ class ReplayServer:
     def __enter__(self) -> "ReplayServer":
         return self.start()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

@@ -5,6 +5,7 @@ diff, and what a reader is shown of a body diff, with each edit's screenshots. I
 
 from __future__ import annotations
 
+from archive.index import Capture
 from archive.replay.urls import replay_url
 from archive.report.render import page_context, render
 from archive.timeutil import to_iso, utcnow
@@ -14,7 +15,7 @@ from archive.versions.edits import UrlDiff
 def diff_page(result: UrlDiff, replay_base: str | None = None) -> str:
     """One diff as a standalone HTML page (`palimpsest diff --format html`)."""
 
-    def replay(capture) -> str:
+    def replay(capture: Capture) -> str:
         return replay_url(capture.collection, capture.fetched_at, capture.url, replay_base)
 
     return render("diff.html.j2", result=result, replay=replay,

@@ -73,7 +73,8 @@ def _seen_when_cited(captures: list[Capture], citation: Citation) -> Capture | N
     before = [c for c in readable if c.fetched_at <= citation.cited_at]
     after = [c for c in readable if c.fetched_at > citation.cited_at]
     if not before or not after:
-        return (before[-1:] or after[:1] or [None])[0]
+        nearest = before[-1:] or after[:1]
+        return nearest[0] if nearest else None
     cited = from_iso(citation.cited_at)
     gap_before = cited - from_iso(before[-1].fetched_at)
     gap_after = from_iso(after[0].fetched_at) - cited

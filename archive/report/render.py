@@ -15,7 +15,7 @@ import re
 import uuid
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -26,6 +26,9 @@ from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.report.diffview import Gap, label, note, view
 from archive.report.timeline import version_css
+
+if TYPE_CHECKING:
+    from archive.versions.changes import Change
 
 # Characters XML 1.0 forbids (and HTML parsers replace): dropped from every value written out.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -82,7 +85,7 @@ def delta(figure: FigureChange) -> str:
     return figure.difference()
 
 
-def entry_id(change) -> str:
+def entry_id(change: Change) -> str:
     """A stable Atom id for one event of one page."""
     event = change.event
     name = f"{event.url}\n{event.kind}\n{event.at}\n{event.old_hash}\n{event.new_hash}"

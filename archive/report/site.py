@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archive.exceptions import ConfigError
-from archive.index import Index
+from archive.index import Capture, Index
 from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, PageReport, ReportCollector, ReportData
 from archive.report.render import ICON_NAME, ICON_SVG, page_context, render, safe_href
@@ -79,7 +79,7 @@ class _SiteWriter:
         self.site_root = (site_url.rstrip("/") + "/") if site_url else ""
         self.feed_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, site_url or data_root)}"
 
-    def replay(self, capture) -> str:
+    def replay(self, capture: Capture) -> str:
         return replay_url(capture.collection, capture.fetched_at, capture.url, self.replay_base)
 
     def write(self) -> ReportResult:

@@ -4,7 +4,7 @@ taken down), a mark for every capture. Pure geometry; the template draws it as i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from archive.index import Capture
 from archive.timeutil import from_iso
@@ -80,7 +80,8 @@ def _state(capture: Capture, numbers: dict[str, int], previous: str | None) -> s
     return previous
 
 
-def _bands(captures, times, numbers, x_of) -> list[Band]:
+def _bands(captures: list[Capture], times: list[float], numbers: dict[str, int],
+           x_of: Callable[[float], float]) -> list[Band]:
     segments: list[list[Any]] = []  # [state, start time, start iso, end time, end iso]
     state = None
     for capture, moment in zip(captures, times):
@@ -105,7 +106,8 @@ def _bands(captures, times, numbers, x_of) -> list[Band]:
     return bands
 
 
-def _marks(captures, numbers, x_of) -> list[Mark]:
+def _marks(captures: list[Capture], numbers: dict[str, int],
+           x_of: Callable[[float], float]) -> list[Mark]:
     """One mark per capture, merged where captures fall on the same spot and look alike."""
     merged: dict[tuple[float, str], list[Capture]] = {}
     for capture in captures:

@@ -12,11 +12,16 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from archive.exceptions import PalimpsestError
 from archive.store.confined import ConfinedDir
 from archive.store.layout import DataLayout
 from archive.warc.reader import read_record_content
+
+if TYPE_CHECKING:
+    from archive.index import Index
+    from archive.versions.edits import Side
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +43,7 @@ class Shown:
 class ReportViews:
     """Finds the screenshot of a diff's side and writes its files (once) into the report."""
 
-    def __init__(self, index, layout: DataLayout) -> None:
+    def __init__(self, index: Index, layout: DataLayout) -> None:
         self.index = index
         self.layout = layout
         self.folder: ConfinedDir | None = None
@@ -49,7 +54,7 @@ class ReportViews:
         """Write into `folder` (the report's views/, confined like the rest of it)."""
         self.folder = folder
 
-    def of(self, side) -> Shown | None:
+    def of(self, side: Side) -> Shown | None:
         """The screenshot of the capture where a version showed (or of its first capture)."""
         for capture_id in (side.capture.id, side.version.first_capture):
             if capture_id is None:

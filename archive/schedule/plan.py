@@ -171,11 +171,12 @@ def make_plan(rows: list[dict[str, Any]], seedfile: SeedFile, now: datetime, *, 
     for url, known in plan.known.items():
         if url in seeds_by_url or known.history.role not in POLICIES:
             continue  # seeds are planned above; listings and others come through their seeds
-        seed = seeds_by_url.get(known.seed) if known.seed else _fallback_seed(seedfile, url)
-        if seed is None:
+        found = seeds_by_url.get(known.seed) if known.seed else _fallback_seed(seedfile, url)
+        if found is None:
             plan.waiting.append(Due(url, "never", None,
                                     f"its seed {known.seed} is no longer in the seed file"))
             continue
+        seed = found
         due = plan.due_for(known)
         visit = Visit(url, known.history.role, seed, due)
         if everything:

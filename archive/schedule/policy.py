@@ -103,12 +103,12 @@ class ChangeModel:
 
     def rate(self, age: float) -> float:
         """Edits per second at `age` seconds after the last change."""
-        return self._r * (1.0 + max(age, 0.0) / self._s) ** -self.decay
+        return float(self._r * (1.0 + max(age, 0.0) / self._s) ** -self.decay)
 
     def expected(self, age: float) -> float:
         """Expected edits in the first `age` seconds after a change (the cumulative rate)."""
         s, b = self._s, self.decay
-        return self._r * s / (b - 1.0) * (1.0 - (1.0 + max(age, 0.0) / s) ** (1.0 - b))
+        return float(self._r * s / (b - 1.0) * (1.0 - (1.0 + max(age, 0.0) / s) ** (1.0 - b)))
 
     def expected_total(self) -> float:
         """Expected edits after a change, ever (the cumulative rate's limit)."""
@@ -119,7 +119,7 @@ class ChangeModel:
         s, b = self._s, self.decay
         x = max(age, 0.0)
         grown = s / (2.0 - b) * ((1.0 + x / s) ** (2.0 - b) - 1.0)
-        return self._r * s / (b - 1.0) * (x - grown)
+        return float(self._r * s / (b - 1.0) * (x - grown))
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ def _wait_for_edits(model: ChangeModel, factor: float, since: float, edits: floa
         return longest
     s, b = model._s, model.decay
     age = s * ((1.0 - target / total) ** (1.0 / (1.0 - b)) - 1.0)
-    return min(max(age - since, 0.0), longest)
+    return float(min(max(age - since, 0.0), longest))
 
 
 def _wait_for_delay(model: ChangeModel, factor: float, since: float, cost: float,

@@ -18,6 +18,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Playwright is imported when a renderer starts
+    from playwright.sync_api import Browser, Playwright, Response, Route, ViewportSize
+    from playwright.sync_api._context_manager import PlaywrightContextManager
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-default-apps", "--no-first-run",
                  "--js-flags=--max-old-space-size=256", "--renderer-process-limit=2"]
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,9 @@ class Renderer:
         self.origin = origin.rstrip("/")
         self.limits = limits
         self.path = path
-        self._playwright = None
-        self._manager = None
-        self._browser = None
+        self._playwright: Playwright | None = None
+        self._manager: PlaywrightContextManager | None = None
+        self._browser: Browser | None = None
         self.peak_memory = 0
 
     def __enter__(self) -> "Renderer":
@@ -85,12 +90,14 @@ class Renderer:
         self._playwright = self._manager.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._close_browser()
         if self._manager is not None:
             self._manager.__exit__(None, None, None)
 
-    def _open_browser(self):
+    def _open_browser(self) -> Browser:
+        if self._playwright is None:
+            raise RuntimeError("the renderer is used outside its `with` block")
         if self._browser is None:
             self._browser = self._playwright.chromium.launch(executable_path=str(self.path),
                                                              args=CHROMIUM_ARGS)
@@ -136,8 +143,12 @@ class Renderer:
             page = context.new_page()
             context.route("**/*", lambda route: self._gate(route, result))
             page.on("requestfailed", lambda request: result.failed.append(request.url))
-            page.on("response", lambda response: response.status >= 400
-                    and result.failed.append(response.url))
+
+            def note_failure(response: Response) -> None:
+                if response.status >= 400:
+                    result.failed.append(response.url)
+
+            page.on("response", note_failure)
             try:
                 page.goto(url, wait_until="load", timeout=self.limits.load_seconds * 1000)
             except Exception as exc:
@@ -167,7 +178,7 @@ class Renderer:
             except Exception:
                 self._close_browser()
 
-    def _gate(self, route, result: Render) -> None:
+    def _gate(self, route: Route, result: Render) -> None:
         request_url = route.request.url
         if request_url.startswith(self.origin + "/") or request_url.startswith(("data:", "blob:")):
             route.continue_()

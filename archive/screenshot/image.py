@@ -33,7 +33,8 @@ def encode(png: bytes, quality: int = QUALITY, fmt: str = FORMAT, scale: float =
             picture = picture.crop((0, 0, picture.width, max_height))
         if scale != 1.0:
             picture = picture.resize((max(1, round(picture.width * scale)),
-                                      max(1, round(picture.height * scale))), Image.LANCZOS)
+                                      max(1, round(picture.height * scale))),
+                                     Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         options = {"quality": quality, "method": 4} if fmt == "WEBP" else \
             ({"optimize": True} if fmt == "PNG" else {"quality": quality})
@@ -46,7 +47,7 @@ def thumbnail(data: bytes, width: int = THUMB_WIDTH) -> bytes:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with Image.open(io.BytesIO(data)) as image:
         height = max(1, round(image.height * width / max(1, image.width)))
-        small = image.convert("RGB").resize((width, height), Image.LANCZOS)
+        small = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         small.save(buffer, "WEBP", quality=70)
         return buffer.getvalue()

@@ -14,7 +14,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from archive.archiver import Archiver
 from archive.index import open_index
@@ -92,7 +92,8 @@ def take_screenshots(data_dir: str | Path, *, since: str | None = None,
     return run
 
 
-def _store(archivers: dict[str, Any], layout: DataLayout, index_url: str | None, item: dict,
+def _store(archivers: dict[str, Any], layout: DataLayout, index_url: str | None,
+           item: dict[str, Any],
            shot: Render, run: ScreenshotRun, quality: int | None) -> None:
     collection = item["collection"]
     archiver = archivers.get(collection)
@@ -123,7 +124,7 @@ def _store(archivers: dict[str, Any], layout: DataLayout, index_url: str | None,
     archiver.commit()
 
 
-def _quiet_log(layout: DataLayout):
+def _quiet_log(layout: DataLayout) -> TextIO:
     """pywb's request log goes to a file in DATA/logs, not to the terminal."""
     layout.logs_dir.mkdir(parents=True, exist_ok=True)
     return (layout.logs_dir / "screenshots-pywb.log").open("a", encoding="utf-8")

@@ -139,7 +139,7 @@ class ConfinedDir:
     def __enter__(self) -> "ConfinedDir":
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

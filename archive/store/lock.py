@@ -45,5 +45,5 @@ class DataLock:
     def __enter__(self) -> "DataLock":
         return self.acquire()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.release()

@@ -28,7 +28,7 @@ class Change:
         return self.event.url
 
     def to_json(self) -> dict[str, Any]:
-        data = {"kind": self.event.kind, "url": self.url, "role": self.role,
+        data: dict[str, Any] = {"kind": self.event.kind, "url": self.url, "role": self.role,
                 "at": self.event.at, "title": self.title, "status": self.event.capture.status}
         if self.diff is not None:
             inserted, deleted = self.diff.diff.words_changed()

@@ -48,7 +48,7 @@ def history(index: Index, url: str, replay_base: str | None = None) -> dict[str,
     versions = index.versions(url, ANY_ORIGIN)
     captures = index.captures(url, ANY_ORIGIN)
     # Numbered within each origin: an import never renumbers the crawled history.
-    numbers: dict[tuple[str, str], int] = {}
+    numbers: dict[tuple[str, str | None], int] = {}
     counts: Counter[str] = Counter()
     for version in versions:
         counts[version.origin] += 1
@@ -143,8 +143,8 @@ def version_at(index: Index, layout: DataLayout, url: str, when: datetime | None
         moment = f" at {to_iso(when)}" if when else ""
         which = "crawled" if lineage == CRAWL_LINEAGE else "imported"
         raise NotFoundError(f"no {which} extracted version of {url}{moment}")
-    version = index.version(url, capture.text_hash, lineage)
-    if version is None or version.text_file is None:
+    version = index.version(url, capture.text_hash or "", lineage)
+    if version is None or version.text_file is None or version.text_offset is None:
         raise NotFoundError(f"the text of {url} version {capture.text_hash} is not archived")
     first = index.capture_by_id(version.first_capture)
     collection = first.collection if first else capture.collection

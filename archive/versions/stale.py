@@ -276,7 +276,7 @@ class _Walker:
                 DROPPED: shown is None,
             }
             stale = not any(state.values())
-            if stale and current is None:
+            if stale and current is None and shown is not None and lagging_side is not None:
                 current = Finding(kind, article, source, revision, shown,
                                   lagging_side.capture, moment)
                 findings.append(current)
@@ -301,7 +301,7 @@ def _replay(capture: Capture, base: str | None) -> str:
     return replay_url(capture.collection, capture.fetched_at, capture.url, base)
 
 
-def _signed(value) -> str:
+def _signed(value: object) -> str:
     return f"{value:+,}"
 
 

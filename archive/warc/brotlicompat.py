@@ -26,7 +26,7 @@ class BrotliDecompressor:
         self._left = limit
 
     def decompress(self, data: bytes) -> bytes:
-        out = self._decompressor.process(data, output_buffer_limit=self._left + 1)
+        out: bytes = self._decompressor.process(data, output_buffer_limit=self._left + 1)
         self._left -= len(out)
         if self._left < 0 or not self._decompressor.can_accept_more_data():
             raise ValueError(f"br content decodes to more than {MAX_DECODED_BYTES} bytes")

@@ -8,6 +8,8 @@ ratio: a decompression bomb costs no more memory than an honest page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
@@ -24,12 +26,13 @@ def decoded_body(record: ArcWarcRecord, limit: int) -> bytes | None:
             chunked = (headers.get_header("Transfer-Encoding") or "").lower() == "chunked"
             stream = ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
             return _unbrotli(stream, limit)
-        return record.content_stream().read(limit + 1)
+        body: bytes = record.content_stream().read(limit + 1)
+        return body
     except (OSError, EOFError, ValueError):
         return None
 
 
-def _unbrotli(stream, limit: int) -> bytes | None:
+def _unbrotli(stream: Any, limit: int) -> bytes | None:  # a warcio reader (unannotated)
     import brotli  # Scrapy's dependency; only needed for this coding
 
     decompressor = brotli.Decompressor()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BufferedReader
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -26,7 +27,7 @@ def read_record_content(path: Path, offset: int, limit: int = MAX_TEXT_BYTES) ->
             record = next(iter(ArchiveIterator(stream)), None)
             if record is None:
                 raise CorruptArchiveError(f"{path.name}: no record at offset {offset}")
-            data = record.content_stream().read(limit + 1)
+            data: bytes = record.content_stream().read(limit + 1)
     except FileNotFoundError:
         raise CorruptArchiveError(f"{path}: WARC file is missing") from None
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
@@ -36,7 +37,7 @@ def read_record_content(path: Path, offset: int, limit: int = MAX_TEXT_BYTES) ->
     return data
 
 
-def _open_warc(path: Path):
+def _open_warc(path: Path) -> BufferedReader:
     try:
         return path.open("rb")
     except FileNotFoundError:

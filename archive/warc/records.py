@@ -79,7 +79,7 @@ class CaptureRef:
 class _ExactHeaders(StatusAndHeaders):
     """Status line and headers written back exactly, one byte per latin-1 character."""
 
-    def compute_headers_buffer(self, header_filter=None):
+    def compute_headers_buffer(self, header_filter: object = None) -> None:
         first = " ".join(part for part in (self.protocol, self.statusline) if part)
         lines = [first] + [f"{name}: {value}" for name, value in self.headers]
         self.headers_buff = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -215,7 +215,8 @@ class RecordFactory:
             VIEWINFO_PREFIX + url, "metadata", payload=BytesIO(body), length=len(body),
             warc_content_type="application/json", warc_headers_dict=headers)
 
-    def _side_record(self, uri, kind, refers_to, body, content_type, date):
+    def _side_record(self, uri: str, kind: str, refers_to: str, body: bytes, content_type: str,
+                     date: str) -> ArcWarcRecord:
         # The page's URL is in the `urn:` target; WARC-Refers-To-Target-URI is for revisits
         # only (WARC 1.1: "shall not be used in ... 'metadata', 'conversion' ... records").
         headers = {

@@ -57,7 +57,7 @@ class RecordLocation:
     length: int
 
 
-def serialize_record(record: ArcWarcRecord, gzip_level: int = DEFAULT_GZIP_LEVEL) -> bytes:
+def serialize_record(record: ArcWarcRecord, gzip_level: int | None = DEFAULT_GZIP_LEVEL) -> bytes:
     """One record as one complete gzip member (or plain bytes when gzip_level is None)."""
     buffer = BytesIO()
     WARCWriter(buffer, gzip=False, warc_version="1.1").write_record(record)
@@ -126,7 +126,7 @@ class WarcFileWriter:
 
     def close(self) -> None:
         """Sync and close the current file and give it its final name."""
-        if self._fd is None:
+        if self._fd is None or self._name is None:
             return
         self.sync()
         os.close(self._fd)
@@ -193,6 +193,8 @@ class WarcFileWriter:
         return RecordLocation(self._name, offset, len(member))
 
     def _truncate_to(self, offset: int) -> None:
+        if self._fd is None:
+            return
         try:
             os.ftruncate(self._fd, offset)
             os.lseek(self._fd, offset, os.SEEK_SET)
