@@ -27,7 +27,10 @@ demo: $(STAMP) $(PYWB_STAMP)
 	rm -rf demo-data
 	$(BIN)/palimpsest demo --data demo-data
 
+# Types first: a type error fails `make test` before the suite runs ([tool.mypy] in
+# pyproject.toml; its incremental cache is .mypy_cache/).
 test: $(STAMP) $(PYWB_STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 # Benchmarks: each is its own script under bench/; add yours as another line.
@@ -44,4 +47,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/requisites.py --record
 
 clean:
-	rm -rf $(VENV) $(PYWB_VENV) demo-data .pytest_cache
+	rm -rf $(VENV) $(PYWB_VENV) demo-data .pytest_cache .mypy_cache

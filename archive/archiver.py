@@ -146,7 +146,8 @@ class Archiver:
         previous = self.index.latest_text_capture(url, origin=origin) if known else None
         return text_outcome(text_hash, previous.text_hash if previous else None, known)
 
-    def describe(self, capture: CaptureResult, data: dict[str, Any], text: str | None = None) -> str | None:
+    def describe(self, capture: CaptureResult, data: dict[str, Any],
+                 text: str | None = None) -> str | None:
         """Write the pageinfo metadata (and the text, when it is a new version) of a capture.
 
         Returns how the text relates to the URL's earlier captures (archive.index.versioning).

@@ -21,7 +21,8 @@ class PageItem:
     links: list[str] = field(default_factory=list)  # cited links found in the article region
     cited_by: list[dict[str, Any]] = field(default_factory=list)  # [{"url", "record_id"}]
     seed: str | None = None  # the seed URL this page was crawled under
-    requisites: dict[str, Any] = field(default_factory=dict)  # pageinfo fields listing its requisites
+    # the pageinfo fields listing its requisites
+    requisites: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

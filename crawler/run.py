@@ -79,8 +79,8 @@ def crawl_settings(seedfile: SeedFile, data_dir: Path, *, allow_private: bool = 
         settings.set(name, value, priority="cmdline")
     check_safety_settings(settings)
     contact = settings.get("PALIMPSEST_CONTACT_URL")
-    if contact and settings.getpriority("USER_AGENT") <= settings.getpriority(
-            "PALIMPSEST_CONTACT_URL"):
+    if contact and (settings.getpriority("USER_AGENT") or 0) <= (settings.getpriority(
+            "PALIMPSEST_CONTACT_URL") or 0):
         settings.set("USER_AGENT", f"Palimpsest/{__version__} (news archive; +{contact})",
                      priority="cmdline")
     return settings
@@ -155,7 +155,8 @@ def run_screenshots(data_dir: Path, settings: Settings, since: str) -> dict[str,
     logger.info("%s", run.line)
     return {**run.to_json(), "line": run.line, "problems": run.problems}
 def create_crawler(settings: Settings, spidercls: type[Spider],
-                   progress: Callable[[dict[str, Any]], None] | None) -> tuple[AsyncCrawlerProcess, Crawler]:
+                   progress: Callable[[dict[str, Any]], None] | None
+                   ) -> tuple[AsyncCrawlerProcess, Crawler]:
     """The process and the crawler of one run; with `progress`, live counts go to it.
 
     `progress` is the CLI's display: it is connected to the reporter's `progress_counted`

@@ -67,7 +67,8 @@ class FigureChange:
     new_value: int | float | str | None = None
     unit: str | None = None
     ambiguous: bool = False      # the language is unknown and both readings fit
-    readings: tuple[dict[str, Any], ...] = ()  # for an ambiguous change: each reading's values and delta
+    # for an ambiguous change: each reading's values and delta
+    readings: tuple[dict[str, Any], ...] = ()
     old_context: str = ""        # the older text around the older figure
     languages: tuple[str | None, str | None] = (None, None)
 

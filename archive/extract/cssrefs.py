@@ -100,7 +100,8 @@ def _function_url(token: Any) -> str | None:
     return None
 
 
-def _walk(tokens: Iterable[Any], base_url: str, kind: str, found: dict[str, Any], depth: int) -> None:
+def _walk(tokens: Iterable[Any], base_url: str, kind: str, found: dict[str, Any],
+          depth: int) -> None:
     if depth > MAX_NESTING:
         return
     for token in tokens or ():

@@ -17,7 +17,7 @@ import re
 import socket
 import time
 import uuid
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import redis
 
@@ -66,6 +66,20 @@ class Frontier:
         self.info: dict[str, Any] = {"host": socket.gethostname(), "pid": os.getpid(),
                                      "started": time.time(), "fetched": 0}
 
+    @property
+    def _name(self) -> str:
+        """This worker's name (a Frontier made for `status` has none, and takes no work)."""
+        if self.worker is None:
+            raise RuntimeError("a frontier with no worker name cannot take work")
+        return self.worker
+
+    @property
+    def joined(self) -> str:
+        """The cycle this worker works in (set by open_cycle or join)."""
+        if self.cycle is None:
+            raise RuntimeError("the worker has not joined a cycle")
+        return self.cycle
+
     # -- workers ------------------------------------------------------------------------------
 
     def register(self) -> None:
@@ -78,18 +92,18 @@ class Frontier:
                                 f"{self.keys.collection} (give each worker its own --name)")
         self.beat("starting")
 
-    def beat(self, state: str, leases: list[str] = (), slots: dict[str, list[str]] = ()
-             ) -> None:
+    def beat(self, state: str, leases: Sequence[str] = (),
+             slots: Mapping[str, list[str]] | None = None) -> None:
         """Say this worker is alive and renew its leases and politeness slots."""
         assert self.worker
         pipe = self.redis.pipeline(transaction=False)
         pipe.set(self.keys.alive(self.worker), self.info["pid"], px=self.lease_ms)
         for fingerprint in leases:
-            pipe.pexpire(self.keys.lease(self.cycle, fingerprint), self.lease_ms)
+            pipe.pexpire(self.keys.lease(self.joined, fingerprint), self.lease_ms)
         self.info.update(state=state, cycle=self.cycle, last_beat=time.time())
         pipe.hset(self.keys.workers, self.worker, json.dumps(self.info))
         pipe.execute()
-        for host, tokens in dict(slots).items():
+        for host, tokens in dict(slots or {}).items():
             if tokens:
                 self._renew_host(keys=[self.keys.host_slots(host)],
                                  args=[self.lease_ms, *tokens])
@@ -99,14 +113,14 @@ class Frontier:
         self.info["fetched"] += 1
         self.info["last_capture"] = {"url": url, "at": at}
         if self.cycle:
-            self.redis.hincrby(self.keys.in_cycle(self.cycle, "fetched"), self.worker, 1)
+            self.redis.hincrby(self.keys.in_cycle(self.cycle, "fetched"), self._name, 1)
 
     def leave(self) -> None:
         """A clean stop: hand back unfinished work and free the name at once."""
         if self.cycle:
             self.requeue(only_worker=self.worker)
         self.beat("stopped")
-        self.redis.delete(self.keys.alive(self.worker))
+        self.redis.delete(self.keys.alive(self._name))
 
     # -- cycles -------------------------------------------------------------------------------
 
@@ -117,7 +131,7 @@ class Frontier:
         raw = self.redis.hgetall(self.keys.cycle)
         if not raw:
             return None
-        cycle = {k.decode("utf-8", "replace"): v.decode("utf-8", "replace")
+        cycle = {reply_text(k): reply_text(v)
                  for k, v in raw.items()}
         problem = _cycle_problem(cycle)
         if problem is not None:
@@ -146,7 +160,7 @@ class Frontier:
         pipe.delete(self.keys.cycle, self.keys.queue)
         pipe.hset(self.keys.cycle, mapping={
             "id": cycle, "state": "open", "now": now, "everything": int(everything),
-            "coordinator": self.worker, "seeded": 0, "started": time.time()})
+            "coordinator": self._name, "seeded": 0, "started": time.time()})
         pipe.execute()
         self.cycle = cycle
         return cycle
@@ -160,7 +174,7 @@ class Frontier:
 
     def is_current(self) -> bool:
         current = self.current()
-        return bool(current) and current.get("id") == self.cycle and \
+        return current is not None and current.get("id") == self.cycle and \
             current.get("state") == "open"
 
     def complete(self) -> bool:
@@ -168,9 +182,9 @@ class Frontier:
         pipe = self.redis.pipeline()
         pipe.hget(self.keys.cycle, "seeded")
         pipe.zcard(self.keys.queue)
-        pipe.hlen(self.keys.in_cycle(self.cycle, "inflight"))
+        pipe.hlen(self.keys.in_cycle(self.joined, "inflight"))
         seeded, queued, inflight = pipe.execute()
-        return seeded == b"1" and queued == 0 and inflight == 0
+        return bool(seeded == b"1" and queued == 0 and inflight == 0)
 
     def close_cycle(self, cycle: str, state: str = "closed") -> None:
         """Mark the cycle ended and delete its per-cycle keys (the queue is empty by now); the
@@ -188,7 +202,7 @@ class Frontier:
     # -- requests -----------------------------------------------------------------------------
 
     def _cycle_keys(self, *names: str) -> list[str]:
-        return [self.keys.in_cycle(self.cycle, name) for name in names]
+        return [self.keys.in_cycle(self.joined, name) for name in names]
 
     def pop(self) -> tuple[str, bytes] | None:
         """The best queued request, now in flight under this worker: (id, payload).
@@ -198,7 +212,7 @@ class Frontier:
         while True:
             result = self._pop(keys=[self.keys.queue, *self._cycle_keys(
                 "inflight", "owners", "scores", "rejected")],
-                args=[self.worker, wire.MAX_ENTRY_BYTES])
+                args=[self._name, wire.MAX_ENTRY_BYTES])
             if not result:
                 return None
             if result[0]:
@@ -209,7 +223,7 @@ class Frontier:
     def reject(self, request_id: str, reason: str) -> None:
         """Drop a popped entry that is not a request of ours, and count why."""
         self.finish(request_id, None)
-        self.redis.hincrby(self.keys.in_cycle(self.cycle, "rejected"), reason, 1)
+        self.redis.hincrby(self.keys.in_cycle(self.joined, "rejected"), reason, 1)
 
     def rejected(self, cycle: str | None = None) -> dict[str, int]:
         """Queue entries dropped unread in a cycle (default: this one), by reason."""
@@ -221,7 +235,7 @@ class Frontier:
             current = self.current() or {}
             if current.get("id") == cycle and current.get("rejected"):
                 return _counts(current["rejected"])
-        return {k.decode("utf-8", "replace"): int(v) for k, v in sorted(raw.items())}
+        return {reply_text(k): int(v) for k, v in sorted(raw.items())}
 
     def _count_pickled(self) -> int:
         """Entries in the queue written by a Palimpsest that queued pickles (before JSON)."""
@@ -232,15 +246,15 @@ class Frontier:
 
     def claim(self, request_id: str, fingerprint: str) -> bool:
         """Take the URL's lease for this cycle; False if fetched already or leased elsewhere."""
-        taken = self._claim(keys=[self.keys.lease(self.cycle, fingerprint),
+        taken = self._claim(keys=[self.keys.lease(self.joined, fingerprint),
                                   *self._cycle_keys("done", "fps")],
-                            args=[self.worker, fingerprint, request_id, self.lease_ms])
-        return taken == 1
+                            args=[self._name, fingerprint, request_id, self.lease_ms])
+        return bool(taken == 1)
 
     def finish(self, request_id: str, fingerprint: str | None) -> None:
         """The request is done (fingerprint given: fetched, so never again this cycle) or
         dropped (no fingerprint)."""
-        lease = self.keys.lease(self.cycle, fingerprint) if fingerprint else self.keys.cycle
+        lease = self.keys.lease(self.joined, fingerprint) if fingerprint else self.keys.cycle
         self._finish(keys=[*self._cycle_keys("inflight", "owners", "fps", "scores", "done"),
                            lease], args=[request_id, fingerprint or ""])
 
@@ -294,6 +308,11 @@ def _cycle_problem(cycle: dict[str, str]) -> str | None:
     if cycle.get("everything") not in ("0", "1"):
         return "'everything' is not 0 or 1"
     return None
+
+
+def reply_text(value: bytes | str) -> str:
+    """A Redis reply as text (replies are bytes: the client does not decode them)."""
+    return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
 def _counts(text: str) -> dict[str, int]:

@@ -71,9 +71,9 @@ def _cycle_status(client: redis.Redis, frontier: Frontier, cycle: dict[str, str]
     }
 
 
-def _worker_status(client: redis.Redis, frontier: Frontier, name: bytes, raw: bytes,
-                   now: float) -> dict[str, Any]:
-    worker = name.decode("utf-8", "replace")
+def _worker_status(client: redis.Redis, frontier: Frontier, name: bytes | str,
+                   raw: bytes | str, now: float) -> dict[str, Any]:
+    worker = name if isinstance(name, str) else name.decode("utf-8", "replace")
     status: dict[str, Any] = {"name": worker,
                               "alive": bool(client.exists(frontier.keys.alive(worker)))}
     info = _heartbeat(raw)
@@ -91,12 +91,12 @@ def _worker_status(client: redis.Redis, frontier: Frontier, name: bytes, raw: by
 
 
 # The heartbeat fields a worker writes (archive/frontier/state.py, Frontier.beat), by type.
-_HEARTBEAT = {"host": str, "pid": int, "state": str, "cycle": (str, type(None)),
-              "last_beat": _NUMBER, "started": _NUMBER, "fetched": int,
-              "last_capture": dict, "at": str}
+_HEARTBEAT: dict[str, type | tuple[type, ...]] = {
+    "host": str, "pid": int, "state": str, "cycle": (str, type(None)),
+    "last_beat": _NUMBER, "started": _NUMBER, "fetched": int, "last_capture": dict, "at": str}
 
 
-def _heartbeat(raw: bytes) -> dict[str, Any] | None:
+def _heartbeat(raw: bytes | str) -> dict[str, Any] | None:
     """A worker's heartbeat JSON, checked field by field; None if it is not one."""
     if len(raw) > 64 * 1024:
         return None

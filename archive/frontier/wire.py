@@ -183,7 +183,7 @@ def _flag(value: Any, where: str) -> bool:
 def _role(value: Any, where: str) -> str:
     if value not in ROLES:
         raise EntryRejected(SHAPE, f"{where} is not one of {', '.join(sorted(ROLES))}")
-    return value
+    return str(value)
 
 
 def _urls(value: Any, where: str) -> list[str]:

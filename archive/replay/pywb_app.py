@@ -28,7 +28,7 @@ def strict_resource_handler(base: Any) -> Any:
     from warcio.recordloader import ArchiveLoadFailed
 
     # The base is pywb's class, known only at run time (pywb is not beside mypy).
-    class StrictResourceHandler(base):  # type: ignore[misc,valid-type]
+    class StrictResourceHandler(base):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             warc_loader = self.resource_loaders[0]  # pywb's WARCPathLoader comes first

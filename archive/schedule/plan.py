@@ -146,7 +146,8 @@ def plan_from_index(data_dir: str | Path, seedfile: SeedFile, now: datetime, *,
                      host_budget=host_budget)
 
 
-def make_plan(rows: list[dict[str, Any]], seedfile: SeedFile, now: datetime, *, everything: bool = False,
+def make_plan(rows: list[dict[str, Any]], seedfile: SeedFile, now: datetime, *,
+              everything: bool = False,
               effort: float = DEFAULT_EFFORT, host_budget: int = DEFAULT_HOST_BUDGET
               ) -> CrawlPlan:
     """Decide one run from the index rows of the collection (Index.schedule_rows)."""

@@ -205,8 +205,9 @@ def _body_and_trailer(window: _Window,
         except zlib.error as exc:
             yield GzipDefect(start, f"gzip member corrupt: {exc}", True)
             return False
+        # mypy keeps `eof` False from the loop's condition; decompress() above can set it.
         if inflater.eof:
-            window.unread(len(inflater.unused_data))
+            window.unread(len(inflater.unused_data))  # type: ignore[unreachable]
     if not window.need(8):
         yield GzipDefect(start, "gzip trailer missing or short: the deflate data is complete but "
                                 "the CRC-32 and length are not there", True)

@@ -104,7 +104,8 @@ class Finding:
             text += f" (closed {self.closed_at}: {self.closed_because})"
         return text
 
-    def to_json(self, replay_base: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    def to_json(self, replay_base: str | None = None,
+                now: datetime | None = None) -> dict[str, Any]:
         change = self.revision.change
         diff = self.revision.diff
         return {

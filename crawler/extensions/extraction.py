@@ -12,11 +12,14 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.extract.describe import DescribedPage, extract_and_describe
+
+_T = TypeVar("_T")
 
 
 class ExtractionPool:
@@ -47,7 +50,7 @@ class ExtractionPool:
         return await loop.run_in_executor(self._pool, extract_and_describe, body, url,
                                           content_type, ignore, content_language)
 
-    async def call(self, func, *args):
+    async def call(self, func: Callable[..., _T], *args: Any) -> _T:
         """Run another pure function of a page in the pool (requisite discovery, say), so
         that parsing stays off the reactor thread; `func` must be importable by name."""
         if self._pool is None:

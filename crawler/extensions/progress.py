@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy import signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from twisted.internet import task
@@ -48,17 +48,17 @@ class ProgressReporter:
         crawler.signals.connect(reporter.spider_closed, signals.spider_closed)
         return reporter
 
-    def request_scheduled(self, request, spider) -> None:
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
         self.scheduled += 1
 
-    def request_dropped(self, request, spider) -> None:
+    def request_dropped(self, request: Request, spider: Spider) -> None:
         self.dropped += 1  # a duplicate the scheduler refused
 
-    def spider_opened(self, spider) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self._loop = task.LoopingCall(self.report)
         self._loop.start(INTERVAL_S, now=True)
 
-    def spider_closed(self, spider, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self.report(final=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
-from scrapy import signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.http import Response
 from twisted.internet import task
 
 from archive.frontier import Frontier
@@ -54,7 +55,7 @@ class FrontierExtension:
         crawler.signals.connect(extension.response_received, signals.response_downloaded)
         return extension
 
-    def spider_opened(self, spider) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         scheduler = self.crawler.engine.scheduler
         if not isinstance(scheduler, LeasedScheduler):
             logger.error("a shared crawl needs SCHEDULER = LeasedScheduler, not %s",
@@ -69,12 +70,12 @@ class FrontierExtension:
             engine._SLOT_HEARTBEAT_INTERVAL = IDLE_POLL_SECONDS
         self.looping.start(self.beat_seconds, now=True)
 
-    def response_received(self, response, request, spider) -> None:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         capture = request.meta.get(CAPTURE_META)
         if capture is not None:
             self.frontier.note_capture(capture.url, capture.date)
 
-    def spider_idle(self, spider) -> None:
+    def spider_idle(self, spider: Spider) -> None:
         if not self.frontier.is_current():
             logger.info("cycle %s is over; stopping", self.frontier.cycle)
             return
@@ -83,7 +84,7 @@ class FrontierExtension:
             return
         raise DontCloseSpider
 
-    def spider_closed(self, spider, reason) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.looping.running:
             self.looping.stop()
         try:

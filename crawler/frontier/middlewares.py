@@ -16,8 +16,9 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
+from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -46,14 +47,15 @@ class FinishedRequests:
     def _finished(self, response: Response) -> None:
         self.crawler.signals.send_catch_log(request_finished, request=response.request)
 
-    async def process_spider_output_async(self, response: Response, result):
+    async def process_spider_output_async(self, response: Response,
+                                          result: AsyncIterable[Any]) -> AsyncIterator[Any]:
         try:
             async for output in result:
                 yield output
         finally:
             self._finished(response)
 
-    def process_spider_output(self, response: Response, result):
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         try:
             yield from result
         finally:
@@ -83,7 +85,7 @@ class GlobalHostLimit:
         crawler.signals.connect(limiter.spider_closed, signals.spider_closed)
         return limiter
 
-    def spider_closed(self, spider) -> None:
+    def spider_closed(self, spider: Spider) -> None:
         try:
             for host, tokens in self.held.items():
                 for token in list(tokens):
@@ -92,7 +94,7 @@ class GlobalHostLimit:
             logger.warning("could not give back this worker's host slots", exc_info=True)
         self.held.clear()
 
-    async def process_request(self, request: Request):
+    async def process_request(self, request: Request) -> None:
         host = host_of(request.url)
         token = uuid.uuid4().hex
         while True:
@@ -104,11 +106,11 @@ class GlobalHostLimit:
         request.meta[SLOT_META] = (host, token)
         return None
 
-    def process_response(self, request: Request, response: Response):
+    def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
         return response
 
-    def process_exception(self, request: Request, exception: Exception):
+    def process_exception(self, request: Request, exception: Exception) -> None:
         self._release(request)
         return None
 

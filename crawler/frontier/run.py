@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from scrapy.settings import Settings
+
 from archive.frontier import Frontier, connect
-from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX
+from archive.frontier.state import DEFAULT_LEASE_SECONDS, DEFAULT_PREFIX, reply_text
 from archive.schedule.seeds import SeedFile
 from archive.timeutil import to_iso, utcnow
 from archive.verify.reindex import catch_up
@@ -41,13 +43,13 @@ _COMPONENTS = {
 }
 
 
-def shared_settings(settings, frontier: Frontier, redis_url: str, name: str) -> None:
+def shared_settings(settings: Settings, frontier: Frontier, redis_url: str, name: str) -> None:
     """Point Scrapy at scrapy-redis with this cycle's keys, and add the shared components."""
     for key, value in _COMPONENTS.items():
         settings.set(key, value, priority="cmdline")
     settings.set("REDIS_URL", redis_url, priority="cmdline")
     settings.set("SCHEDULER_QUEUE_KEY", frontier.keys.queue, priority="cmdline")
-    settings.set("SCHEDULER_DUPEFILTER_KEY", frontier.keys.in_cycle(frontier.cycle, "seen"),
+    settings.set("SCHEDULER_DUPEFILTER_KEY", frontier.keys.in_cycle(frontier.joined, "seen"),
                  priority="cmdline")
     settings.set("PALIMPSEST_WARC_SUFFIX", name, priority="cmdline")
     extensions = settings.getdict("EXTENSIONS")
@@ -110,7 +112,7 @@ def run_shared_crawl(seedfile: SeedFile, data_dir: str | Path, *, redis_url: str
         if coordinator:
             summary.update(plan.counts())
             if frontier.complete():
-                frontier.close_cycle(frontier.cycle)
+                frontier.close_cycle(frontier.joined)
             else:
                 summary["problems"].append(f"cycle {frontier.cycle} left incomplete")
         return CrawlReport(summary, stats)
@@ -131,7 +133,7 @@ def _wait_for_cycle(frontier: Frontier, wait: float) -> dict[str, str] | None:
         time.sleep(0.2)
 
 
-def _summary(seedfile: SeedFile, stats: dict[str, Any], settings, frontier: Frontier,
+def _summary(seedfile: SeedFile, stats: dict[str, Any], settings: Settings, frontier: Frontier,
              started: float) -> dict[str, Any]:
     if stats.get("finish_reason") == NO_CYCLE:
         summary = summarize({"finish_reason": "finished"}, 1.0)
@@ -143,7 +145,7 @@ def _summary(seedfile: SeedFile, stats: dict[str, Any], settings, frontier: Fron
     summary["cycle"] = frontier.cycle
     if frontier.cycle:
         counts = frontier.redis.hgetall(frontier.keys.in_cycle(frontier.cycle, "fetched"))
-        summary["cycle_fetched"] = {k.decode("utf-8", "replace"): int(v)
+        summary["cycle_fetched"] = {reply_text(k): int(v)
                                     for k, v in sorted(counts.items())}
     # Entries in the shared queue that were not requests of ours: the whole cycle's count
     # (Redis) where there is a cycle, else what this worker dropped itself (its stats).

@@ -32,9 +32,13 @@ from __future__ import annotations
 import logging
 import random
 from collections import deque
+from typing import Any
 
-from scrapy import Request
+import redis
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -54,7 +58,8 @@ _MAX_SKIPS_PER_CALL = 16  # requests of busy hosts passed over per call
 class LeasedPriorityQueue(PriorityQueue):
     """scrapy-redis's priority queue whose pop records the request as in flight."""
 
-    def __init__(self, server, spider, key, frontier: Frontier):
+    def __init__(self, server: redis.Redis, spider: Spider, key: str,
+                 frontier: Frontier) -> None:
         # The serializer is never used: _encode_request and _decode_request are ours. Passing
         # the wire module keeps scrapy-redis from falling back to pickle if it ever calls it.
         super().__init__(server, spider, key, serializer=wire)
@@ -63,7 +68,7 @@ class LeasedPriorityQueue(PriorityQueue):
         self._callbacks = {getattr(spider, method).__func__: name
                            for name, method in wire.CALLBACKS.items()}
 
-    def push(self, request):
+    def push(self, request: Request) -> None:
         # As scrapy-redis (score = -priority), plus a random fraction below one half: requests
         # of equal priority come out in random order rather than sorted by their pickled bytes
         # (that is, by URL, so host by host), and a worker that passes over a busy host finds
@@ -71,7 +76,7 @@ class LeasedPriorityQueue(PriorityQueue):
         score = -request.priority + random.random() / 2
         self.server.execute_command("ZADD", self.key, score, self._encode_request(request))
 
-    def pop(self, timeout=0):
+    def pop(self, timeout: int = 0) -> Request | None:
         """The best queued request, now in flight here; None when the queue is empty.
 
         Raises wire.EntryRejected for an entry that is not a request of ours (already dropped
@@ -94,8 +99,8 @@ class LeasedPriorityQueue(PriorityQueue):
         if name is None:  # every request the spider makes has one of its parse_* callbacks
             raise ValueError(f"cannot queue {request.url}: callback {request.callback!r} is "
                              "not one of the spider's parse methods")
-        headers = {key: request.headers.get(key).decode("latin-1") for key in wire.HEADERS
-                   if request.headers.get(key)}
+        headers = {key: value.decode("latin-1") for key in wire.HEADERS
+                   if (value := request.headers.get(key))}
         return wire.dumps(wire.QueuedRequest(
             url=request.url, callback=name, priority=request.priority,
             dont_filter=request.dont_filter, headers=headers, meta=request.meta))
@@ -116,7 +121,10 @@ class LeasedPriorityQueue(PriorityQueue):
 class LeasedScheduler(Scheduler):
     """The scrapy-redis scheduler, leasing what it hands to the engine."""
 
-    def __init__(self, server, *, frontier: Frontier, per_host: int = 2, **kwargs):
+    df: Any  # scrapy-redis's dupefilter (unannotated), set by its __init__ or by open
+
+    def __init__(self, server: redis.Redis, *, frontier: Frontier, per_host: int = 2,
+                 **kwargs: Any) -> None:
         kwargs["persist"] = True  # the queue is shared: never flushed by one worker's close
         super().__init__(server, **kwargs)
         self.frontier = frontier
@@ -124,11 +132,11 @@ class LeasedScheduler(Scheduler):
         self.local: deque[Request] = deque()  # retries of requests leased here
         self.leased: dict[str, str] = {}  # fingerprint -> request id, in flight here
         self.hosts: dict[str, str] = {}  # fingerprint -> host, of the leased requests
-        self.counters = None
+        self.counters: StatsCollector | None = None
         self.rejected_kinds: set[str] = set()  # kinds of rejected entries logged in full
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
         frontier = shared_frontier(crawler)
         if frontier is None:  # a scheduler cannot be left out: refuse, saying why
             raise NotConfigured("LeasedScheduler serves a shared crawl only (SharedSnapshotSpider "
@@ -143,7 +151,7 @@ class LeasedScheduler(Scheduler):
         crawler.signals.connect(instance.finish_request, signal=request_finished)
         return instance
 
-    def open(self, spider):
+    def open(self, spider: Spider) -> None:
         # As scrapy-redis's open, minus its Spider.log call (deprecated in Scrapy 2.19) and with
         # the leased queue.
         self.spider = spider
@@ -152,12 +160,12 @@ class LeasedScheduler(Scheduler):
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
 
-    def close(self, reason):
+    def close(self, reason: str) -> None:
         # The extension hands back unfinished requests (Frontier.leave) after the spider closes.
         return None
 
     def fingerprint(self, request: Request) -> str:
-        return self.df.request_fingerprint(request)
+        return str(self.df.request_fingerprint(request))
 
     def enqueue_request(self, request: Request) -> bool:
         """Queue a request in Redis (scrapy-redis: dupefilter, then push), or keep a retry."""
@@ -177,7 +185,7 @@ class LeasedScheduler(Scheduler):
         self._count("enqueued")
         return True
 
-    def next_request(self):
+    def next_request(self) -> Request | None:
         if self.local:
             return self.local.popleft()
         skipped: list[str] = []

@@ -52,4 +52,6 @@ class SharedSnapshotSpider(SnapshotSpider):
 
     def on_error(self, failure: Failure) -> None:
         super().on_error(failure)
-        self.crawler.signals.send_catch_log(request_finished, request=failure.request)
+        # Scrapy sets `request` on the Failure it hands an errback; Twisted's class lacks it.
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.signals.send_catch_log(request_finished, request=request)

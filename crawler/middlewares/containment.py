@@ -17,6 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from w3lib.url import safe_url_string
 
+from archive.net.policy import AddressPolicy
 from archive.net.urls import ALLOWED_SCHEMES
 from crawler.containment import REFUSED_NAMES, address_policy, count_refusal, url_refusal
 
@@ -83,7 +84,8 @@ class ResponseGuard:
         raise IgnoreRequest(f"refused ({kind}): {reason}")
 
 
-def connected_address_refusal(request: Request, response: Response, policy) -> str | None:
+def connected_address_refusal(request: Request, response: Response,
+                              policy: AddressPolicy) -> str | None:
     """Why the address a response came from is refused (None if allowed or unknown).
 
     Through a proxy the address is the proxy's, which the operator chose: not judged here.

@@ -39,6 +39,9 @@ class RetryTruncated:
         if request.meta.get("dont_retry"):
             return response
         # Giving up is a warning, not an error: what arrived is archived, marked truncated.
-        retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated",
+        spider = self.crawler.spider
+        if spider is None:  # no crawl running: nothing to retry in
+            return response
+        retry = get_retry_request(request, spider=spider, reason="truncated",
                                   give_up_log_level=logging.WARNING)
         return retry if retry is not None else response

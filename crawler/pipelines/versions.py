@@ -9,6 +9,7 @@ archive.index.versioning, the one place that decides) and counts the outcome for
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -20,6 +21,8 @@ from crawler.extensions.warc import WarcCaptureExtension
 from crawler.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
+
+_Item = TypeVar("_Item")  # whatever the spider yields passes through
 
 _OUTCOME_STATS = {
     NEW_VERSION: "palimpsest/new_versions",
@@ -48,7 +51,7 @@ class VersionPipeline:
                                 "write the pages' descriptions to")
         return cls(crawler, capture)
 
-    def process_item(self, item):
+    def process_item(self, item: _Item) -> _Item:
         if self.capture.stopped:
             return item  # nothing more can be written; the crawl is stopping
         try:
@@ -57,7 +60,7 @@ class VersionPipeline:
             self.capture.fail(exc)  # stop the crawl: never go on without the archive
             return item
 
-    def _process(self, item):
+    def _process(self, item: _Item) -> _Item:
         if isinstance(item, DiscoveryItem):
             data = pageinfo(role=item.role, status="not-article", discovered=item.discovered,
                             extraction={"reason": item.error} if item.error else None,
@@ -77,9 +80,9 @@ class VersionPipeline:
                         extraction=described.fields, links=item.links, cited_by=item.cited_by,
                         ignore=item.ignore, seed=item.seed)
         data.update(item.requisites)
-        outcome = self.archiver.describe(item.capture, data, text=extraction.text)
-        if outcome in _OUTCOME_STATS:
-            self.stats.inc_value(_OUTCOME_STATS[outcome])
+        described_as = self.archiver.describe(item.capture, data, text=extraction.text)
+        if described_as in _OUTCOME_STATS:
+            self.stats.inc_value(_OUTCOME_STATS[described_as])
         if extraction.status == "failed":
             logger.warning("extraction failed for %s: %s", item.url, extraction.reason)
         return item

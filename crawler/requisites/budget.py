@@ -36,7 +36,8 @@ class PageBudget:
     listed: int = 0
     used_bytes: int = 0
     reserved: int = 0
-    served: list[dict[str, Any]] = field(default_factory=list)  # at most the count cap, and what CSS adds
+    # at most the count cap, and what CSS adds
+    served: list[dict[str, Any]] = field(default_factory=list)
     skipped_entries: list[dict[str, Any]] = field(default_factory=list)
     unlisted: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
@@ -80,7 +81,7 @@ class PageBudget:
             sorted(self.skipped_entries, key=lambda e: e["url"])
 
 
-def requisite_summary(stats: dict[str, Any]) -> dict:
+def requisite_summary(stats: dict[str, Any]) -> dict[str, Any]:
     """The crawl summary's `requisites` object, from the crawl's stats (README: crawl --json)."""
     prefix = "palimpsest/requisites/"
     summary: dict[str, Any] = {name: int(stats.get(prefix + name, 0))

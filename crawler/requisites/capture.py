@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from archive.extract.requisites import requisites_of_body, stylesheet_references
+from archive.index import Index
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.timeutil import utcnow
 from crawler.extensions.extraction import ExtractionPool
@@ -37,6 +38,7 @@ from crawler.requisites.fetch import (
 )
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 ROBOTS_RULES = ("page", "own")
 STAT = "palimpsest/requisites/"
@@ -54,8 +56,8 @@ class RequisiteCapture:
         self.floor = floor
         self.ceiling = ceiling
         self._served: dict[str, Served] = {}  # this run's outcomes, by URL
-        self._inflight: dict[str, asyncio.Future] = {}
-        self._index = None
+        self._inflight: dict[str, asyncio.Future[Served]] = {}
+        self._index: Index | None = None
         self._pool: ExtractionPool | None = None
 
     @classmethod
@@ -80,7 +82,7 @@ class RequisiteCapture:
         crawler.signals.connect(capture.spider_opened, signals.spider_opened)
         return capture
 
-    def spider_opened(self, spider) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         warc = self.crawler.get_extension(WarcCaptureExtension)
         if warc is not None:
             self._index = warc.archiver.index
@@ -110,7 +112,7 @@ class RequisiteCapture:
             fields["requisites_unlisted"] = budget.unlisted
         return fields
 
-    async def _call(self, func, *args):
+    async def _call(self, func: Callable[..., _T], *args: Any) -> _T:
         if self._pool is None:
             return func(*args)
         return await self._pool.call(func, *args)
@@ -148,8 +150,12 @@ class RequisiteCapture:
         finally:
             del self._inflight[url]
 
-    async def _fetch_or_reuse(self, url: str, kind: str, run: "_PageRun", now):
-        reused = reuse_from_index(self._index, url, kind, now, self.ceiling)
+    async def _fetch_or_reuse(self, url: str, kind: str, run: "_PageRun",
+                              now: datetime) -> tuple[Served, bool]:
+        index = self._index
+        if index is None:  # capture_page asks for nothing before the archive is open
+            raise RuntimeError("requisites asked for before the archive was open")
+        reused = reuse_from_index(index, url, kind, now, self.ceiling)
         if reused is not None:
             return reused, False
         allowed = run.budget.reserve()
@@ -159,14 +165,14 @@ class RequisiteCapture:
         try:
             request = requisite_request(url, kind, run.page_url, max_bytes=allowed,
                                         obey_robots=run.obey_robots,
-                                        validators=validators_for(self._index, url))
+                                        validators=validators_for(index, url))
             served, used = await download(self.crawler.engine, request, kind, self.floor,
                                           self.ceiling)
         finally:
             run.budget.settle(allowed, used)
         self.stats.inc_value(STAT + "bytes", used)
         if served.outcome == "not-modified" and kind == "stylesheet":
-            served.children = self._index.requisite_children(url)
+            served.children = index.requisite_children(url)
         return served, True
 
     def count(self, served: Served, own: bool) -> None:
@@ -192,7 +198,7 @@ class _PageRun:
         self.obey_robots = obey_robots
         self.seen: set[str] = set()
         self.slots = asyncio.Semaphore(budget.caps.parallel)
-        self.tasks: set[asyncio.Task] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
 
     async def go(self, found: list[tuple[str, str]]) -> None:
         for url, kind in found:
@@ -201,8 +207,9 @@ class _PageRun:
             done, _ = await asyncio.wait(set(self.tasks))
             self.tasks -= done
             for task in done:
-                if task.exception() is not None:
-                    raise task.exception()
+                error = task.exception()
+                if error is not None:
+                    raise error
 
     def _spawn(self, url: str, kind: str, via: str | None, depth: int) -> None:
         if url in self.seen or url == self.page_url:
@@ -244,4 +251,4 @@ class _PageRun:
 
 
 def _is_html(mime: str | None) -> bool:
-    return bool(mime) and "html" in mime.lower()
+    return mime is not None and "html" in mime.lower()

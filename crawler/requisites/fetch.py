@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scrapy import Request
+from scrapy.core.engine import ExecutionEngine
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from archive.index import Index
 from archive.schedule.freshness import fresh_until
 from archive.timeutil import parse_when, to_iso, utcnow
 from crawler.containment import REFUSED_META
@@ -65,7 +67,7 @@ class Served:
         return data
 
 
-def reuse_from_index(index, url: str, kind: str, now: datetime,
+def reuse_from_index(index: Index, url: str, kind: str, now: datetime,
                      ceiling: timedelta) -> Served | None:
     """A capture of `url` that an earlier page listed and that is still fresh (the ceiling in
     force now applies too, so lowering it takes effect at once)."""
@@ -99,7 +101,7 @@ def requisite_request(url: str, kind: str, page_url: str, *, max_bytes: int,
     return Request(url, headers=headers, meta=meta, dont_filter=True)
 
 
-def validators_for(index, url: str) -> dict[str, str]:
+def validators_for(index: Index, url: str) -> dict[str, str]:
     """If-None-Match / If-Modified-Since from the requisite's last good response."""
     page = index.page(url)
     if page is None or index.latest_response(url) is None:
@@ -112,7 +114,7 @@ def validators_for(index, url: str) -> dict[str, str]:
     return headers
 
 
-async def download(engine, request: Request, kind: str, floor: timedelta,
+async def download(engine: ExecutionEngine, request: Request, kind: str, floor: timedelta,
                    ceiling: timedelta) -> tuple[Served, int]:
     """Fetch, and say what was archived: (the outcome, bytes downloaded)."""
     url = request.url

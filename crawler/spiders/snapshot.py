@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, AsyncIterator, Iterable
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive.archiver import Archiver
+from archive.archiver import Archiver, CaptureResult
 from archive.extract.article import failed_extraction
 from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
-from archive.extract.discover import parse_feed, parse_sitemap
+from archive.extract.discover import Entry, parse_feed, parse_sitemap
 from archive.extract.listing import listing_links
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
@@ -65,7 +66,7 @@ class SnapshotSpider(scrapy.Spider):
         self.plan = plan
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "SnapshotSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_dropped, scrapy.signals.request_dropped)
         # Scrapy makes the spider before any extension, so the two it works with are looked up
@@ -112,7 +113,8 @@ class SnapshotSpider(scrapy.Spider):
         return self._request(seed.url, callbacks[seed.type], seed, role=role, hop=0,
                              is_seed=True)
 
-    def _request(self, url: str, callback, seed: Seed, **info: Any) -> scrapy.Request:
+    def _request(self, url: str, callback: Callable[..., Any], seed: Seed,
+                 **info: Any) -> scrapy.Request:
         meta: dict[str, Any] = {META: {"seed": seed.position, **info}}
         if seed.policy.robots == "ignore":
             meta["dont_obey_robotstxt"] = True
@@ -122,8 +124,9 @@ class SnapshotSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               headers=headers)
 
-    def _follow(self, urls: Iterable[str], callback, seed: Seed, *,
-                lastmods: dict[str, str] | None = None, force: bool = False, **info: Any):
+    def _follow(self, urls: Iterable[str], callback: Callable[..., Any], seed: Seed, *,
+                lastmods: dict[str, str] | None = None, force: bool = False,
+                **info: Any) -> Iterator[scrapy.Request]:
         for url in urls:
             try:
                 url = canonical_url(url)
@@ -141,7 +144,7 @@ class SnapshotSpider(scrapy.Spider):
 
     # -- callbacks ----------------------------------------------------------------------------
 
-    async def parse_page(self, response: Response):
+    async def parse_page(self, response: Response) -> AsyncIterator[PageItem | scrapy.Request]:
         info, seed, capture = self._context(response)
         if capture is None:
             return
@@ -182,7 +185,7 @@ class SnapshotSpider(scrapy.Spider):
                                         force=changed):
                 yield request
 
-    def parse_listing(self, response: Response):
+    def parse_listing(self, response: Response) -> Iterator[DiscoveryItem | scrapy.Request]:
         info, seed, capture = self._context(response)
         if capture is None or capture.kind == "not-modified":
             return  # unchanged since the last fetch: nothing new to discover
@@ -196,7 +199,7 @@ class SnapshotSpider(scrapy.Spider):
         yield DiscoveryItem(response.url, "listing", capture, links, seed=seed.url)
         yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
 
-    def parse_feed(self, response: Response):
+    def parse_feed(self, response: Response) -> Iterator[DiscoveryItem | scrapy.Request]:
         info, seed, capture = self._context(response)
         if capture is None or capture.kind == "not-modified":
             return
@@ -212,7 +215,7 @@ class SnapshotSpider(scrapy.Spider):
         yield from self._follow(links, self.parse_page, seed, role="article", hop=0,
                                 lastmods=lastmods)
 
-    def parse_sitemap(self, response: Response):
+    def parse_sitemap(self, response: Response) -> Iterator[DiscoveryItem | scrapy.Request]:
         info, seed, capture = self._context(response)
         if capture is None or capture.kind == "not-modified":
             return
@@ -238,7 +241,8 @@ class SnapshotSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Every request that yields no page ends here, refused or failed, counted by reason."""
-        request = failure.request
+        # Scrapy sets `request` on the Failure it hands an errback; Twisted's class lacks it.
+        request = failure.request  # type: ignore[attr-defined]
         message = failure.getErrorMessage()
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             failed = ignored_reason(message)
@@ -252,11 +256,13 @@ class SnapshotSpider(scrapy.Spider):
                 logger.info("not fetched %s: %s", request.url, message)
             self.crawler.stats.inc_value("palimpsest/refused")
             return
-        if failure.check(HttpError):
-            self._count_failure(request, f"http-{failure.value.response.status}",
-                                f"HTTP {failure.value.response.status}")
+        error = failure.value
+        if isinstance(error, HttpError):
+            self._count_failure(request, f"http-{error.response.status}",
+                                f"HTTP {error.response.status}")
         else:
-            self._count_failure(request, exception_reason(failure.value), message)
+            reason = exception_reason(error) if error is not None else "unknown"
+            self._count_failure(request, reason, message)
 
     def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         """A redirect to a URL already requested is dropped by the duplicate filter with no
@@ -284,7 +290,7 @@ class SnapshotSpider(scrapy.Spider):
     def _archiver(self) -> Archiver:
         return self.capture.archiver
 
-    def _context(self, response: Response):
+    def _context(self, response: Response) -> tuple[dict[str, Any], Seed, CaptureResult | None]:
         info = response.meta[META]
         seed = self.seeds[info["seed"]]
         capture = response.meta.get(CAPTURE_META)
@@ -296,12 +302,14 @@ class SnapshotSpider(scrapy.Spider):
         self.crawler.stats.inc_value("palimpsest/fetched")
         return info, seed, capture
 
-    def _unreadable(self, response: Response, capture, role: str, exc: Exception):
+    def _unreadable(self, response: Response, capture: CaptureResult, role: str,
+                    exc: Exception) -> DiscoveryItem:
         self.crawler.stats.inc_value("palimpsest/failed")
         logger.warning("could not read %s %s: %s", role, response.url, exc)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
-    async def _requisites(self, response: Response, capture, seed: Seed) -> dict[str, Any]:
+    async def _requisites(self, response: Response, capture: CaptureResult,
+                          seed: Seed) -> dict[str, Any]:
         """What a page whose payload is new needs to render, fetched or reused now, so its
         pageinfo can list them (crawler/requisites/capture.py)."""
         if self.requisites is None or capture.kind != "response" or capture.truncated \
@@ -325,7 +333,7 @@ def _header(response: Response, name: bytes) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def _lastmods(entries, links: list[str]) -> dict[str, str]:
+def _lastmods(entries: Iterable[Entry], links: list[str]) -> dict[str, str]:
     """The publisher's date of each followed entry, by canonical URL."""
     wanted = set(links)
     dates = {}
