@@ -20,23 +20,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# The paragraph kinds, the limits and Paragraph are part of this module's API (`X as X`
-# re-exports them).
-from archive.diff.align import (
-    CHANGED as CHANGED,
-    DEFAULT_LIMITS as DEFAULT_LIMITS,
-    DELETED as DELETED,
-    INSERTED as INSERTED,
-    MOVED as MOVED,
-    MOVED_AWAY as MOVED_AWAY,
-    SAME as SAME,
-    DiffLimits as DiffLimits,
-    Paragraph as Paragraph,
+from archive.diff.align import (  # noqa: F401 - the paragraph kinds are part of this module's API
+    CHANGED,
+    DEFAULT_LIMITS,
+    DELETED,
+    INSERTED,
+    MOVED,
+    MOVED_AWAY,
+    SAME,
+    DiffLimits,
+    Paragraph,
     align,
 )
 from archive.diff.figures import FigureChange, figure_changes, merge_figure_changes
 from archive.diff.wordiff import DELETE, EQUAL, INSERT, Op, changed_words, coalesce, word_ops
 from archive.extract.normalize import normalize_text
+
+# What other stages may import from here (the paragraph kinds and limits are align's).
+__all__ = [
+    "CHANGED", "DEFAULT_LIMITS", "DELETED", "INSERTED", "MOVED", "MOVED_AWAY", "SAME",
+    "DiffLimits", "EditDiff", "FieldChange", "Paragraph", "TextDiff", "VersionText",
+    "diff_texts", "diff_versions", "field_change",
+]
 
 
 @dataclass

@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, IO
+from typing import IO, Any
 
 from archive.exceptions import ConfigError, PalimpsestError
 from archive.replay.pywbenv import PywbInstall, find_pywb
