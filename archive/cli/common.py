@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -58,6 +59,25 @@ def replay_base_option(function: Callable) -> Callable:
 
 def resolve_data(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else default_data_dir()
+
+
+def command_as_typed() -> str:
+    """How to run this `palimpsest` again from the current folder, for hints that must work as
+    printed: `palimpsest` when that is what the PATH finds, else the script's path (relative
+    when it is under the current folder, e.g. `.venv/bin/palimpsest`)."""
+    script = Path(sys.argv[0])
+    if script.name != "palimpsest" or not script.is_file():
+        # Run as `python -m archive.cli`: the script installed beside that Python, if any.
+        script = Path(sys.executable).parent / "palimpsest"
+        if not script.is_file():
+            return f"{sys.executable} -m archive.cli"
+    found = shutil.which("palimpsest")
+    if found and Path(found).resolve() == script.resolve():
+        return "palimpsest"
+    try:
+        return str(script.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(script.absolute())
 
 
 def domain_errors(function: Callable) -> Callable:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from archive.cli.common import data_option, domain_errors, resolve_data
+from archive.cli.common import command_as_typed, data_option, domain_errors, resolve_data
 from archive.demo.finale import present
 from archive.demo.site import DEFAULT_PORT
 from archive.demo.tour import run_tour
@@ -23,4 +23,4 @@ def demo(data_dir: Path | None, port: int) -> None:
     data = resolve_data(data_dir)
     console = Console(highlight=False)
     run = run_tour(data, port, say=console.print)
-    present(data, run.site.article_urls["A"], console)
+    present(data, run.site.article_urls["A"], console, command_as_typed())

@@ -65,18 +65,22 @@ def due(seeds: Path, data_dir: Path | None, at: str | None, show_all: bool, as_j
         print_json({"collection": seedfile.collection, "at": to_iso(now), **plan.counts(),
                     "pages": [due_entry(d, status.get(d.url, "waiting")) for d in listed]})
         return
-    from rich.console import Console  # imported late: every CLI start would pay for it
-    from rich.table import Table
+    # Imported late: every CLI start would pay for them.
+    from rich.console import Console
+
+    from archive.report.terminal import Column, print_table
 
     console = Console(highlight=False)
-    table = Table(title=f"{seedfile.collection} at {now:%Y-%m-%d %H:%M}Z", title_justify="left")
-    for column in ("when", "url", "why"):
-        table.add_column(column, overflow="fold")
-    for item in listed:
-        label = when(item, now) + (" (over budget)" if status.get(item.url) == "over-budget"
-                                   else "")
-        table.add_row(label, item.url, item.reason)
-    console.print(table)
     counts = plan.counts()
+    title = f"{seedfile.collection} at {now:%Y-%m-%d %H:%M}Z"
+    if not listed:
+        console.print(f"Nothing is due in {title}: the next crawl would fetch nothing"
+                      + (" (--all lists the pages that are not due)." if counts["not_due"]
+                         else "."))
+    else:
+        print_table(console, title, (Column("when"), Column("url", copy=True), Column("why")),
+                    ([when(item, now) + (" (over budget)"
+                                         if status.get(item.url) == "over-budget" else ""),
+                      item.url, item.reason] for item in listed))
     console.print(f"{counts['due_seeds']} seeds and {counts['due_pages']} known pages due, "
                   f"{counts['over_budget']} over a host's budget, {counts['not_due']} not due")

@@ -16,7 +16,7 @@ from archive.cli.common import (
     open_for_reading,
     print_json,
 )
-from archive.report.termdiff import changes_table, render_diff
+from archive.report.termdiff import print_changes, render_diff
 from archive.timeutil import parse_when, to_iso
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
@@ -87,7 +87,7 @@ def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
         return
     console = Console(highlight=False)
     if not found:
-        console.print("No edits, removals or restorations" + (f" since {since}." if since
-                                                               else "."))
+        console.print("No page was edited, taken down or restored"
+                      + (f" since {since}." if since else "."))
         return
-    console.print(changes_table(found))
+    print_changes(console, found)
