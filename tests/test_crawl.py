@@ -207,7 +207,7 @@ def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
     assert f"version {old['text_hash']}, seen " in shown and old["text"] in shown
     assert new["text"] not in shown
     missing = cli("show", url + "-nope", "--data", str(data), check=False)
-    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
+    assert missing.exit_code == 2 and "nothing archived" in missing.stderr
 
 
 def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, mocksite):

@@ -157,7 +157,7 @@ def test_diff_errors_are_clear(tmp_path):
     early = cli("diff", URL, "--to", "2020-01-01", "--data", str(data), check=False)
     assert early.exit_code == 1 and "no version of" in early.stderr
     missing = cli("diff", URL + "/nope", "--data", str(data), check=False)
-    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
+    assert missing.exit_code == 2 and "nothing archived" in missing.stderr
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from archive.cli.common import (
     print_json,
 )
 from archive.report.termdiff import print_changes, render_diff
-from archive.timeutil import parse_when, to_iso
+from archive.timeutil import parse_when, to_iso, utcnow
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
 
@@ -50,6 +50,9 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
          replay_base: str | None) -> None:
     """The edits of URL between two versions (default: its last two texts)."""
     moment_from, moment_to = when_option(old_at, "--from"), when_option(new_at, "--to")
+    if moment_from is not None and moment_from > utcnow():
+        raise Failure(f"--from {old_at}: {to_iso(moment_from)} is in the future; nothing was "
+                      "archived then", EXIT_USAGE)
     layout, index = open_for_reading(data_dir)
     try:
         result = EditReader(index, layout).diff(url, moment_from, moment_to)
@@ -68,7 +71,7 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 @click.command("changes")
 @data_option
 @index_option
-@click.option("--since", metavar="DURATION",
+@click.option("--since", metavar="WHEN",
               help="Only changes in this last period (1h, 2d, 1w) or since this time (ISO 8601); "
                    "default: all.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

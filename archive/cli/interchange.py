@@ -13,6 +13,7 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     print_json,
+    existing_data,
     resolve_data,
 )
 from archive.store.layout import DataLayout
@@ -40,7 +41,7 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
         moment = parse_when(since) if since else None
     except ValueError as exc:
         raise Failure(f"--since: {exc}", EXIT_USAGE) from None
-    result = export_wacz(resolve_data(data_dir), collection, out, moment)
+    result = export_wacz(existing_data(data_dir), collection, out, moment)
     if as_json:
         print_json(result.to_json())
         return

@@ -12,7 +12,7 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     index_option,
-    resolve_data,
+    existing_data,
 )
 from archive.replay.cdxj import update_all
 from archive.store.layout import DataLayout
@@ -26,7 +26,7 @@ from archive.verify.reindex import rebuild
 @domain_errors
 def reindex(data_dir: Path | None) -> None:
     """Rebuild the index and the replay CDXJ (and repair `.open` files) from the WARCs."""
-    layout = DataLayout(resolve_data(data_dir))
+    layout = DataLayout(existing_data(data_dir))
     with DataLock(layout.lock_path):  # never rebuild under a running crawl
         counts = rebuild(layout.root, url=chosen_index())
         updates = update_all(layout.root, rebuild=True)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, resolve_data
+from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, existing_data
 from archive.exceptions import LockHeldError
 from archive.replay.cdxj import update_all
 from archive.replay.server import DEFAULT_BIND, DEFAULT_PORT, ReplayServer, is_loopback
-from archive.store.layout import DataLayout, check_collection
+from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 
 PUBLIC_WARNING = (
@@ -33,16 +33,13 @@ PUBLIC_WARNING = (
 @domain_errors
 def replay(data_dir: Path | None, port: int, bind: str, collection: str | None) -> None:
     """Replay the archive with pywb, framed, each capture as it was served."""
-    layout = DataLayout(resolve_data(data_dir))
+    layout = DataLayout(existing_data(data_dir))
     available = layout.collections()
     if not available:
         raise Failure(f"nothing archived in {layout.root} yet (no collections/*/archive)",
                       EXIT_USAGE)
     if collection is not None:
-        check_collection(collection)
-        if collection not in available:
-            raise Failure(f"--collection {collection}: not in {layout.root} "
-                          f"(collections: {', '.join(available)})", EXIT_USAGE)
+        layout.require_collection(collection)
     served = [collection] if collection else available
     _refresh_indexes(layout, served)
     if not is_loopback(bind):

@@ -22,7 +22,7 @@ from archive.report.site import build_report, default_out
 @click.command("report")
 @data_option
 @index_option
-@click.option("--since", metavar="DURATION",
+@click.option("--since", metavar="WHEN",
               help="Report changes in this last period (1h, 2d, 1w) or since this time "
                    "(ISO 8601); default: all.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),

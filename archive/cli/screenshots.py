@@ -14,7 +14,7 @@ from archive.cli.common import (
     domain_errors,
     index_option,
     print_json,
-    resolve_data,
+    existing_data,
 )
 from archive.screenshot.run import DEFAULT_BUDGET_SECONDS, ScreenshotRun, take_screenshots
 from archive.store.layout import DataLayout
@@ -50,7 +50,7 @@ def screenshots_line(run: ScreenshotRun) -> str:
 def screenshots(ctx: click.Context, data_dir: Path | None, since: str | None, limit: int,
                 budget: float, as_json: bool, quiet: bool) -> None:
     """Screenshot every version not yet shown, from the archive (pywb + headless Chromium)."""
-    layout = DataLayout(resolve_data(data_dir))
+    layout = DataLayout(existing_data(data_dir))
     since_iso = to_iso(parse_when(since)) if since else None
     with DataLock(layout.lock_path):
         verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0

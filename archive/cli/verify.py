@@ -13,7 +13,7 @@ from archive.cli.common import (
     data_option,
     domain_errors,
     print_json,
-    resolve_data,
+    existing_data,
 )
 from archive.verify.files import Defect
 from archive.verify.verdict import Verification, verify_files, verify_folder
@@ -36,7 +36,7 @@ def verify(files: tuple[Path, ...], data_dir: Path | None, repair: bool, as_json
     if files and repair:
         raise Failure("--repair works on a data folder, not on files", EXIT_USAGE)
     result = verify_files(files) if files else \
-        verify_folder(resolve_data(data_dir), repair=repair)
+        verify_folder(existing_data(data_dir), repair=repair)
     _report(result, as_json)
     if result.defects:
         raise click.exceptions.Exit(EXIT_FAILED)

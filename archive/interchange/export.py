@@ -19,10 +19,10 @@ from datetime import datetime
 from pathlib import Path
 
 from archive import __version__
-from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
+from archive.exceptions import ConfigError, NothingArchivedError, PalimpsestError
 from archive.index import Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
-from archive.store.layout import DataLayout, check_collection
+from archive.store.layout import DataLayout
 from archive.timeutil import from_iso, to_iso
 from archive.warc import brotlicompat
 
@@ -99,13 +99,14 @@ def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
                 since: datetime | None = None) -> ExportResult:
     """Write `collection` (captures since `since`, if given) to the WACZ file `out`."""
     layout = DataLayout(data_dir)
-    check_collection(collection)
+    layout.require_collection(collection)
     out = Path(out)
     warcs = {path.name: path for path in layout.warc_files(collection)}
     if not warcs:
-        raise NotFoundError(f"no WARC files in collection {collection!r} of {layout.root}")
+        raise NothingArchivedError(f"no WARC files in collection {collection!r} of "
+                                   f"{layout.root}")
     if not layout.index_path.exists():
-        raise NotFoundError(f"no index at {layout.index_path} (run `palimpsest reindex`)")
+        raise NothingArchivedError(f"no index at {layout.index_path} (run `palimpsest reindex`)")
     if out.suffix.lower() != ".wacz":
         raise ConfigError(f"{out}: a WACZ file name must end in .wacz")
     since_iso = to_iso(since) if since else None
@@ -113,7 +114,7 @@ def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
     try:
         names = files_since(index, collection, since_iso, list(warcs))
         if not names:
-            raise NotFoundError(f"nothing captured in {collection!r} since {since_iso}")
+            raise NothingArchivedError(f"nothing captured in {collection!r} since {since_iso}")
         articles, sources = page_lists(index, collection, since_iso, set(names))
     finally:
         index.close()
