@@ -166,8 +166,8 @@ def index_option(function: Callable) -> Callable:
     return click.option(
         "--index", "index_url", metavar="URL", default=None, expose_value=False,
         callback=remember, is_eager=True,
-        help="Index URL (postgresql://user@host/db?schema=NAME); default $PALIMPSEST_INDEX, "
-             "else SQLite in the data folder.",
+        show_default="$PALIMPSEST_INDEX, else SQLite in the data folder",
+        help="Index URL (postgresql://user@host/db?schema=NAME).",
     )(function)
 
 

@@ -8,12 +8,15 @@ import click
 from rich.console import Console
 
 from archive.cli.common import command_as_typed, data_option, domain_errors, resolve_data
+from archive.cli.help import Documented
 from archive.demo.finale import present
 from archive.demo.site import DEFAULT_PORT
 from archive.demo.tour import run_tour
 
 
-@click.command("demo")
+@click.command(
+    "demo", cls=Documented,
+    example="palimpsest demo --data demo-data")
 @data_option
 @click.option("--port", type=int, default=DEFAULT_PORT, show_default=True,
               help="Port for the demo site on 127.0.0.1 and 127.0.0.2 (0: any free port).")

@@ -17,6 +17,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
 from archive.schedule.plan import (
     DEFAULT_EFFORT,
     DEFAULT_HOST_BUDGET,
@@ -37,11 +38,15 @@ def when(due: Due, now: datetime) -> str:
     return f"in {span(due.at - now)}"
 
 
-@click.command("due")
+@click.command(
+    "due", cls=Documented,
+    arguments={"SEEDS": "The seed list (TOML): what to crawl, how often, and where to notify."},
+    example="palimpsest due seeds/karabakh-2020.toml --all --data data")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @index_option
-@click.option("--at", "at", metavar="WHEN", help="Plan as of this time (ISO 8601; default now).")
+@click.option("--at", "at", metavar="WHEN", show_default="now",
+              help="Plan as of this time (ISO 8601, or a duration ago).")
 @click.option("--all", "show_all", is_flag=True, help="List pages that are not due, too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--effort", type=float, default=DEFAULT_EFFORT, show_default=True,

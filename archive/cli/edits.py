@@ -15,7 +15,9 @@ from archive.cli.common import (
     index_option,
     open_for_reading,
     print_json,
+    replay_base_option,
 )
+from archive.cli.help import Documented
 from archive.report.termdiff import print_changes, render_diff
 from archive.timeutil import parse_when, to_iso, utcnow
 from archive.versions.changes import list_changes
@@ -32,19 +34,20 @@ def when_option(value: str | None, option: str):
         raise Failure(f"{option}: {exc}", EXIT_USAGE) from None
 
 
-@click.command("diff")
+@click.command(
+    "diff", cls=Documented,
+    arguments={"URL": "The page, as archived (the scheme may be left out)."},
+    example="palimpsest diff https://news.example/flood-count --from 2d --data data")
 @click.argument("url")
 @data_option
 @index_option
 @click.option("--from", "old_at", metavar="WHEN",
               help="Compare the version current at WHEN (ISO 8601, or a duration ago: 2h).")
 @click.option("--to", "new_at", metavar="WHEN",
-              help="...with the version current at WHEN (default: the latest).")
+              show_default="the latest", help="...with the version current at WHEN.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True, help="Coloured text for people, JSON for programs, or HTML.")
-@click.option("--replay-base", metavar="URL",
-              help="Where `palimpsest replay` is served, for HTML links "
-                   "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
+@replay_base_option
 @domain_errors
 def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None, fmt: str,
          replay_base: str | None) -> None:
@@ -68,12 +71,15 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
         Console(highlight=False).print(render_diff(result))
 
 
-@click.command("changes")
+@click.command(
+    "changes", cls=Documented,
+    example="palimpsest changes --since 1d --data data")
 @data_option
 @index_option
 @click.option("--since", metavar="WHEN",
-              help="Only changes in this last period (1h, 2d, 1w) or since this time (ISO 8601); "
-                   "default: all.")
+              show_default="all",
+              help="Only changes in this last period (1h, 2d, 1w) or since this time "
+                   "(ISO 8601).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
 def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:

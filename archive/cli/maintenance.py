@@ -14,13 +14,16 @@ from archive.cli.common import (
     index_option,
     existing_data,
 )
+from archive.cli.help import Documented
 from archive.replay.cdxj import update_all
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.verify.reindex import rebuild
 
 
-@click.command("reindex")
+@click.command(
+    "reindex", cls=Documented,
+    example="palimpsest reindex --data data")
 @data_option
 @index_option
 @domain_errors

@@ -18,13 +18,17 @@ from archive.cli.common import (
     print_json,
     replay_base_option,
 )
+from archive.cli.help import Documented
 from archive.report.terminal import Column, print_table
 from archive.timeutil import parse_when
 from archive.versions.history import history as history_of
 from archive.versions.history import version_at
 
 
-@click.command("history")
+@click.command(
+    "history", cls=Documented,
+    arguments={"URL": "The page, as archived (the scheme may be left out)."},
+    example="palimpsest history news.example/flood-count --data data")
 @click.argument("url")
 @data_option
 @index_option
@@ -71,7 +75,10 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
         console.print(Text(f"{number:>3} {capture['replay_url']}"), soft_wrap=True)
 
 
-@click.command("show")
+@click.command(
+    "show", cls=Documented,
+    arguments={"URL": "The page, as archived (the scheme may be left out)."},
+    example="palimpsest show https://news.example/flood-count --at 2026-11-25T03:00Z")
 @click.argument("url")
 @data_option
 @index_option

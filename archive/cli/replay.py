@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, existing_data
+from archive.cli.help import Documented
 from archive.exceptions import LockHeldError
 from archive.replay.cdxj import update_all
 from archive.replay.server import DEFAULT_BIND, DEFAULT_PORT, ReplayServer, is_loopback
@@ -22,14 +23,16 @@ PUBLIC_WARNING = (
 )
 
 
-@click.command("replay")
+@click.command(
+    "replay", cls=Documented,
+    example="palimpsest replay --port 8080 --data data")
 @data_option
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to serve on (0: any free port).")
 @click.option("--bind", default=DEFAULT_BIND, show_default=True,
               help="Address to listen on. Anything but loopback is reachable from elsewhere.")
 @click.option("--collection", default=None, metavar="NAME",
-              help="Serve only this collection (default: every collection).")
+              show_default="every collection", help="Serve only this collection.")
 @domain_errors
 def replay(data_dir: Path | None, port: int, bind: str, collection: str | None) -> None:
     """Replay the archive with pywb, framed, each capture as it was served."""

@@ -16,6 +16,7 @@ from archive.cli.common import (
     print_json,
     existing_data,
 )
+from archive.cli.help import Documented
 from archive.screenshot.run import DEFAULT_BUDGET_SECONDS, ScreenshotRun, take_screenshots
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
@@ -35,7 +36,9 @@ def screenshots_line(run: ScreenshotRun) -> str:
     return f"{run.line}: {', '.join(parts)} in {run.seconds:.1f}s"
 
 
-@click.command("screenshots")
+@click.command(
+    "screenshots", cls=Documented,
+    example="palimpsest screenshots --since 1d --limit 50 --data data")
 @data_option
 @index_option
 @click.option("--since", help="Only versions first seen since WHEN (ISO 8601 or a duration).")

@@ -15,11 +15,15 @@ from archive.cli.common import (
     print_json,
     existing_data,
 )
+from archive.cli.help import Documented
 from archive.verify.files import Defect
 from archive.verify.verdict import Verification, verify_files, verify_folder
 
 
-@click.command("verify")
+@click.command(
+    "verify", cls=Documented,
+    arguments={"FILES": "Optional: WARC or WACZ files to check instead of the data folder."},
+    example="palimpsest verify --data data")
 @click.argument("files", nargs=-1,
                 type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @data_option
