@@ -17,6 +17,7 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import parse_when
@@ -45,7 +46,8 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
         moment = parse_when(since) if since else None
     except ValueError as exc:
         raise Failure(f"--since: {exc}", EXIT_USAGE) from None
-    result = export_wacz(existing_data(data_dir), collection, out, moment)
+    with archive_progress(as_json=as_json) as progress:
+        result = export_wacz(existing_data(data_dir), collection, out, moment, progress)
     if as_json:
         print_json(result.to_json())
         return
@@ -74,9 +76,9 @@ def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: s
     from archive.interchange.importer import DEFAULT_MAX_BYTES, import_files
 
     layout = DataLayout(resolve_data(data_dir))
-    with DataLock(layout.lock_path):
+    with DataLock(layout.lock_path), archive_progress(as_json=as_json) as progress:
         result = import_files(layout.root, list(files), collection,
-                              max_bytes or DEFAULT_MAX_BYTES)
+                              max_bytes or DEFAULT_MAX_BYTES, progress)
     if as_json:
         print_json(result.to_json())
     else:

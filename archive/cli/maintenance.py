@@ -15,6 +15,7 @@ from archive.cli.common import (
     existing_data,
 )
 from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.replay.cdxj import update_all
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
@@ -30,9 +31,9 @@ from archive.verify.reindex import rebuild
 def reindex(data_dir: Path | None) -> None:
     """Rebuild the index and the replay CDXJ (and repair `.open` files) from the WARCs."""
     layout = DataLayout(existing_data(data_dir))
-    with DataLock(layout.lock_path):  # never rebuild under a running crawl
-        counts = rebuild(layout.root, url=chosen_index())
-        updates = update_all(layout.root, rebuild=True)
+    with DataLock(layout.lock_path), archive_progress() as progress:  # never under a crawl
+        counts = rebuild(layout.root, url=chosen_index(), progress=progress)
+        updates = update_all(layout.root, rebuild=True, progress=progress)
     click.echo("reindexed: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
     for update in updates:
         click.echo(f"replay index of {update.collection}: {update.added} lines")

@@ -17,6 +17,7 @@ from archive.cli.common import (
 )
 from archive.cli.edits import when_option
 from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.report.render import safe_href
 from archive.report.site import build_report, default_out
 
@@ -45,8 +46,9 @@ def report(data_dir: Path | None, since: str | None, out_dir: Path | None,
                       EXIT_USAGE)
     layout, index = open_for_reading(data_dir)
     try:
-        result = build_report(index, layout, out_dir or default_out(layout), moment,
-                              replay_base, site_url)
+        with archive_progress() as progress:
+            result = build_report(index, layout, out_dir or default_out(layout), moment,
+                                  replay_base, site_url, progress=progress)
     finally:
         index.close()
     click.echo(f"Report: {result.index}  ({result.pages} pages, {result.edits} edits, "

@@ -16,6 +16,7 @@ from archive.cli.common import (
     existing_data,
 )
 from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.verify.files import Defect
 from archive.verify.verdict import Verification, verify_files, verify_folder
 
@@ -39,8 +40,9 @@ def verify(files: tuple[Path, ...], data_dir: Path | None, repair: bool, as_json
     """
     if files and repair:
         raise Failure("--repair works on a data folder, not on files", EXIT_USAGE)
-    result = verify_files(files) if files else \
-        verify_folder(existing_data(data_dir), repair=repair)
+    with archive_progress(as_json=as_json) as progress:
+        result = verify_files(files, progress) if files else \
+            verify_folder(existing_data(data_dir), repair=repair, progress=progress)
     _report(result, as_json)
     if result.defects:
         raise click.exceptions.Exit(EXIT_FAILED)
