@@ -93,3 +93,13 @@ def test_due_with_nothing_due_says_so_in_a_sentence(archive, tmp_path):
     listed = cli("due", str(seeds), "--all", "--at", to_iso(NOW), "--data", str(archive),
                  env=NARROW).stdout
     assert ARTICLE in [row["url"] for row in records(listed, "test at 2026-11-05 10:00Z")]
+
+
+def test_a_diff_piped_at_80_columns_reads_without_colour_or_trailing_blanks(archive):
+    shown = cli("diff", ARTICLE, "--data", str(archive), env=NARROW).stdout
+    lines = shown.splitlines()
+    assert lines[0] == ARTICLE
+    assert lines[1].startswith("from 2026-11-03 09:00:00 UTC") and "\x1b" not in shown
+    assert "[-1,412-]{+1,438+}" in shown  # marked without colour, as wdiff writes it
+    assert [line for line in lines if line != line.rstrip()] == []
+    assert all(len(line) <= 80 for line in lines)

@@ -18,6 +18,7 @@ from archive.cli.common import (
     replay_base_option,
 )
 from archive.cli.help import Documented
+from archive.report.terminal import print_trimmed
 from archive.report.termdiff import print_changes, render_diff
 from archive.timeutil import parse_when, to_iso, utcnow
 from archive.versions.changes import list_changes
@@ -68,7 +69,7 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 
         click.echo(diff_page(result, replay_base), nl=False)
     else:
-        Console(highlight=False).print(render_diff(result))
+        print_trimmed(Console(highlight=False), render_diff(result))
 
 
 @click.command(
@@ -97,6 +98,6 @@ def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
     console = Console(highlight=False)
     if not found:
         console.print("No page was edited, taken down or restored"
-                      + (f" since {since}." if since else "."))
+                      + (f" since {moment:%Y-%m-%d %H:%M} UTC." if moment else "."))
         return
     print_changes(console, found)

@@ -15,7 +15,7 @@ from rich.text import Text
 from archive.index import open_index
 from archive.replay.urls import replay_url
 from archive.report.site import build_report, default_out
-from archive.report.terminal import Column, print_table
+from archive.report.terminal import Column, print_table, print_trimmed
 from archive.report.termdiff import render_diff
 from archive.store.layout import DataLayout
 from archive.versions.changes import list_changes
@@ -75,7 +75,7 @@ def show_edits(data_dir: Path, console: Console) -> Path:
         edits = [c for c in changes if c.event.kind == EDITED and c.diff is not None]
         for change in sorted(edits, key=lambda c: (c.role != "article", c.url)):
             console.print(Rule(f"palimpsest diff · {change.role}", style="dim"))
-            console.print(render_diff(change.diff))
+            print_trimmed(console, render_diff(change.diff))
         console.print(Rule(style="dim"))
         print_table(console, "Figures revised", (Column("page"), Column("was"), Column("now")),
                     ([change.title or change.url, Text(figure.old, "red"),

@@ -9,15 +9,18 @@ a line under the row's first cell, as the report does on a narrow screen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rich.console import Console, JustifyMethod
+from rich.console import Console, JustifyMethod, RenderableType
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 Cell = str | Text
+# Spaces at the end of a line, before any closing colour codes: rich pads a grid's cells.
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
 # A wrapping column is never made narrower than this many characters (or its widest word):
 # narrower, a headline reads one syllable a line.
 READABLE = 16
@@ -93,9 +96,7 @@ def _print_stacked(console: Console, columns: Sequence[Column], rows: list[list[
     """Each row as a block: the first cell, then `header  value` lines, indented; a copy value
     soft-wrapped (the terminal may fold it on screen, but it is one line when copied or piped)."""
     width = max(len(column.header) for column in columns[1:]) if len(columns) > 1 else 0
-    for number, row in enumerate(rows):
-        if number:
-            console.print()
+    for row in rows:
         first = Text.assemble((f"{columns[0].header} ", "dim"), row[0])
         console.print(first, soft_wrap=columns[0].copy)
         for column, cell in zip(columns[1:], row[1:]):
@@ -112,3 +113,12 @@ def _print_stacked(console: Console, columns: Sequence[Column], rows: list[list[
                 line.rstrip()
                 lead = label if place == 0 else Text(" " * len(label))
                 console.print(Text.assemble(lead, line), soft_wrap=True)
+        console.print()  # a blank line ends each block, the last one too
+
+
+def print_trimmed(console: Console, renderable: RenderableType) -> None:
+    """Print `renderable` without the spaces rich pads a grid's lines with to the full width:
+    piped into a file or a mail, a diff should not end every line in blanks."""
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write(_TRAILING.sub(r"\1", captured.get()))
