@@ -17,6 +17,8 @@ def test_demo_prints_the_real_edits_figures_takedown_and_report(demo_run):
     # Each crawl says what the pages needed to render, fetched once and then reused.
     assert re.search(r"Crawl 1 .*\n.*\n  requisites fetched [1-9]\d*, reused \d+", out)
     assert re.search(r"Crawl 3 .*\n.*\n  requisites fetched 0, reused", out)
+    # The takedown is said in the same words in the crawl's summary as in the tables below.
+    assert re.search(r"Crawl 2 .*\n  fetched .*, taken down 1 \(HTTP 404\), failed 0\n", out)
     # One diff per real edit: articles A, B and C and statement S1; never D (taken down and
     # restored unchanged), E (unchanged) or any page whose furniture rotated.
     assert out.count("palimpsest diff · article") == 3

@@ -25,5 +25,7 @@ def demo(data_dir: Path | None, port: int) -> None:
     """Run the whole job offline against the bundled demo site."""
     data = resolve_data(data_dir)
     console = Console(highlight=False)
-    run = run_tour(data, port, say=console.print)
+    # Whole lines, never broken at the width: URLs and paths in them can be copied.
+    run = run_tour(data, port,
+                   say=lambda line: console.print(line, soft_wrap=True, markup=False))
     present(data, run.site.article_urls["A"], console, command_as_typed())

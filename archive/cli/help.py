@@ -27,12 +27,12 @@ class Documented(click.Command):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self.format_usage(ctx, formatter)
         self.format_help_text(ctx, formatter)
-        self.format_arguments(formatter)
+        self.format_arguments(ctx, formatter)
         self.format_options(ctx, formatter)
         self.format_example(formatter)
         self.format_epilog(ctx, formatter)
 
-    def format_arguments(self, formatter: click.HelpFormatter) -> None:
+    def format_arguments(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self.arguments:
             with formatter.section("Arguments"):
                 formatter.write_dl(list(self.arguments.items()))

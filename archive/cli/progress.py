@@ -11,11 +11,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from archive.progress import Report
 
 
-def wants_progress(quiet: bool, as_json: bool, stream=None) -> bool:
+def wants_progress(quiet: bool, as_json: bool, stream: IO[str] | None = None) -> bool:
     """A bar only for a person at a terminal: not under cron, not with --quiet or --json."""
     stream = stream if stream is not None else sys.stderr
     return not quiet and not as_json and bool(getattr(stream, "isatty", lambda: False)())

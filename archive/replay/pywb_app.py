@@ -20,6 +20,7 @@ person at the terminal and buried the lines that do.
 
 import re
 import sys
+from typing import TextIO
 
 # A marker pywb's per-request parameters carry once a capture's record failed to load.
 UNREADABLE = "palimpsest.unreadable"
@@ -64,12 +65,12 @@ def _until_unreadable(cdx_iter, params):
 class WithoutLines:
     """A text stream that passes everything on but whole lines matching `pattern`."""
 
-    def __init__(self, stream, pattern):
+    def __init__(self, stream: TextIO, pattern: str) -> None:
         self.stream = stream
         self.pattern = re.compile(pattern)
         self.pending = ""
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         self.pending += text
         while "\n" in self.pending:
             line, self.pending = self.pending.split("\n", 1)
@@ -77,13 +78,13 @@ class WithoutLines:
                 self.stream.write(line + "\n")
         return len(text)
 
-    def flush(self):
+    def flush(self) -> None:
         if self.pending and not self.pattern.fullmatch(self.pending):
             self.stream.write(self.pending)
         self.pending = ""
         self.stream.flush()
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> object:
         return getattr(self.stream, name)
 
 

@@ -40,13 +40,13 @@ def print_table(console: Console, title: str | None, columns: Sequence[Column],
                 rows: Iterable[Sequence[Cell]]) -> None:
     """Print `rows` under `title` (its own line, never wrapped to the table's width): as a
     table when it fits the console whole, else one stacked block per row."""
-    rows = [[_text(cell) for cell in row] for row in rows]
+    texts = [[_text(cell) for cell in row] for row in rows]
     if title:
         console.print(Text(title, style="bold"), soft_wrap=True)
-    if _narrowest(columns, rows) <= console.width:
-        console.print(_table(columns, rows))
+    if _narrowest(columns, texts) <= console.width:
+        console.print(_table(columns, texts))
     else:
-        _print_stacked(console, columns, rows)
+        _print_stacked(console, columns, texts)
 
 
 def _text(cell: Cell) -> Text:
