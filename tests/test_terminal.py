@@ -103,3 +103,10 @@ def test_a_diff_piped_at_80_columns_reads_without_colour_or_trailing_blanks(arch
     assert "[-1,412-]{+1,438+}" in shown  # marked without colour, as wdiff writes it
     assert [line for line in lines if line != line.rstrip()] == []
     assert all(len(line) <= 80 for line in lines)
+
+
+def test_status_of_a_folder_with_no_index_yet_says_so_plainly(tmp_path):
+    shown = cli("status", "--data", str(tmp_path), env=NARROW).stdout
+    assert shown.splitlines() == [
+        f"index: sqlite:{tmp_path}/index.sqlite (no schema yet)",
+        "  problem: no index yet (a crawl or `palimpsest index upgrade` makes it)"]

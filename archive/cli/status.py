@@ -52,7 +52,10 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
         return
     index = result["index"]
     counts = ", ".join(f"{n} {t}" for t, n in (index.get("counts") or {}).items())
-    click.echo(f"index: {index['index']} (schema {index['schema_version']}) {counts}")
+    schema = index["schema_version"]
+    click.echo(f"index: {index['index']} " + (f"(schema {schema})" if schema is not None
+                                              else "(no schema yet)")
+               + (f" {counts}" if counts else ""))
     if index.get("problem"):
         click.echo(f"  problem: {index['problem']}")
     for entry in result.get("frontier", []):
