@@ -87,8 +87,9 @@ def test_due_with_nothing_due_says_so_in_a_sentence(archive, tmp_path):
                      encoding="utf-8")
     shown = cli("due", str(seeds), "--at", to_iso(NOW), "--data", str(archive),
                 env=NARROW).stdout
-    assert " ".join(shown.split()).startswith("Nothing is due in test at 2026-11-05 10:00Z: the next crawl "
-                            "would fetch nothing (--all lists the pages that are not due).")
+    assert " ".join(shown.split()).startswith(
+        "Nothing is due in test at 2026-11-05 10:00Z: the next crawl would fetch nothing "
+        "(--all lists the pages that are not due).")
     assert "┏" not in shown
     listed = cli("due", str(seeds), "--all", "--at", to_iso(NOW), "--data", str(archive),
                  env=NARROW).stdout

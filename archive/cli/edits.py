@@ -18,8 +18,8 @@ from archive.cli.common import (
     replay_base_option,
 )
 from archive.cli.help import Documented
-from archive.report.terminal import print_trimmed
 from archive.report.termdiff import print_changes, render_diff
+from archive.report.terminal import print_trimmed
 from archive.timeutil import parse_when, to_iso, utcnow
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader

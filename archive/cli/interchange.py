@@ -12,8 +12,8 @@ from archive.cli.common import (
     Failure,
     data_option,
     domain_errors,
-    print_json,
     existing_data,
+    print_json,
     resolve_data,
 )
 from archive.cli.help import Documented

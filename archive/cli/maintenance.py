@@ -11,8 +11,8 @@ from archive.cli.common import (
     chosen_index,
     data_option,
     domain_errors,
-    index_option,
     existing_data,
+    index_option,
 )
 from archive.cli.help import Documented
 from archive.cli.progress import archive_progress

@@ -12,9 +12,9 @@ from archive.cli.common import (
     configure_logging,
     data_option,
     domain_errors,
+    existing_data,
     index_option,
     print_json,
-    existing_data,
 )
 from archive.cli.help import Documented
 from archive.screenshot.run import DEFAULT_BUDGET_SECONDS, ScreenshotRun, take_screenshots

@@ -12,8 +12,8 @@ from archive.cli.common import (
     Failure,
     data_option,
     domain_errors,
-    print_json,
     existing_data,
+    print_json,
 )
 from archive.cli.help import Documented
 from archive.cli.progress import archive_progress

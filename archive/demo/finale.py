@@ -15,8 +15,8 @@ from rich.text import Text
 from archive.index import open_index
 from archive.replay.urls import replay_url
 from archive.report.site import build_report, default_out
-from archive.report.terminal import Column, print_table, print_trimmed
 from archive.report.termdiff import render_diff
+from archive.report.terminal import Column, print_table, print_trimmed
 from archive.store.layout import DataLayout
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
