@@ -15,7 +15,7 @@ from archive.diff.engine import MOVED_AWAY, FieldChange
 from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.report.diffview import Gap, label, note, view
-from archive.report.terminal import Column, print_table
+from archive.report.terminal import Cell, Column, print_table
 from archive.versions.changes import Change
 from archive.versions.edits import UrlDiff
 from archive.versions.lifecycle import describe
@@ -119,7 +119,7 @@ def figures_table(figures: list[FigureChange]) -> Table:
 def print_changes(console: Console, changes: list[Change]) -> None:
     """`palimpsest changes`: one row per edit, takedown or restoration, newest first; the time
     and the URL whole on one line each, to be copied into `diff`, `show` or `history`."""
-    rows = []
+    rows: list[list[Cell]] = []
     for change in changes:
         kind = change.event.kind
         what = Text(describe(kind, change.event.capture.status), _KIND_STYLE.get(kind, ""))
