@@ -23,3 +23,8 @@ class NotFoundError(PalimpsestError):
 
 class LockHeldError(PalimpsestError):
     """Another crawl holds the data folder's lock."""
+
+
+class NothingArchivedError(NotFoundError):
+    """Nothing to work on: the data folder, the collection or the URL asked for holds nothing.
+    The CLI exits with code 2, as for bad usage: the command did nothing."""

@@ -20,10 +20,17 @@ import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
 from mockserver import Exchange, MockSite
 from mockserver.fidelity import FIDELITY_PATHS
+from services import require_services
 
 # Crawls in tests make no screenshots (each would start pywb and Chromium) unless a test asks
 # for them with `-s PALIMPSEST_SCREENSHOTS=true`; subprocesses inherit this.
 os.environ["PALIMPSEST_SCREENSHOTS"] = "false"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked `services` needs PostgreSQL and Redis (tests/services.py)."""
+    if item.get_closest_marker("services"):
+        require_services()
 
 
 @pytest.fixture(scope="session")

@@ -78,12 +78,7 @@ def table_rows(text: str, title: str) -> list[list[str]]:
     A cell that rich wrapped over several lines is joined back with single spaces; a row starts
     on a line whose first cell is not empty.
     """
-    lines = iter(text.splitlines())
-    for line in lines:
-        if line.strip() == title:
-            break
-    else:
-        raise AssertionError(f"no table titled {title!r} in:\n{text}")
+    lines = _after_title(text, title)
     rows: list[list[str]] = []
     in_body = False
     for line in lines:
@@ -98,3 +93,51 @@ def table_rows(text: str, title: str) -> list[list[str]]:
             else:
                 rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells)]
     raise AssertionError(f"table {title!r} never ends in:\n{text}")
+
+
+def records(text: str, title: str) -> list[dict[str, str]]:
+    """The rows under the line `title` as {header: cell}, whether archive.report.terminal
+    printed them as a table (it fit) or stacked, one `header  value` line per field (it did
+    not fit the width). A stacked field left out (empty) is absent from its dict."""
+    lines = _after_title(text, title)
+    first = next(lines, "")
+    if first.startswith("┏"):
+        return _table_records(text, title)
+    header, _, value = first.partition(" ")
+    found: list[dict[str, str]] = [{header: value.strip()}]
+    field = header
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.startswith(f"{header} "):
+            found.append({header: line[len(header):].strip()})
+            field = header
+        elif line.startswith("  ") and not line.startswith("   "):
+            field, _, value = line.strip().partition("  ")
+            found[-1][field] = value.strip()
+        elif line.startswith("   "):
+            found[-1][field] = f"{found[-1][field]} {line.strip()}".strip()
+        else:
+            break
+    return found
+
+
+def _table_records(text: str, title: str) -> list[dict[str, str]]:
+    lines = _after_title(text, title)
+    headers: list[str] = []
+    for line in lines:
+        if line.startswith("┃"):
+            cells = [cell.strip() for cell in line.strip("┃").split("┃")]
+            headers = [f"{old} {new}".strip() for old, new in zip(headers, cells)] \
+                if headers else cells
+        elif line.startswith("┡"):
+            break
+    return [dict(zip(headers, row)) for row in table_rows(text, title)]
+
+
+def _after_title(text: str, title: str) -> Iterator[str]:
+    lines = iter(text.splitlines())
+    for line in lines:
+        if line.strip() == title:
+            return lines
+    raise AssertionError(f"no table titled {title!r} in:\n{text}")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from crawling import crawl, palimpsest, raw_http_head, responses_for, warc_records, write_seeds
-from inprocess import cli, table_rows
+from inprocess import cli, records
 from mockserver.fidelity import FIDELITY_PATHS
 
 IGNORED_BY_TWISTED = {b"transfer-encoding", b"connection", b"keep-alive"}
@@ -207,7 +207,7 @@ def test_show_prints_the_text_current_at_a_time(tmp_path, mocksite):
     assert f"version {old['text_hash']}, seen " in shown and old["text"] in shown
     assert new["text"] not in shown
     missing = cli("show", url + "-nope", "--data", str(data), check=False)
-    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
+    assert missing.exit_code == 2 and "nothing archived" in missing.stderr
 
 
 def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, mocksite):
@@ -228,8 +228,8 @@ def test_headline_only_edit_is_a_version_and_a_broken_page_is_none(tmp_path, moc
     assert history["captures"][-1]["text_hash"] is None
     # The same, as `palimpsest history` shows it to a person.
     shown = cli("history", url, "--data", str(data)).stdout
-    assert [row[3] for row in table_rows(shown, "Versions")] == titles
-    assert [row[4] for row in table_rows(shown, "Captures")] == ["1", "2", "failed"]
+    assert [row["title"] for row in records(shown, "Versions")] == titles
+    assert [row["version"] for row in records(shown, "Captures")] == ["1", "2", "failed"]
 
 
 def test_waiting_requests_are_queued_on_disk_and_the_queue_removed(tmp_path, mocksite):

@@ -157,7 +157,7 @@ def test_diff_errors_are_clear(tmp_path):
     early = cli("diff", URL, "--to", "2020-01-01", "--data", str(data), check=False)
     assert early.exit_code == 1 and "no version of" in early.stderr
     missing = cli("diff", URL + "/nope", "--data", str(data), check=False)
-    assert missing.exit_code == 1 and "nothing archived" in missing.stderr
+    assert missing.exit_code == 2 and "nothing archived" in missing.stderr
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +188,8 @@ def test_changes_lists_edits_removals_and_restorations_newest_first(edit_archive
                             "--data", str(edit_archive)).stdout)
     assert [(c["kind"], c["url"]) for c in recent["changes"]] == [(RESTORED, GONE)]
     table = cli("changes", "--data", str(edit_archive), env={"COLUMNS": "160"}).stdout
-    assert "restored" in table and "removed (404)" in table and "1,412 → 1,438" in table
+    assert "restored (HTTP 200)" in table and "taken down (HTTP 404)" in table
+    assert "1,412 → 1,438" in table
 
 
 def test_a_real_crawl_edit_failure_takedown_and_return(tmp_path, mocksite):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from crawling import crawl, palimpsest, warc_records, write_seeds
-from inprocess import cli, table_rows
+from inprocess import cli, records
 from mockserver.fidelity import FIDELITY_PAGE
 from mockserver.hostile import bomb_of
 
@@ -79,7 +79,7 @@ def test_case12_a_truncated_fetch_after_a_version_is_no_edit_and_no_deletion(tmp
     assert len(history["versions"]) == 1
     assert [c["extraction"] for c in history["captures"]] == ["ok", "failed", "ok"]
     shown = cli("history", url, "--data", str(data)).stdout
-    assert [row[4] for row in table_rows(shown, "Captures")] == ["1", "failed", "1"]
+    assert [row["version"] for row in records(shown, "Captures")] == ["1", "failed", "1"]
     assert rows(data, "SELECT changes FROM pages WHERE url = ?", url) == [(0,)]
 
 

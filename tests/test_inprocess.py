@@ -14,7 +14,7 @@ def test_a_command_run_in_process_leaks_no_handler_and_no_level(tmp_path, caplog
     # logs nothing but still configures logging first.
     result = cli("-vv", "history", "http://news.example/a", "--data", str(tmp_path),
                  check=False)
-    assert result.exit_code == 1 and "nothing archived yet" in result.stderr
+    assert result.exit_code == 2 and "nothing archived yet" in result.stderr
     assert (list(root.handlers), root.level, logging.getLogger("trafilatura").level) == before
     # pytest's own capture still works, and nothing writes to the runner's closed stream.
     logging.getLogger("archive.test").warning("after the command")

@@ -44,3 +44,21 @@ def test_replay_refuses_an_unknown_collection(small_archive):
     result = palimpsest("replay", "--data", str(small_archive), "--collection", "other",
                         check=False)
     assert result.returncode == 2 and "(collections: test)" in result.stderr
+
+
+def test_pywbs_directory_chatter_is_dropped_from_the_terminal():
+    """pywb prints "Dir .../indexes/ unchanged" for each collection on every request; the
+    launcher's stdout drops those lines, whole, and passes everything else on."""
+    import io
+
+    from archive.replay.pywb_app import UNCHANGED_DIR, WithoutLines
+
+    terminal = io.StringIO()
+    out = WithoutLines(terminal, UNCHANGED_DIR)
+    print("pywb serving on 127.0.0.1:8080", file=out)  # print() writes text and "\n" apart
+    print("Dir /srv/data/collections/news/indexes/ unchanged", file=out)
+    print("a page named Dir 7 unchanged, quoted", file=out)
+    out.write("last words")
+    out.flush()
+    assert terminal.getvalue() == ("pywb serving on 127.0.0.1:8080\n"
+                                   "a page named Dir 7 unchanged, quoted\nlast words")

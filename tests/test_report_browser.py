@@ -73,8 +73,8 @@ def browser():
 class Watched:
     """A browser page that records dialogs, console errors and every request it makes."""
 
-    def __init__(self, browser, base: str) -> None:
-        self.page = browser.new_page(viewport={"width": 1100, "height": 900})
+    def __init__(self, browser, base: str, width: int = 1100, height: int = 900) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": height})
         self.dialogs, self.errors, self.requests = [], [], []
         self.page.on("dialog", self._dialog)
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -134,4 +134,44 @@ def test_hostile_archived_text_runs_nothing_in_the_browser(browser, served_repor
     assert page.locator("div.diff del", has_text="javascript:alert(3)").is_visible()
     assert page.locator("a[href^='javascript:'], a[href^='data:']").count() == 0
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+    watched.assert_quiet()
+
+
+# What overflows a phone's screen: the page's own width, and any element whose box reaches past
+# the right edge (a badge cut at the edge, a table column pushed off it).
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const past = [...document.querySelectorAll('body *')].filter(e => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 0.5;
+  }).map(e => e.tagName.toLowerCase() + (e.className.baseVal === undefined && e.className
+                                          ? '.' + e.className : '') + ': ' +
+          (e.textContent || '').trim().slice(0, 40));
+  return {scroll: document.scrollingElement.scrollWidth, width, past};
+}"""
+
+
+@pytest.mark.parametrize("where", ["index.html", "pages/" + slug_for(ARTICLE),
+                                   "pages/" + slug_for(HOSTILE)])
+def test_the_report_fits_a_phone_without_scrolling_sideways(browser, served_report, tmp_path,
+                                                            where):
+    """390 px wide, as editors read it: tables become stacked rows, long URLs and headlines
+    wrap, badges stay whole; nothing reaches past the screen's right edge."""
+    watched = Watched(browser, served_report, width=390, height=844)
+    page = watched.page
+    page.goto(f"{served_report}/{where}")
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    measured = page.evaluate(OVERFLOW)
+    assert measured["scroll"] <= measured["width"] == 390, measured
+    assert measured["past"] == [], measured["past"]
+    for badge in page.locator(".flag").all():  # e.g. CITED SOURCE CHANGED, whole on screen
+        box = badge.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    rows = page.locator("table tbody tr")
+    if rows.count():  # stacked: a cell sits under the one before it, labelled
+        first = rows.first.locator("td")
+        assert first.nth(1).bounding_box()["y"] > first.nth(0).bounding_box()["y"]
+        label = first.first.evaluate(
+            "e => getComputedStyle(e, '::before').getPropertyValue('content')")
+        assert label.strip('"') == first.first.get_attribute("data-label")
     watched.assert_quiet()

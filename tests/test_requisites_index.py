@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from crawling import palimpsest
 from services import drop_pg_schema, new_pg_url
 
@@ -31,6 +32,7 @@ def test_a_version_1_sqlite_index_is_upgraded_in_place(tmp_path):
         index.close()
 
 
+@pytest.mark.services
 def test_a_version_1_postgresql_index_is_upgraded_in_place(tmp_path):
     from archive.index.postgres import PostgresIndex, pg_schema
 

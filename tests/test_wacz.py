@@ -101,11 +101,13 @@ def test_export_refuses_bad_requests_clearly(crawled):
     base, data, _ = crawled
     missing = cli("export", "nope", "--wacz", str(base / "x.wacz"), "--data", str(data),
                   check=False)
-    assert missing.exit_code == 1 and "no WARC files in collection 'nope'" in missing.stderr
+    # An unknown collection is nothing to work on (exit 2), and the message lists the real ones.
+    assert missing.exit_code == 2 and "no collection 'nope'" in missing.stderr
+    assert "(collections: test)" in missing.stderr
     wrong = cli("export", "test", "--wacz", str(base / "x.zip"), "--data", str(data),
                 check=False)
     assert wrong.exit_code == 2 and "must end in .wacz" in wrong.stderr
     late = cli("export", "test", "--wacz", str(base / "x.wacz"), "--since", "2999-01-01",
                "--data", str(data), check=False)
-    assert late.exit_code == 1 and "nothing captured" in late.stderr
+    assert late.exit_code == 2 and "nothing captured" in late.stderr
     assert not (base / "x.wacz").exists() and not (base / "x.zip").exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ParamSpec, TypeVar
@@ -16,6 +18,7 @@ from archive.exceptions import (
     CorruptArchiveError,
     LockHeldError,
     NotFoundError,
+    NothingArchivedError,
     PalimpsestError,
 )
 from archive.store.layout import DataLayout, default_data_dir
@@ -29,7 +32,7 @@ _R = TypeVar("_R")
 
 EXIT_OK = 0
 EXIT_FAILED = 1       # the run failed, or its errors passed the threshold
-EXIT_USAGE = 2        # bad usage or configuration; nothing was done
+EXIT_USAGE = 2        # bad usage or configuration, or nothing to work on; nothing was done
 EXIT_IOERR = 74       # the archive could not be written (disk full, I/O error) (EX_IOERR)
 EXIT_LOCKED = 75      # another crawl holds the data folder's lock (EX_TEMPFAIL: try later)
 
@@ -65,6 +68,38 @@ def resolve_data(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else default_data_dir()
 
 
+def existing_data(data_dir: Path | None) -> Path:
+    """The data folder of a command that works on what is archived; a folder that does not
+    exist is a Failure (exit 2) naming it and saying where the name came from."""
+    path = resolve_data(data_dir)
+    if not path.is_dir():
+        origin = ("--data" if data_dir is not None else
+                  "$PALIMPSEST_DATA" if os.environ.get("PALIMPSEST_DATA") else
+                  "the default, as neither --data nor $PALIMPSEST_DATA is set")
+        raise Failure(f"data folder {path} does not exist ({origin}): point --data or "
+                      "$PALIMPSEST_DATA at the folder your crawls write", EXIT_USAGE)
+    return path
+
+
+def command_as_typed() -> str:
+    """How to run this `palimpsest` again from the current folder, for hints that must work as
+    printed: `palimpsest` when that is what the PATH finds, else the script's path (relative
+    when it is under the current folder, e.g. `.venv/bin/palimpsest`)."""
+    script = Path(sys.argv[0])
+    if script.name != "palimpsest" or not script.is_file():
+        # Run as `python -m archive.cli`: the script installed beside that Python, if any.
+        script = Path(sys.executable).parent / "palimpsest"
+        if not script.is_file():
+            return f"{sys.executable} -m archive.cli"
+    found = shutil.which("palimpsest")
+    if found and Path(found).resolve() == script.resolve():
+        return "palimpsest"
+    try:
+        return str(script.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(script.absolute())
+
+
 def domain_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Turn the project's exceptions into messages and exit codes at the CLI edge."""
 
@@ -74,7 +109,7 @@ def domain_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
         except LockHeldError as exc:
             raise Failure(str(exc), EXIT_LOCKED) from None
-        except ConfigError as exc:
+        except (ConfigError, NothingArchivedError) as exc:
             raise Failure(str(exc), EXIT_USAGE) from None
         except (NotFoundError, CorruptArchiveError) as exc:
             raise Failure(str(exc), EXIT_FAILED) from None
@@ -136,8 +171,8 @@ def index_option(function: _Command) -> _Command:
     return click.option(
         "--index", "index_url", metavar="URL", default=None, expose_value=False,
         callback=remember, is_eager=True,
-        help="Index URL (postgresql://user@host/db?schema=NAME); default $PALIMPSEST_INDEX, "
-             "else SQLite in the data folder.",
+        show_default="$PALIMPSEST_INDEX, else SQLite in the data folder",
+        help="Index URL (postgresql://user@host/db?schema=NAME).",
     )(function)
 
 
@@ -155,9 +190,9 @@ def open_for_reading(data_dir: Path | None) -> tuple[DataLayout, Index]:
     folder with nothing archived yet is a Failure saying how to start."""
     from archive.index import open_index
 
-    layout = DataLayout(resolve_data(data_dir))
     url = chosen_index()
+    layout = DataLayout(existing_data(data_dir) if url is None else resolve_data(data_dir))
     if url is None and not layout.index_path.exists():
         raise Failure(f"no index at {layout.index_path}: nothing archived yet "
-                      "(run `palimpsest crawl` or `palimpsest reindex`)")
+                      "(run `palimpsest crawl` or `palimpsest reindex`)", EXIT_USAGE)
     return layout, open_index(layout.root, readonly=True, url=url)

@@ -20,6 +20,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
 from archive.cli.progress import CrawlProgress, wants_progress
 from archive.cli.runs import crawl_overrides, run_worker_cycle, shots_line, summary_line
 from archive.notify.config import NotifyConfig, notify_config_of
@@ -30,13 +31,16 @@ from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
 
 
-@click.command("crawl")
+@click.command(
+    "crawl", cls=Documented,
+    arguments={"SEEDS": "The seed list (TOML): what to crawl, how often, and where to notify."},
+    example="palimpsest crawl seeds/karabakh-2020.toml --data data")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @index_option
 @click.option("--redis", "redis_url", metavar="URL",
               help="Share the crawl with `palimpsest worker`s through this Redis.")
-@click.option("--name", help="With --redis: this process's worker name (default: host name).")
+@click.option("--name", show_default="host name", help="With --redis: this process's worker name.")
 @click.option("--all", "everything", is_flag=True, help="Fetch everything, due or not.")
 @click.option("--allow-private", is_flag=True,
               help="Allow loopback and private addresses (intranets, tests, the demo).")

@@ -8,13 +8,18 @@ from pathlib import Path
 import click
 
 from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, resolve_data
+from archive.cli.help import Documented
 from archive.schedule.cron import cron_command, cron_schedule, palimpsest_path
 from archive.schedule.seeds import load_seeds
 from archive.store.layout import DataLayout
 from archive.timeutil import parse_duration
 
 
-@click.command("cron")
+@click.command(
+    "cron", cls=Documented,
+    arguments={"SEEDS": "The seed list (TOML): what to crawl, how often, and where to notify. "
+                        "Its path is made absolute in the line."},
+    example="palimpsest cron seeds/karabakh-2020.toml --every 10m --data /srv/palimpsest")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @click.option("--every", default="10m", show_default=True,

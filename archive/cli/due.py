@@ -17,6 +17,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
 from archive.schedule.plan import (
     DEFAULT_EFFORT,
     DEFAULT_HOST_BUDGET,
@@ -37,11 +38,15 @@ def when(due: Due, now: datetime) -> str:
     return f"in {span(due.at - now)}"
 
 
-@click.command("due")
+@click.command(
+    "due", cls=Documented,
+    arguments={"SEEDS": "The seed list (TOML): what to crawl, how often, and where to notify."},
+    example="palimpsest due seeds/karabakh-2020.toml --all --data data")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @index_option
-@click.option("--at", "at", metavar="WHEN", help="Plan as of this time (ISO 8601; default now).")
+@click.option("--at", "at", metavar="WHEN", show_default="now",
+              help="Plan as of this time (ISO 8601, or a duration ago).")
 @click.option("--all", "show_all", is_flag=True, help="List pages that are not due, too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--effort", type=float, default=DEFAULT_EFFORT, show_default=True,
@@ -65,18 +70,22 @@ def due(seeds: Path, data_dir: Path | None, at: str | None, show_all: bool, as_j
         print_json({"collection": seedfile.collection, "at": to_iso(now), **plan.counts(),
                     "pages": [due_entry(d, status.get(d.url, "waiting")) for d in listed]})
         return
-    from rich.console import Console  # imported late: every CLI start would pay for it
-    from rich.table import Table
+    # Imported late: every CLI start would pay for them.
+    from rich.console import Console
+
+    from archive.report.terminal import Column, print_table
 
     console = Console(highlight=False)
-    table = Table(title=f"{seedfile.collection} at {now:%Y-%m-%d %H:%M}Z", title_justify="left")
-    for column in ("when", "url", "why"):
-        table.add_column(column, overflow="fold")
-    for item in listed:
-        label = when(item, now) + (" (over budget)" if status.get(item.url) == "over-budget"
-                                   else "")
-        table.add_row(label, item.url, item.reason)
-    console.print(table)
     counts = plan.counts()
+    title = f"{seedfile.collection} at {now:%Y-%m-%d %H:%M}Z"
+    if not listed:
+        console.print(f"Nothing is due in {title}: the next crawl would fetch nothing"
+                      + (" (--all lists the pages that are not due)." if counts["not_due"]
+                         else "."))
+    else:
+        print_table(console, title, (Column("when"), Column("url", copy=True), Column("why")),
+                    ([when(item, now) + (" (over budget)"
+                                         if status.get(item.url) == "over-budget" else ""),
+                      item.url, item.reason] for item in listed))
     console.print(f"{counts['due_seeds']} seeds and {counts['due_pages']} known pages due, "
                   f"{counts['over_budget']} over a host's budget, {counts['not_due']} not due")

@@ -16,9 +16,12 @@ from archive.cli.common import (
     index_option,
     open_for_reading,
     print_json,
+    replay_base_option,
 )
-from archive.report.termdiff import changes_table, render_diff
-from archive.timeutil import parse_when, to_iso
+from archive.cli.help import Documented
+from archive.report.termdiff import print_changes, render_diff
+from archive.report.terminal import print_trimmed
+from archive.timeutil import parse_when, to_iso, utcnow
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
 
@@ -33,24 +36,28 @@ def when_option(value: str | None, option: str) -> datetime | None:
         raise Failure(f"{option}: {exc}", EXIT_USAGE) from None
 
 
-@click.command("diff")
+@click.command(
+    "diff", cls=Documented,
+    arguments={"URL": "The page, as archived (the scheme may be left out)."},
+    example="palimpsest diff https://news.example/flood-count --from 2d --data data")
 @click.argument("url")
 @data_option
 @index_option
 @click.option("--from", "old_at", metavar="WHEN",
               help="Compare the version current at WHEN (ISO 8601, or a duration ago: 2h).")
 @click.option("--to", "new_at", metavar="WHEN",
-              help="...with the version current at WHEN (default: the latest).")
+              show_default="the latest", help="...with the version current at WHEN.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True, help="Coloured text for people, JSON for programs, or HTML.")
-@click.option("--replay-base", metavar="URL",
-              help="Where `palimpsest replay` is served, for HTML links "
-                   "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
+@replay_base_option
 @domain_errors
 def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None, fmt: str,
          replay_base: str | None) -> None:
     """The edits of URL between two versions (default: its last two texts)."""
     moment_from, moment_to = when_option(old_at, "--from"), when_option(new_at, "--to")
+    if moment_from is not None and moment_from > utcnow():
+        raise Failure(f"--from {old_at}: {to_iso(moment_from)} is in the future; nothing was "
+                      "archived then", EXIT_USAGE)
     layout, index = open_for_reading(data_dir)
     try:
         result = EditReader(index, layout).diff(url, moment_from, moment_to)
@@ -63,15 +70,18 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 
         click.echo(diff_page(result, replay_base), nl=False)
     else:
-        Console(highlight=False).print(render_diff(result))
+        print_trimmed(Console(highlight=False), render_diff(result))
 
 
-@click.command("changes")
+@click.command(
+    "changes", cls=Documented,
+    example="palimpsest changes --since 1d --data data")
 @data_option
 @index_option
-@click.option("--since", metavar="DURATION",
-              help="Only changes in this last period (1h, 2d, 1w) or since this time (ISO 8601); "
-                   "default: all.")
+@click.option("--since", metavar="WHEN",
+              show_default="all",
+              help="Only changes in this last period (1h, 2d, 1w) or since this time "
+                   "(ISO 8601).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
 def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
@@ -88,7 +98,7 @@ def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
         return
     console = Console(highlight=False)
     if not found:
-        console.print("No edits, removals or restorations" + (f" since {since}." if since
-                                                               else "."))
+        console.print("No page was edited, taken down or restored"
+                      + (f" since {moment:%Y-%m-%d %H:%M} UTC." if moment else "."))
         return
-    console.print(changes_table(found))
+    print_changes(console, found)

@@ -11,11 +11,15 @@ from rich.rule import Rule
 from rich.text import Text
 
 from archive.cli.common import EXIT_USAGE, Failure, print_json
+from archive.cli.help import Documented
 from archive.extract.describe import DescribedPage, extract_and_describe
 from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore
 
 
-@click.command("extract")
+@click.command(
+    "extract", cls=Documented,
+    arguments={"FILES": "Saved HTML files, one or more."},
+    example="palimpsest extract page.html --ignore 'Updated \\d+ minutes ago'")
 @click.argument(
     "files",
     nargs=-1,

@@ -14,6 +14,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
 from archive.index.admin import index_status, upgrade_index
 from archive.index.versions import SCHEMA_VERSION
 
@@ -23,7 +24,9 @@ def index_group() -> None:
     """Create, upgrade and inspect the index (SQLite or PostgreSQL)."""
 
 
-@index_group.command("upgrade")
+@index_group.command(
+    "upgrade", cls=Documented,
+    example="palimpsest index upgrade --index 'postgresql://archive@db/news?schema=main'")
 @data_option
 @index_option
 @domain_errors
@@ -38,7 +41,9 @@ def upgrade(data_dir: Path | None) -> None:
         click.echo(f"{done.where}: upgraded schema version {done.before} -> {done.after}")
 
 
-@index_group.command("status")
+@index_group.command(
+    "status", cls=Documented,
+    example="palimpsest index status --data data")
 @data_option
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

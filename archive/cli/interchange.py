@@ -12,15 +12,21 @@ from archive.cli.common import (
     Failure,
     data_option,
     domain_errors,
+    existing_data,
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import parse_when
 
 
-@click.command("export")
+@click.command(
+    "export", cls=Documented,
+    arguments={"COLLECTION": "The collection to package (a folder of DATA/collections)."},
+    example="palimpsest export news --wacz news.wacz --since 7d --data data")
 @click.argument("collection")
 @data_option
 @click.option("--wacz", "out", required=True, metavar="FILE",
@@ -40,7 +46,8 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
         moment = parse_when(since) if since else None
     except ValueError as exc:
         raise Failure(f"--since: {exc}", EXIT_USAGE) from None
-    result = export_wacz(resolve_data(data_dir), collection, out, moment)
+    with archive_progress(as_json=as_json) as progress:
+        result = export_wacz(existing_data(data_dir), collection, out, moment, progress)
     if as_json:
         print_json(result.to_json())
         return
@@ -49,15 +56,18 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
                f"extraPages.jsonl, {result.size} bytes")
 
 
-@click.command("import")
+@click.command(
+    "import", cls=Documented,
+    arguments={"FILES": "WARC (.warc, .warc.gz) or WACZ files made by other tools."},
+    example="palimpsest import other-archive.wacz --collection imported --data data")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @click.option("--collection", default="imported", show_default=True, metavar="NAME",
               help="The collection to add the captures to.")
 @click.option("--max-bytes", type=click.IntRange(1), default=None, metavar="N",
-              help="Refuse a file (a WACZ: its WARC files together) bigger than this "
-                   "[default: 20 GiB].")
+              show_default="20 GiB",
+              help="Refuse a file (a WACZ: its WARC files together) bigger than this.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
 @domain_errors
 def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: str,
@@ -66,9 +76,9 @@ def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: s
     from archive.interchange.importer import DEFAULT_MAX_BYTES, import_files
 
     layout = DataLayout(resolve_data(data_dir))
-    with DataLock(layout.lock_path):
+    with DataLock(layout.lock_path), archive_progress(as_json=as_json) as progress:
         result = import_files(layout.root, list(files), collection,
-                              max_bytes or DEFAULT_MAX_BYTES)
+                              max_bytes or DEFAULT_MAX_BYTES, progress)
     if as_json:
         print_json(result.to_json())
     else:

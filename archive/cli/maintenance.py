@@ -11,25 +11,29 @@ from archive.cli.common import (
     chosen_index,
     data_option,
     domain_errors,
+    existing_data,
     index_option,
-    resolve_data,
 )
+from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.replay.cdxj import update_all
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.verify.reindex import rebuild
 
 
-@click.command("reindex")
+@click.command(
+    "reindex", cls=Documented,
+    example="palimpsest reindex --data data")
 @data_option
 @index_option
 @domain_errors
 def reindex(data_dir: Path | None) -> None:
     """Rebuild the index and the replay CDXJ (and repair `.open` files) from the WARCs."""
-    layout = DataLayout(resolve_data(data_dir))
-    with DataLock(layout.lock_path):  # never rebuild under a running crawl
-        counts = rebuild(layout.root, url=chosen_index())
-        updates = update_all(layout.root, rebuild=True)
+    layout = DataLayout(existing_data(data_dir))
+    with DataLock(layout.lock_path), archive_progress() as progress:  # never under a crawl
+        counts = rebuild(layout.root, url=chosen_index(), progress=progress)
+        updates = update_all(layout.root, rebuild=True, progress=progress)
     click.echo("reindexed: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
     for update in updates:
         click.echo(f"replay index of {update.collection}: {update.added} lines")

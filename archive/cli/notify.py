@@ -17,6 +17,7 @@ from archive.cli.common import (
     resolve_data,
 )
 from archive.cli.edits import when_option
+from archive.cli.help import Documented
 from archive.notify.config import notify_config_of
 from archive.notify.deliver import NotifyOutcome, Preview, deliver_to_data, preview
 from archive.schedule.seeds import load_seeds
@@ -28,7 +29,10 @@ def print_outcome(outcome: NotifyOutcome | None) -> None:
         click.echo(f"problem: {problem}", err=True)
 
 
-@click.command("notify")
+@click.command(
+    "notify", cls=Documented,
+    arguments={"SEEDS": "The seed list whose [notify] table says who hears of what."},
+    example="palimpsest notify seeds/karabakh-2020.toml --dry-run --since 1d --data data")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @index_option

@@ -1,16 +1,22 @@
-"""The crawl's progress bar (rich), shown only on an interactive terminal.
+"""Progress bars (rich) for the crawl and for the jobs over whole archives (reindex, verify,
+import, export, report), shown only on an interactive terminal.
 
 Under cron stderr is not a terminal, and --quiet and --json ask for no decoration: then there is
-no bar at all, only the summary (or nothing) at the end.
+no bar at all, only the summary (or nothing) at the end. The library reports through a callback
+(archive/progress.py); only this module knows about terminals.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from archive.progress import Report
 
 
-def wants_progress(quiet: bool, as_json: bool, stream: object = None) -> bool:
+def wants_progress(quiet: bool, as_json: bool, stream: IO[str] | None = None) -> bool:
     """A bar only for a person at a terminal: not under cron, not with --quiet or --json."""
     stream = stream if stream is not None else sys.stderr
     return not quiet and not as_json and bool(getattr(stream, "isatty", lambda: False)())
@@ -51,3 +57,18 @@ class CrawlProgress:
                  + (f", failed {counts['failed']}" if counts["failed"] else ""))
         self.progress.update(self.task, total=max(counts["total"], 1),
                              completed=counts["done"], found=found)
+
+
+@contextmanager
+def archive_progress(quiet: bool = False, as_json: bool = False) -> Iterator[Report | None]:
+    """A callback drawing one bar per stage on stderr (files and bytes done, rate, time left)
+    for a person at a terminal; None under cron, --quiet or --json."""
+    if not wants_progress(quiet, as_json):
+        yield None
+        return
+    from archive.cli.bars import StageBars  # rich loads late: every CLI start would pay for it
+
+    bars = StageBars()
+    with bars.progress:
+        yield bars.report
+

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from archive.cli.common import (
@@ -19,12 +18,17 @@ from archive.cli.common import (
     print_json,
     replay_base_option,
 )
+from archive.cli.help import Documented
+from archive.report.terminal import Column, print_table
 from archive.timeutil import parse_when
 from archive.versions.history import history as history_of
 from archive.versions.history import version_at
 
 
-@click.command("history")
+@click.command(
+    "history", cls=Documented,
+    arguments={"URL": "The page, as archived (the scheme may be left out)."},
+    example="palimpsest history news.example/flood-count --data data")
 @click.argument("url")
 @data_option
 @index_option
@@ -44,24 +48,20 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
     console = Console(highlight=False)
     console.print(f"[bold]{result['url']}[/bold]", markup=True, soft_wrap=True)
     imported = any(capture["origin"] == "import" for capture in result["captures"])
-    versions = Table(title="Versions", title_justify="left")
-    for column in ("#", "first seen", "last seen", "title", "text hash") + \
-            (("from",) if imported else ()):
-        versions.add_column(column)
-    for version in result["versions"]:
-        versions.add_row(str(version["version"]), version["first_seen"], version["last_seen"],
-                         version["title"] or "", version["text_hash"][:19],
-                         *((version["origin"],) if imported else ()))
-    console.print(versions)
-    captures = Table(title="Captures", title_justify="left")
-    for column in ("#", "fetched at", "status", "kind", "version") + \
-            (("from",) if imported else ()):
-        captures.add_column(column)
-    for number, capture in enumerate(result["captures"], start=1):
-        captures.add_row(str(number), capture["fetched_at"], str(capture["status"] or ""),
-                         capture["kind"], str(capture["version"] or capture["extraction"] or ""),
-                         *((capture["origin"],) if imported else ()))
-    console.print(captures)
+    origin = (Column("from"),) if imported else ()
+    print_table(console, "Versions", (
+        Column("#", justify="right"), Column("first seen", copy=True),
+        Column("last seen", copy=True), Column("title"), Column("text hash"), *origin),
+        ([str(version["version"]), version["first_seen"], version["last_seen"],
+          version["title"] or "", version["text_hash"][:19],
+          *((version["origin"],) if imported else ())] for version in result["versions"]))
+    print_table(console, "Captures", (
+        Column("#", justify="right"), Column("fetched at", copy=True), Column("status"),
+        Column("kind"), Column("version"), *origin),
+        ([str(number), capture["fetched_at"], str(capture["status"] or ""), capture["kind"],
+          str(capture["version"] or capture["extraction"] or ""),
+          *((capture["origin"],) if imported else ())]
+         for number, capture in enumerate(result["captures"], start=1)))
     if imported:
         # Imported evidence is dated by another archive's clock: say where it came from.
         files = sorted({(c["collection"], c["warc_file"]) for c in result["captures"]
@@ -75,7 +75,10 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
         console.print(Text(f"{number:>3} {capture['replay_url']}"), soft_wrap=True)
 
 
-@click.command("show")
+@click.command(
+    "show", cls=Documented,
+    arguments={"URL": "The page, as archived (the scheme may be left out)."},
+    example="palimpsest show https://news.example/flood-count --at 2026-11-25T03:00Z")
 @click.argument("url")
 @data_option
 @index_option

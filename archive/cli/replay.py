@@ -8,11 +8,12 @@ from types import FrameType
 
 import click
 
-from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, resolve_data
+from archive.cli.common import EXIT_USAGE, Failure, data_option, domain_errors, existing_data
+from archive.cli.help import Documented
 from archive.exceptions import LockHeldError
 from archive.replay.cdxj import update_all
 from archive.replay.server import DEFAULT_BIND, DEFAULT_PORT, ReplayServer, is_loopback
-from archive.store.layout import DataLayout, check_collection
+from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 
 PUBLIC_WARNING = (
@@ -23,27 +24,26 @@ PUBLIC_WARNING = (
 )
 
 
-@click.command("replay")
+@click.command(
+    "replay", cls=Documented,
+    example="palimpsest replay --port 8080 --data data")
 @data_option
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to serve on (0: any free port).")
 @click.option("--bind", default=DEFAULT_BIND, show_default=True,
               help="Address to listen on. Anything but loopback is reachable from elsewhere.")
 @click.option("--collection", default=None, metavar="NAME",
-              help="Serve only this collection (default: every collection).")
+              show_default="every collection", help="Serve only this collection.")
 @domain_errors
 def replay(data_dir: Path | None, port: int, bind: str, collection: str | None) -> None:
     """Replay the archive with pywb, framed, each capture as it was served."""
-    layout = DataLayout(resolve_data(data_dir))
+    layout = DataLayout(existing_data(data_dir))
     available = layout.collections()
     if not available:
         raise Failure(f"nothing archived in {layout.root} yet (no collections/*/archive)",
                       EXIT_USAGE)
     if collection is not None:
-        check_collection(collection)
-        if collection not in available:
-            raise Failure(f"--collection {collection}: not in {layout.root} "
-                          f"(collections: {', '.join(available)})", EXIT_USAGE)
+        layout.require_collection(collection)
     served = [collection] if collection else available
     _refresh_indexes(layout, served)
     if not is_loopback(bind):

@@ -13,26 +13,29 @@ from archive.cli.common import (
     domain_errors,
     index_option,
     open_for_reading,
+    replay_base_option,
 )
 from archive.cli.edits import when_option
+from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.report.render import safe_href
 from archive.report.site import build_report, default_out
 
 
-@click.command("report")
+@click.command(
+    "report", cls=Documented,
+    example="palimpsest report --since 1w --out /var/www/edits --data data")
 @data_option
 @index_option
-@click.option("--since", metavar="DURATION",
+@click.option("--since", metavar="WHEN",
               help="Report changes in this last period (1h, 2d, 1w) or since this time "
-                   "(ISO 8601); default: all.")
+                   "(ISO 8601).", show_default="all")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the site into (default: DATA/report).")
-@click.option("--replay-base", metavar="URL",
-              help="Where `palimpsest replay` is served, for the replay links "
-                   "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
+              show_default="DATA/report", help="Folder to write the site into.")
+@replay_base_option
 @click.option("--site-url", metavar="URL",
               help="The public URL the report will be published at, for absolute links in "
-                   "the Atom feed (default: relative links).")
+                   "the Atom feed.", show_default="relative links")
 @domain_errors
 def report(data_dir: Path | None, since: str | None, out_dir: Path | None,
            replay_base: str | None, site_url: str | None) -> None:
@@ -43,8 +46,9 @@ def report(data_dir: Path | None, since: str | None, out_dir: Path | None,
                       EXIT_USAGE)
     layout, index = open_for_reading(data_dir)
     try:
-        result = build_report(index, layout, out_dir or default_out(layout), moment,
-                              replay_base, site_url)
+        with archive_progress() as progress:
+            result = build_report(index, layout, out_dir or default_out(layout), moment,
+                                  replay_base, site_url, progress=progress)
     finally:
         index.close()
     click.echo(f"Report: {result.index}  ({result.pages} pages, {result.edits} edits, "

@@ -16,6 +16,7 @@ from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.timeutil import timestamp17, utcnow
+from archive.versions.lifecycle import takedowns
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -50,6 +51,9 @@ def summary_line(summary: dict[str, Any]) -> str:
     extras = [f"{name.replace('_', ' ')} {summary[name]}"
               for name in ("returned", "not_modified", "extraction_failed", "truncated",
                            "not_due", "over_budget") if summary.get(name)]
+    gone = takedowns(summary.get("failures") or {})
+    if gone:  # the same words as `changes`, the demo and the report
+        extras.append(gone)
     if summary.get("refused"):
         reasons = ", ".join(f"{kind} {count}"
                             for kind, count in summary.get("refusals", {}).items())

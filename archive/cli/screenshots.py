@@ -12,10 +12,11 @@ from archive.cli.common import (
     configure_logging,
     data_option,
     domain_errors,
+    existing_data,
     index_option,
     print_json,
-    resolve_data,
 )
+from archive.cli.help import Documented
 from archive.screenshot.run import DEFAULT_BUDGET_SECONDS, ScreenshotRun, take_screenshots
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
@@ -35,7 +36,9 @@ def screenshots_line(run: ScreenshotRun) -> str:
     return f"{run.line}: {', '.join(parts)} in {run.seconds:.1f}s"
 
 
-@click.command("screenshots")
+@click.command(
+    "screenshots", cls=Documented,
+    example="palimpsest screenshots --since 1d --limit 50 --data data")
 @data_option
 @index_option
 @click.option("--since", help="Only versions first seen since WHEN (ISO 8601 or a duration).")
@@ -50,7 +53,7 @@ def screenshots_line(run: ScreenshotRun) -> str:
 def screenshots(ctx: click.Context, data_dir: Path | None, since: str | None, limit: int,
                 budget: float, as_json: bool, quiet: bool) -> None:
     """Screenshot every version not yet shown, from the archive (pywb + headless Chromium)."""
-    layout = DataLayout(resolve_data(data_dir))
+    layout = DataLayout(existing_data(data_dir))
     since_iso = to_iso(parse_when(since)) if since else None
     with DataLock(layout.lock_path):
         verbosity = ctx.obj.get("verbose", 0) if ctx.obj else 0

@@ -20,6 +20,7 @@ from archive.cli.common import (
 )
 from archive.cli.edits import when_option
 from archive.index import Index
+from archive.cli.help import Documented
 from archive.index.textsearch import QueryError
 from archive.report.render import when as readable_time
 from archive.store.layout import DataLayout
@@ -27,7 +28,10 @@ from archive.timeutil import to_iso
 from archive.versions.search import DEFAULT_LIMIT, SearchResult, Trace, search, trace
 
 
-@click.command("search")
+@click.command(
+    "search", cls=Documented,
+    arguments={"QUERY": "Words, \"phrases\" and prefixes* to find (not with --trace)."},
+    example="palimpsest search '\"flood injuries\" evacu*' --since 30d --data data")
 @click.argument("query", required=False)
 @data_option
 @index_option

@@ -14,24 +14,26 @@ from archive.cli.common import (
     index_option,
     open_for_reading,
     print_json,
+    replay_base_option,
 )
 from archive.cli.edits import when_option
+from archive.cli.help import Documented
 from archive.replay.urls import replay_base as resolve_base
 from archive.timeutil import to_iso, utcnow
 from archive.versions.edits import EditReader
 from archive.versions.stale import STALE, Finding, stale_findings
 
 
-@click.command("stale")
+@click.command(
+    "stale", cls=Documented,
+    example="palimpsest stale --since 7d --data data")
 @data_option
 @index_option
 @click.option("--since", metavar="WHEN",
               help="Only findings opened or closed in this last period (1h, 2d, 1w) or since "
-                   "this time (ISO 8601); default: all.")
+                   "this time (ISO 8601).", show_default="all")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--replay-base", metavar="URL",
-              help="Where `palimpsest replay` is served, for the replay links "
-                   "(default: $PALIMPSEST_REPLAY_BASE or http://localhost:8080).")
+@replay_base_option
 @domain_errors
 def stale(data_dir: Path | None, since: str | None, as_json: bool,
           replay_base: str | None) -> None:

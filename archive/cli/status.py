@@ -16,10 +16,14 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
 from archive.frontier.state import DEFAULT_PREFIX
 
 
-@click.command("status")
+@click.command(
+    "status", cls=Documented,
+    arguments={"SEEDS": "Optional: the seed list of a shared crawl, to show only its collection."},
+    example="palimpsest status seeds/karabakh-2020.toml --redis redis://127.0.0.1:6379/0")
 @click.argument("seeds", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @index_option
@@ -30,7 +34,11 @@ from archive.frontier.state import DEFAULT_PREFIX
 @domain_errors
 def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
            redis_prefix: str, as_json: bool) -> None:
-    """The index in use and, with --redis, the shared crawl: queue, leases, workers."""
+    """The index in use and, with --redis, the shared crawl: queue, leases, workers.
+
+    SEEDS, the seed list a shared crawl runs, limits the shared-crawl part to its collection
+    (without it, every collection under the prefix is shown); it is only read.
+    """
     from archive.index.admin import index_status
     from archive.schedule.seeds import load_seeds
 
@@ -45,7 +53,10 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
         return
     index = result["index"]
     counts = ", ".join(f"{n} {t}" for t, n in (index.get("counts") or {}).items())
-    click.echo(f"index: {index['index']} (schema {index['schema_version']}) {counts}")
+    schema = index["schema_version"]
+    click.echo(f"index: {index['index']} " + (f"(schema {schema})" if schema is not None
+                                              else "(no schema yet)")
+               + (f" {counts}" if counts else ""))
     if index.get("problem"):
         click.echo(f"  problem: {index['problem']}")
     for entry in result.get("frontier", []):

@@ -13,14 +13,19 @@ from archive.cli.common import (
     Failure,
     data_option,
     domain_errors,
+    existing_data,
     print_json,
-    resolve_data,
 )
+from archive.cli.help import Documented
+from archive.cli.progress import archive_progress
 from archive.verify.files import Defect
 from archive.verify.verdict import Verification, verify_files, verify_folder
 
 
-@click.command("verify")
+@click.command(
+    "verify", cls=Documented,
+    arguments={"FILES": "Optional: WARC or WACZ files to check instead of the data folder."},
+    example="palimpsest verify --data data")
 @click.argument("files", nargs=-1,
                 type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @data_option
@@ -36,8 +41,9 @@ def verify(files: tuple[Path, ...], data_dir: Path | None, repair: bool, as_json
     """
     if files and repair:
         raise Failure("--repair works on a data folder, not on files", EXIT_USAGE)
-    result = verify_files(files) if files else \
-        verify_folder(resolve_data(data_dir), repair=repair)
+    with archive_progress(as_json=as_json) as progress:
+        result = verify_files(files, progress) if files else \
+            verify_folder(existing_data(data_dir), repair=repair, progress=progress)
     _report(result, as_json)
     if result.defects:
         raise click.exceptions.Exit(EXIT_FAILED)

@@ -26,6 +26,7 @@ from archive.cli.common import (
     print_json,
     resolve_data,
 )
+from archive.cli.help import Documented
 from archive.cli.runs import crawl_overrides, run_worker_cycle, summary_line
 from archive.index import INDEX_ENV
 from archive.schedule.seeds import load_seeds
@@ -33,13 +34,17 @@ from archive.schedule.seeds import load_seeds
 CYCLE_WAIT_S = 60  # each cycle of the loop waits this long for a cycle to open
 
 
-@click.command("worker")
+@click.command(
+    "worker", cls=Documented,
+    arguments={"SEEDS": "The seed list (TOML): what to crawl, how often, and where to notify."},
+    example="palimpsest worker seeds/karabakh-2020.toml --redis redis://127.0.0.1:6379/0")
 @click.argument("seeds", type=click.Path(dir_okay=False, path_type=Path))
 @data_option
 @index_option
 @click.option("--redis", "redis_url", required=True, metavar="URL",
               help="The shared frontier, e.g. redis://host:6379/0.")
-@click.option("--name", help="This worker's name (in its WARC file names); default: host name.")
+@click.option("--name", show_default="host name",
+              help="This worker's name (in its WARC file names).")
 @click.option("--once", is_flag=True, help="Work one cycle, then exit.")
 @click.option("--wait", type=float, default=60.0, show_default=True,
               help="With --once: seconds to wait for a cycle to open.")

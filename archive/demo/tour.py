@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from archive.demo.site import DEFAULT_PORT, DemoSite
 from archive.exceptions import PalimpsestError
+from archive.versions.lifecycle import GONE_STATUSES, takedowns
 
 # The demo site is ours and on loopback: no need to wait between requests.
 FAST_LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0"]
@@ -86,9 +87,13 @@ def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
             site.set_state(state)
             summary = crawl_once(seeds, data_dir)
             summaries.append(summary)
+            gone = takedowns(summary.get("failures") or {})
+            failed = summary["failed"] - sum(summary.get("failures", {}).get(f"http-{status}", 0)
+                                             for status in GONE_STATUSES)
             say(f"Crawl {state} ({label}):\n  fetched {summary['fetched']}, new versions "
                 f"{summary['new_versions']}, unchanged {summary['unchanged']}, "
-                f"returned {summary['returned']}, failed {summary['failed']}")
+                f"returned {summary['returned']}, " + (f"{gone}, " if gone else "")
+                + f"failed {failed}")
             say("  " + _resources_line(summary))
         return DemoRun(data_dir, site, summaries)
     finally:

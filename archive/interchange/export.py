@@ -11,25 +11,31 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import logging
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from archive import __version__
-from archive.exceptions import ConfigError, NotFoundError, PalimpsestError
+from archive.exceptions import ConfigError, NotFoundError, NothingArchivedError, PalimpsestError
 from archive.index import Capture, Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
-from archive.store.layout import DataLayout, check_collection
+from archive.progress import Done, Report, file_size
+from archive.store.layout import DataLayout
 from archive.timeutil import from_iso, to_iso
 from archive.warc import brotlicompat
 
 logger = logging.getLogger(__name__)
 
 PARTIAL_SUFFIX = ".partial"
+# How often the size of a WACZ being written is looked at, for a progress bar (seconds).
+PROGRESS_INTERVAL = 0.5
 
 
 @dataclass
@@ -97,16 +103,18 @@ def _seconds(stamp: str) -> float:
 
 
 def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
-                since: datetime | None = None) -> ExportResult:
-    """Write `collection` (captures since `since`, if given) to the WACZ file `out`."""
+                since: datetime | None = None, progress: Report | None = None) -> ExportResult:
+    """Write `collection` (captures since `since`, if given) to the WACZ file `out`;
+    `progress` hears how much of the WARC files is packed so far."""
     layout = DataLayout(data_dir)
-    check_collection(collection)
+    layout.require_collection(collection)
     out = Path(out)
     warcs = {path.name: path for path in layout.warc_files(collection)}
     if not warcs:
-        raise NotFoundError(f"no WARC files in collection {collection!r} of {layout.root}")
+        raise NothingArchivedError(f"no WARC files in collection {collection!r} of "
+                                   f"{layout.root}")
     if not layout.index_path.exists():
-        raise NotFoundError(f"no index at {layout.index_path} (run `palimpsest reindex`)")
+        raise NothingArchivedError(f"no index at {layout.index_path} (run `palimpsest reindex`)")
     if out.suffix.lower() != ".wacz":
         raise ConfigError(f"{out}: a WACZ file name must end in .wacz")
     since_iso = to_iso(since) if since else None
@@ -114,7 +122,7 @@ def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
     try:
         names = files_since(index, collection, since_iso, list(warcs))
         if not names:
-            raise NotFoundError(f"nothing captured in {collection!r} since {since_iso}")
+            raise NothingArchivedError(f"nothing captured in {collection!r} since {since_iso}")
         articles, sources = page_lists(index, collection, since_iso, set(names))
     finally:
         index.close()
@@ -126,13 +134,13 @@ def export_wacz(data_dir: str | Path, collection: str, out: str | Path,
         title = f"Palimpsest collection {collection}"
         desc = (f"Captures of {collection}" + (f" since {since_iso}" if since_iso else "")
                 + f", exported by palimpsest {__version__}")
-        _create(out, [warcs[name] for name in names], pages, extra, title, desc)
+        _create(out, [warcs[name] for name in names], pages, extra, title, desc, progress)
     result.size = out.stat().st_size
     return result
 
 
 def _create(out: Path, warcs: list[Path], pages: Path, extra: Path | None, title: str,
-            desc: str) -> None:
+            desc: str, progress: Report | None = None) -> None:
     """Run `wacz create` into a folder of its own beside `out`, then give the file its name:
     never half a WACZ, and no name in `out`'s folder is written through or deleted but `out`
     itself (a link planted at `out` is refused, not followed)."""
@@ -152,7 +160,7 @@ def _create(out: Path, warcs: list[Path], pages: Path, extra: Path | None, title
         chatter = io.StringIO()  # py-wacz prints its progress; keep it out of our output
         try:
             with contextlib.redirect_stdout(chatter):
-                code = wacz_main(args)
+                code = _watched(lambda: wacz_main(args), partial, warcs, progress)
         except Exception as exc:  # py-wacz raises bare exceptions on bad input
             raise PalimpsestError(f"wacz create failed: {exc}") from exc
         finally:
@@ -160,3 +168,33 @@ def _create(out: Path, warcs: list[Path], pages: Path, extra: Path | None, title
         if code != 0:
             raise PalimpsestError(f"wacz create failed: {chatter.getvalue().strip()}")
         os.replace(partial, out)
+
+
+def _watched(work: Callable[[], int], partial: Path, warcs: list[Path],
+             progress: Report | None) -> int:
+    """Run py-wacz's `work`; with `progress`, tell it meanwhile how far the package has grown
+    against the WARC files it will hold (py-wacz reports nothing itself). Its exceptions are
+    raised here, as if it had run in this thread."""
+    if progress is None:
+        return work()
+    sizes = [file_size(path) for path in warcs]
+    outcome: list[int] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread as it is
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="wacz-create", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        written = file_size(partial)
+        whole = sum(1 for end in itertools.accumulate(sizes) if end <= written)
+        progress(Done("packing", whole, len(sizes), min(written, sum(sizes)), sum(sizes)))
+        worker.join(PROGRESS_INTERVAL)
+    if failure:
+        raise failure[0]
+    progress(Done("packing", len(sizes), len(sizes), sum(sizes), sum(sizes)))
+    return outcome[0]

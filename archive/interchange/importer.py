@@ -36,6 +36,7 @@ from archive.index.ingest import Ingestor
 from archive.index.versioning import FIRST_FAILED, NEW_VERSION, NOT_ARTICLE, RETURNED
 from archive.interchange.importstage import StagedWarc, stage
 from archive.limits import MAX_EXTRACT_BYTES
+from archive.progress import Report, tracked_files
 from archive.replay.cdxj import update_cdxj
 from archive.store.confined import real_dir
 from archive.store.layout import DataLayout, check_collection
@@ -77,8 +78,10 @@ class ImportResult:
 
 def import_files(data_dir: str | Path, sources: list[Path],
                  collection: str = DEFAULT_COLLECTION,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
-    """Import WARC and WACZ files into `collection` (the caller holds the data lock)."""
+                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 progress: Report | None = None) -> ImportResult:
+    """Import WARC and WACZ files into `collection` (the caller holds the data lock);
+    `progress` hears how far each stage (checking, indexing, describing) has got."""
     layout = DataLayout(data_dir)
     check_collection(collection)
     layout.root.mkdir(parents=True, exist_ok=True)
@@ -89,7 +92,8 @@ def import_files(data_dir: str | Path, sources: list[Path],
     (scratch / STAGING_MARKER).write_bytes(b"")
     try:
         now = utcnow()
-        staged = [warc for source in sources for warc in stage(source, scratch, max_bytes, now)]
+        staged = [warc for source in tracked_files("checking", sources, progress)
+                  for warc in stage(source, scratch, max_bytes, now)]
         index = open_index(layout.root)
         try:
             new, known = _sort_out(layout, collection, staged, index, result)
@@ -101,17 +105,19 @@ def import_files(data_dir: str | Path, sources: list[Path],
                                       "text for WARC files imported from other tools"})
         try:
             added = _move_in(layout, collection, new, result)
-            for path in added:  # every new file is indexed before any metadata is written
+            # Every new file is indexed before any metadata is written.
+            for path in tracked_files("indexing", added, progress):
                 ingestor = Ingestor(index, collection)
                 result.records += index_file(index, path, collection, ingestor=ingestor)
                 result.ignored_descriptions += ingestor.ignored
-            for path in sorted(set(added) | set(known), key=lambda path: path.name):
+            described = sorted(set(added) | set(known), key=lambda path: path.name)
+            for path in tracked_files("describing", described, progress):
                 _describe_file(archiver, path, result)
         finally:
             archiver.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    result.problems += update_cdxj(layout.root, collection).problems
+    result.problems += update_cdxj(layout.root, collection, progress=progress).problems
     return result
 
 

@@ -29,6 +29,7 @@ from typing import Iterable
 
 from archive.exceptions import ConfigError
 from archive.index import Index, open_index
+from archive.progress import Report, tracked_files
 from archive.replay.cdxjlines import Misaligned, Resolver, index_lines
 from archive.store.confined import create_new, real_dir
 from archive.store.durable import fsync_directory
@@ -185,22 +186,22 @@ def original_resolver(index: Index | None, collection: str) -> Resolver:
 
 
 def update_cdxj(data_dir: str | Path, collection: str, index: Index | None = None,
-                *, rebuild: bool = False) -> CdxjUpdate:
+                *, rebuild: bool = False, progress: Report | None = None) -> CdxjUpdate:
     """Bring a collection's CDXJ up to date with its WARC files (from scratch if `rebuild`).
 
     The caller holds the data lock; the SQLite index should already be current, since 304
     revisits are resolved through it.
     """
     try:
-        return _update(DataLayout(data_dir), collection, index, rebuild)
+        return _update(DataLayout(data_dir), collection, index, rebuild, progress)
     except Misaligned as exc:
         logger.warning("replay index of %s: %s; rebuilding it from the WARC files", collection,
                        exc)
-        return _update(DataLayout(data_dir), collection, index, True)
+        return _update(DataLayout(data_dir), collection, index, True, progress)
 
 
 def _update(layout: DataLayout, collection: str, index: Index | None,
-            rebuild: bool) -> CdxjUpdate:
+            rebuild: bool, progress: Report | None = None) -> CdxjUpdate:
     path = layout.cdxj_path(collection)
     result = CdxjUpdate(collection)
     try:
@@ -219,7 +220,8 @@ def _update(layout: DataLayout, collection: str, index: Index | None,
         new_lines = SortedRuns(path.parent)
         try:
             resolve = original_resolver(index, collection)
-            for warc in layout.warc_files(collection):
+            warcs = layout.warc_files(collection)
+            for warc in tracked_files(f"replay index of {collection}", warcs, progress):
                 start = ends.get(warc.name, 0)
                 if warc.stat().st_size <= start:
                     continue
@@ -243,7 +245,9 @@ def _update(layout: DataLayout, collection: str, index: Index | None,
 
 
 def update_all(data_dir: str | Path, collections: Iterable[str] | None = None,
-               index: Index | None = None, *, rebuild: bool = False) -> list[CdxjUpdate]:
+               index: Index | None = None, *, rebuild: bool = False,
+               progress: Report | None = None) -> list[CdxjUpdate]:
     """Update the CDXJ of each collection (default: every collection of the data folder)."""
     names = DataLayout(data_dir).collections() if collections is None else list(collections)
-    return [update_cdxj(data_dir, name, index, rebuild=rebuild) for name in names]
+    return [update_cdxj(data_dir, name, index, rebuild=rebuild, progress=progress)
+            for name in names]

@@ -13,11 +13,14 @@ reason pywb has to move on to the next capture (a redirect to the same URL, a mi
 resource) is left as it is.
 
 pywb also stops by itself within a second of its parent's end, so a `palimpsest replay` killed
-outright never leaves a server behind.
+outright never leaves a server behind. And its "Dir .../indexes/ unchanged" line, printed for
+every collection on every request, is dropped from what it prints: it said nothing to the
+person at the terminal and buried the lines that do.
 """
 
+import re
 import sys
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, TextIO
 
 # A marker pywb's per-request parameters carry once a capture's record failed to load.
 UNREADABLE = "palimpsest.unreadable"
@@ -60,6 +63,36 @@ def _until_unreadable(cdx_iter: Iterable[Any], params: dict[str, Any]) -> Iterat
             return
 
 
+class WithoutLines:
+    """A text stream that passes everything on but whole lines matching `pattern`."""
+
+    def __init__(self, stream: TextIO, pattern: str) -> None:
+        self.stream = stream
+        self.pattern = re.compile(pattern)
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        while "\n" in self.pending:
+            line, self.pending = self.pending.split("\n", 1)
+            if not self.pattern.fullmatch(line):
+                self.stream.write(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending and not self.pattern.fullmatch(self.pending):
+            self.stream.write(self.pending)
+        self.pending = ""
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+# pywb's CacheDirectoryMixin prints this with print() for each collection, on every request.
+UNCHANGED_DIR = r"Dir .* unchanged"
+
+
 def exit_with_parent(parent: int) -> None:
     """Stop when the process that started us is gone, however it went (even `kill -9`)."""
     import os
@@ -73,6 +106,7 @@ def exit_with_parent(parent: int) -> None:
 
 def main(argv: list[str]) -> None:
     config_file, host, port = argv[1], argv[2], int(argv[3])
+    sys.stdout = WithoutLines(sys.stdout, UNCHANGED_DIR)
     from gevent.monkey import patch_all
 
     patch_all()  # pywb expects it before anything else opens sockets

@@ -15,6 +15,7 @@ from datetime import datetime
 from archive.diff.engine import FieldChange
 from archive.diff.figures import FigureChange, merge_figure_changes
 from archive.index import Capture, Page
+from archive.progress import Report, tracked
 from archive.replay.urls import replay_url
 from archive.report.citations import CitedSource, cited_sources
 from archive.report.timeline import Timeline, build_timeline
@@ -193,7 +194,8 @@ class ReportCollector:
     """Builds `ReportData` from the index."""
 
     def __init__(self, reader: EditReader, since: datetime | None, replay_base: str | None,
-                 now: datetime) -> None:
+                 now: datetime, progress: Report | None = None) -> None:
+        self.progress = progress  # told how many of the archive's pages were read so far
         self.reader = reader
         self.index = reader.index
         self.since = since
@@ -203,7 +205,7 @@ class ReportCollector:
     def collect(self) -> ReportData:
         pages: dict[str, PageReport] = {}
         moment = to_iso(self.since) if self.since else ""
-        for page in self.index.pages():
+        for page in tracked("reading pages", self.index.pages(), self.progress):
             if page.role not in REPORTED_ROLES or page.last_seen < moment:
                 continue
             changes = page_changes(self.reader, page.url, page.role, self.since)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from archive.exceptions import ConfigError
 from archive.index import Capture, Index
+from archive.progress import Report, tracked
 from archive.replay.urls import replay_url
 from archive.report.model import PAGES_DIR, PageReport, ReportCollector, ReportData
 from archive.report.render import ICON_NAME, ICON_SVG, page_context, render, safe_href
@@ -57,22 +58,26 @@ class ReportResult:
 
 def build_report(index: Index, layout: DataLayout, out: Path,
                  since: datetime | None = None, replay_base: str | None = None,
-                 site_url: str | None = None, now: datetime | None = None) -> ReportResult:
-    """Collect the report from the index and write it into `out`."""
+                 site_url: str | None = None, now: datetime | None = None,
+                 progress: Report | None = None) -> ReportResult:
+    """Collect the report from the index and write it into `out`; `progress` hears how many
+    pages were read, then written."""
     if site_url is not None and safe_href(site_url) is None:
         raise ConfigError(f"--site-url {site_url!r}: must be an absolute http(s) URL")
     now = now or utcnow()
     reader = EditReader(index, layout)
-    data = ReportCollector(reader, since, replay_base, now).collect()
+    data = ReportCollector(reader, since, replay_base, now, progress).collect()
     writer = _SiteWriter(out, data, replay_base, site_url, str(layout.root.resolve()),
-                         ReportViews(index, layout))
+                         ReportViews(index, layout), progress)
     return writer.write()
 
 
 class _SiteWriter:
     def __init__(self, out: Path, data: ReportData, replay_base: str | None,
-                 site_url: str | None, data_root: str, views: ReportViews | None = None) -> None:
+                 site_url: str | None, data_root: str, views: ReportViews | None = None,
+                 progress: Report | None = None) -> None:
         self.out = Path(out).resolve()  # the user's folder, wherever links lead it
+        self.progress = progress
         self.views = views  # each edit's screenshots, copied into views/
         self.data = data
         self.replay_base = replay_base
@@ -113,7 +118,7 @@ class _SiteWriter:
 
     def _write_pages(self, pages: ConfinedDir) -> set[str]:
         written = set()
-        for page in self.data.pages.values():
+        for page in tracked("writing pages", list(self.data.pages.values()), self.progress):
             context = page_context("../", self.data.generated, self.data.since,
                                    f"../{FEED_NAME}", site=True)
             html = render("page.html.j2", p=page, pages=self.data.pages, replay=self.replay,

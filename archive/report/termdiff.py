@@ -7,7 +7,7 @@ colour: piped into a file, under NO_COLOR, or for a reader who cannot tell red f
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -15,8 +15,10 @@ from archive.diff.engine import MOVED_AWAY, FieldChange
 from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.report.diffview import Gap, label, note, view
+from archive.report.terminal import Cell, Column, print_table
 from archive.versions.changes import Change
 from archive.versions.edits import UrlDiff
+from archive.versions.lifecycle import describe
 
 DELETED_STYLE = "red strike"
 INSERTED_STYLE = "green underline"
@@ -114,14 +116,13 @@ def figures_table(figures: list[FigureChange]) -> Table:
     return table
 
 
-def changes_table(changes: list[Change]) -> Table:
-    """`palimpsest changes`: one row per edit, removal or restoration, newest first."""
-    table = Table(show_edge=False, show_lines=True)
-    table.add_column("when", no_wrap=True)
-    table.add_column("what", min_width=14)
-    table.add_column("page", ratio=1, overflow="fold")
+def print_changes(console: Console, changes: list[Change]) -> None:
+    """`palimpsest changes`: one row per edit, takedown or restoration, newest first; the time
+    and the URL whole on one line each, to be copied into `diff`, `show` or `history`."""
+    rows: list[list[Cell]] = []
     for change in changes:
-        what = Text(change.event.kind, _KIND_STYLE.get(change.event.kind, ""))
+        kind = change.event.kind
+        what = Text(describe(kind, change.event.capture.status), _KIND_STYLE.get(kind, ""))
         if change.diff is not None:
             inserted, deleted = change.diff.diff.words_changed()
             what.append(f"\n+{inserted} −{deleted} words")
@@ -129,15 +130,14 @@ def changes_table(changes: list[Change]) -> Table:
                 what.append("\nheadline", "bold")
             for figure in change.diff.diff.figures:
                 what.append(f"\n{figure.old} → {figure.new}")
-        elif change.event.capture.status:
-            what.append(f" ({change.event.capture.status})", "dim")
         page = Text(change.title or "(no headline)")
-        page.append(f"\n{change.url}", "dim")
         if change.role != "article":
             page.append(f" [{change.role}]", "dim")
-        when = _when(change.event.at)
-        table.add_row(f"{when[:10]}\n{when[11:]}", what, page)
-    return table
+        rows.append([_when(change.event.at), what, page, Text(change.url, "dim")])
+    labels = max([len(describe(change.event.kind, change.event.capture.status))
+                  for change in changes] or [0])
+    print_table(console, None, (Column("when", copy=True), Column("what", min_width=labels),
+                                Column("page"), Column("url", copy=True)), rows)
 
 
 _KIND_STYLE = {"edited": "yellow", "removed": "red", "restored": "green"}

@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from archive.exceptions import ConfigError
+from archive.exceptions import ConfigError, NothingArchivedError
 
 DEFAULT_DATA = "data"
 _COLLECTION_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -90,6 +90,17 @@ class DataLayout:
             return []
         return sorted(p.name for p in self.collections_dir.iterdir()
                       if (p / "archive").is_dir() and _COLLECTION_RX.match(p.name))
+
+    def require_collection(self, name: str) -> str:
+        """`name`, if it is a collection of this folder; else NothingArchivedError listing
+        the collections there are (the CLI exits 2)."""
+        check_collection(name)
+        available = self.collections()
+        if name not in available:
+            there = ", ".join(available) if available else "none yet"
+            raise NothingArchivedError(f"no collection {name!r} in {self.root} "
+                                       f"(collections: {there})")
+        return name
 
     def warc_files(self, collection: str) -> list[Path]:
         """Finished WARC files of a collection in name order (which is time order).

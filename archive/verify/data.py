@@ -16,6 +16,7 @@ from typing import Any
 from archive.exceptions import ConfigError, PalimpsestError
 from archive.index import Capture, Page, Version, open_index
 from archive.index.rowcheck import row_problem
+from archive.progress import Report, file_size, tracked
 from archive.store.layout import DataLayout
 from archive.store.provenance import CRAWL_LINEAGE, file_origin, may_describe
 from archive.verify.digests import DigestFormatError, parse_digest
@@ -57,33 +58,34 @@ class DataReport:
                 for checked in self.files.values()}
 
 
-def verify_data(data_dir: str | Path, *, live: bool = False,
-                check_index: bool = True) -> DataReport:
+def verify_data(data_dir: str | Path, *, live: bool = False, check_index: bool = True,
+                progress: Report | None = None) -> DataReport:
     """Check every WARC file of every collection, then the index against them."""
     layout = DataLayout(data_dir)
     report = DataReport()
-    for collection in layout.collections():
-        directory = layout.archive_dir(collection)
-        for path in sorted(directory.iterdir()):
-            relative = str(path.relative_to(layout.root))
-            if path.name.endswith(WARC_SUFFIXES):
-                checked = check_file(path, label=relative)
-                report.files[relative] = checked
-                report.collections[path.name] = collection
-                report.defects += checked.defects
-                report.notes += checked.notes
-                report.records += len(checked.records)
-            elif path.name.endswith(OPEN_SUFFIX):
-                if live:
-                    report.notes.append(Defect(relative, None, "being written by the running "
-                                                               "crawl: not checked"))
-                else:
-                    report.defects.append(Defect(relative, None, "left open by an interrupted "
-                                                 "crawl (`palimpsest verify --repair` closes "
-                                                 "it; so does the next crawl)"))
-            elif path.name.endswith(INVALID_SUFFIX):
-                report.notes.append(Defect(relative, None, "quarantined by recovery: not part "
-                                                           "of the archive, kept for inspection"))
+    files = [(collection, path) for collection in layout.collections()
+             for path in sorted(layout.archive_dir(collection).iterdir())]
+    sizes = [file_size(path) if progress else 0 for _, path in files]
+    for collection, path in tracked("checking", files, progress, sizes):
+        relative = str(path.relative_to(layout.root))
+        if path.name.endswith(WARC_SUFFIXES):
+            checked = check_file(path, label=relative)
+            report.files[relative] = checked
+            report.collections[path.name] = collection
+            report.defects += checked.defects
+            report.notes += checked.notes
+            report.records += len(checked.records)
+        elif path.name.endswith(OPEN_SUFFIX):
+            if live:
+                report.notes.append(Defect(relative, None, "being written by the running "
+                                                           "crawl: not checked"))
+            else:
+                report.defects.append(Defect(relative, None, "left open by an interrupted "
+                                             "crawl (`palimpsest verify --repair` closes "
+                                             "it; so does the next crawl)"))
+        elif path.name.endswith(INVALID_SUFFIX):
+            report.notes.append(Defect(relative, None, "quarantined by recovery: not part "
+                                                       "of the archive, kept for inspection"))
     _check_across_files(report)
     _check_descriptions(report)
     if check_index and layout.index_path.exists():

@@ -21,6 +21,7 @@ from warcio.recordloader import ArchiveLoadFailed, ArcWarcRecord
 
 from archive.index import Index, SqliteIndex, index_url, is_postgres, open_index
 from archive.index.ingest import Ingestor, RecordInfo
+from archive.progress import Report, file_size, tracked
 from archive.store.layout import DataLayout
 from archive.store.provenance import file_origin, order_key
 from archive.verify.files import check_file
@@ -135,8 +136,8 @@ def worker_suffix(worker: str | None) -> str:
     return f"-{worker}" if worker else ""
 
 
-def rebuild(data_dir: str | Path, url: str | None = None, *,
-            good: Good | None = None) -> dict[str, int]:
+def rebuild(data_dir: str | Path, url: str | None = None, *, good: Good | None = None,
+            progress: Report | None = None) -> dict[str, int]:
     """Rebuild the index from scratch, from the WARCs alone. The old index is replaced whole
     only once the new one is complete, so an interrupted rebuild loses nothing. Only records a
     strict check finds whole are indexed (`good`, when the caller has already checked), so no
@@ -144,13 +145,13 @@ def rebuild(data_dir: str | Path, url: str | None = None, *,
     layout = DataLayout(data_dir)
     chosen = index_url(url)
     if is_postgres(chosen):
-        return _rebuild_postgres(layout, chosen, good)
+        return _rebuild_postgres(layout, chosen, good, progress)
     scratch = layout.root / "index.sqlite.rebuild"
     for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
         leftover.unlink(missing_ok=True)
     index = SqliteIndex(scratch)
     try:
-        counts = _index_all(index, layout, good)
+        counts = _index_all(index, layout, good, progress)
         if layout.index_path.exists():
             _carry_over(layout.index_path, index)
         index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -194,7 +195,8 @@ def psycopg_errors() -> type[Exception]:
     return module.Error if module is not None else sqlite3.Error
 
 
-def _index_all(index: Index, layout: DataLayout, good: Good | None) -> dict[str, int]:
+def _index_all(index: Index, layout: DataLayout, good: Good | None,
+               progress: Report | None = None) -> dict[str, int]:
     files = []
     for collection in layout.collections():
         recover_directory(layout.archive_dir(collection))
@@ -202,13 +204,15 @@ def _index_all(index: Index, layout: DataLayout, good: Good | None) -> dict[str,
     # Every collection's files in the order they were written, so records are applied in the
     # order the crawls and imports applied them (a crawl, then an import of the same pages).
     files.sort(key=lambda item: order_key(file_origin(item[0], item[1].name)))
-    for collection, path in files:
+    sizes = [file_size(path) if progress else 0 for _, path in files]
+    for collection, path in tracked("indexing", files, progress, sizes):
         index_file(index, path, collection,
                    good=good.get(path.name, ()) if good is not None else None)
     return index.counts()
 
 
-def _rebuild_postgres(layout: DataLayout, url: str, good: Good | None) -> dict[str, int]:
+def _rebuild_postgres(layout: DataLayout, url: str, good: Good | None,
+                      progress: Report | None = None) -> dict[str, int]:
     """Build into a scratch schema beside the live one, then swap it in: readers see the old
     index until the swap commits. Every worker's WARC files must be in this data folder."""
     from archive.index.postgres import PostgresIndex, split_url
@@ -220,7 +224,7 @@ def _rebuild_postgres(layout: DataLayout, url: str, good: Good | None) -> dict[s
     try:
         scratch.drop()
         scratch.upgrade()
-        counts = _index_all(scratch, layout, good)
+        counts = _index_all(scratch, layout, good, progress)
         _copy_state(live, scratch)
         live.replace_with(scratch)
     finally:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from archive.exceptions import LockHeldError, NotFoundError
+from archive.progress import Report, tracked_files
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
 from archive.verify.files import Defect, FileReport, check_file
@@ -34,7 +35,7 @@ class Verification:
     ignored_descriptions: int = 0  # descriptions the index leaves out (archive.index.ingest)
 
 
-def verify_files(paths: Iterable[Path]) -> Verification:
+def verify_files(paths: Iterable[Path], progress: Report | None = None) -> Verification:
     """Strictly check these files (before importing them, say): WARC files record by record,
     a WACZ as a WACZ (archive.verify.wacz), an ARC file named as one."""
     from archive.verify.wacz import check_wacz
@@ -42,7 +43,7 @@ def verify_files(paths: Iterable[Path]) -> Verification:
 
     found = Verification()
     package: WaczReport | FileReport
-    for path in paths:
+    for path in tracked_files("checking", list(paths), progress):
         if sniff(path) == WACZ:
             package = check_wacz(path)
             found.files += len(package.warcs)
@@ -56,7 +57,8 @@ def verify_files(paths: Iterable[Path]) -> Verification:
     return found
 
 
-def verify_folder(root: Path, *, repair: bool = False) -> Verification:
+def verify_folder(root: Path, *, repair: bool = False,
+                  progress: Report | None = None) -> Verification:
     """Check every WARC file of a data folder and every index row against them; with
     `repair`, mend what a crash left first (LockHeldError while a crawl runs)."""
     from archive.verify.consistency import bring_in_line
@@ -83,7 +85,7 @@ def verify_folder(root: Path, *, repair: bool = False) -> Verification:
                                 "; ".join(done.problems[:5]))
             elif done.caught_up:
                 repaired.append(f"indexed {done.caught_up} records the index had not seen")
-        report = verify_data(layout.root, live=live)
+        report = verify_data(layout.root, live=live, progress=progress)
     finally:
         if not live:
             lock.release()

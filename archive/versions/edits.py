@@ -18,8 +18,8 @@ from archive.extract.language import detect_language
 from archive.index import Capture, Index, Version
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
-from archive.versions.history import lookup_url
 from archive.versions.lifecycle import text_runs
+from archive.versions.lookup import lookup_url
 from archive.warc.reader import read_text
 
 

@@ -16,26 +16,13 @@ from typing import Any
 from archive.exceptions import NotFoundError
 from archive.index import Capture, Index, Version
 from archive.index.base import ANY_ORIGIN
-from archive.net.urls import UnsafeURLError, canonical_url
 from archive.replay.urls import replay_base as resolve_base
 from archive.replay.urls import replay_url
 from archive.store.layout import DataLayout
 from archive.store.provenance import CRAWL_LINEAGE, IMPORT_LINEAGE
 from archive.timeutil import to_iso
+from archive.versions.lookup import lookup_url
 from archive.warc.reader import read_text
-
-
-def lookup_url(index: Index, url: str) -> str:
-    """The URL as the index knows it: as given, else in canonical form."""
-    if index.page(url) is not None:
-        return url
-    try:
-        canonical = canonical_url(url)
-    except UnsafeURLError as exc:
-        raise NotFoundError(f"{url}: {exc}") from None
-    if index.page(canonical) is None:
-        raise NotFoundError(f"nothing archived for {url}")
-    return canonical
 
 
 def history(index: Index, url: str, replay_base: str | None = None) -> dict[str, Any]:

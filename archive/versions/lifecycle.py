@@ -21,6 +21,33 @@ EDITED, REMOVED, RESTORED = "edited", "removed", "restored"
 GONE_STATUSES = frozenset({404, 410})
 
 
+def taken_down(status: int | None) -> str:
+    """The one wording for a page that answered 404 or 410, in every command and the report:
+    `taken down (HTTP 404)`."""
+    return f"taken down (HTTP {status})" if status else "taken down"
+
+
+def takedowns(failures: dict[str, int]) -> str:
+    """A crawl's failures by reason, its 404s and 410s said as takedowns:
+    `taken down 1 (HTTP 404)`, or '' when there were none."""
+    counts = [(status, failures.get(f"http-{status}", 0)) for status in sorted(GONE_STATUSES)]
+    gone = [(status, count) for status, count in counts if count]
+    if not gone:
+        return ""
+    return f"taken down {sum(count for _, count in gone)} (" + ", ".join(
+        f"HTTP {status}" + (f" ×{count}" if len(gone) > 1 else "")
+        for status, count in gone) + ")"
+
+
+def describe(kind: str, status: int | None) -> str:
+    """An event as people read it: `edited`, `taken down (HTTP 404)`, `restored (HTTP 200)`."""
+    if kind == REMOVED:
+        return taken_down(status)
+    if kind == RESTORED:
+        return f"restored (HTTP {status})" if status else "restored"
+    return kind
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing that happened to a page, at the capture that showed it."""

@@ -17,8 +17,8 @@ from archive.replay.urls import replay_base as resolve_base
 from archive.replay.urls import replay_url
 from archive.store.layout import DataLayout
 from archive.versions.edits import EditReader
-from archive.versions.history import lookup_url
 from archive.versions.lifecycle import text_runs
+from archive.versions.lookup import lookup_url
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
