@@ -22,6 +22,7 @@ from archive import __version__
 from archive.exceptions import ConfigError
 from archive.net.policy import parse_networks
 from archive.replay.cdxj import update_cdxj
+from archive.schedule.outcomes import outcome_counts, outcome_problems, seed_outcomes
 from archive.schedule.plan import CrawlPlan, plan_from_index
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
@@ -132,6 +133,7 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     if plan is not None:
         summary.update(plan.counts())
         summary["problems"] += plan_problems(plan)
+    account_for_seeds(summary, seedfile, stats, plan, urls)
     # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
     summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
     summary["screenshots"] = run_screenshots(data_dir, settings, run_started)
@@ -198,6 +200,20 @@ def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
     return plan_from_index(data_dir, seedfile, now, url=settings.get("PALIMPSEST_INDEX") or None,
                            everything=everything, effort=settings.getfloat("PALIMPSEST_EFFORT"),
                            host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
+
+
+def account_for_seeds(summary: dict[str, Any], seedfile: SeedFile, stats: dict[str, Any],
+                      plan: CrawlPlan | None, urls: Iterable[str] | None) -> None:
+    """One outcome per seed in the summary, their counts, and the problem of a run in which
+    every due seed was refused or unreadable (archive.schedule.outcomes)."""
+    if plan is not None:
+        due: set[str] | None = {seed.url for seed, _ in plan.seeds}
+    else:
+        due = set(urls) if urls is not None else None
+    entries = seed_outcomes(seedfile, due, stats)
+    summary["seed_outcomes"] = entries
+    summary["seed_counts"] = outcome_counts(entries)
+    summary["problems"] += outcome_problems(entries)
 
 
 def plan_problems(plan: CrawlPlan) -> list[str]:

@@ -5,6 +5,7 @@ agent that names the project. Anything that reaches local files or other schemes
 """
 
 from archive import __version__
+from archive.limits import MAX_URL_LENGTH
 
 BOT_NAME = "palimpsest"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -71,6 +72,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
+# Scrapy drops longer URLs; seed files are checked against the same figure when loaded.
+URLLENGTH_LIMIT = MAX_URL_LENGTH
 METAREFRESH_ENABLED = False              # a meta refresh is archived as a page, not followed
 
 # -- Safety (README "Safety"; crawler/containment.py) ----------------------------------------

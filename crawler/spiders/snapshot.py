@@ -26,6 +26,14 @@ from archive.extract.listing import listing_links
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
+from archive.schedule.outcomes import (
+    FAILED,
+    FETCHED,
+    REFUSED,
+    STAT_PREFIX,
+    UNREADABLE,
+    seed_mark,
+)
 from archive.schedule.plan import CrawlPlan
 from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
@@ -251,6 +259,7 @@ class SnapshotSpider(scrapy.Spider):
                 self.crawler.stats.inc_value(f"palimpsest/refused/{kind}")
                 logger.info("not fetched %s: %s", request.url, message)
             self.crawler.stats.inc_value("palimpsest/refused")
+            self._mark_seed(request.meta, REFUSED, kind)
             return
         if failure.check(HttpError):
             self._count_failure(request, f"http-{failure.value.response.status}",
@@ -276,7 +285,19 @@ class SnapshotSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"palimpsest/failed/{reason}")
         if request.meta.get(META, {}).get("is_seed"):
             self.crawler.stats.inc_value("palimpsest/failed_seeds")
+        self._mark_seed(request.meta, FAILED, reason)
         logger.warning("failed %s (%s): %s", request.url, reason, message)
+
+    def _mark_seed(self, meta: dict[str, Any], outcome: str, reason: str | None = None, *,
+                   replace: bool = False) -> None:
+        """Record how a seed's own request ended (archive.schedule.outcomes reads it); the
+        first end counts, unless a fetched feed or sitemap then turns out unreadable."""
+        info = meta.get(META) or {}
+        if not info.get("is_seed"):
+            return
+        key = f"{STAT_PREFIX}{info['seed']}"
+        if replace or self.crawler.stats.get_value(key) is None:
+            self.crawler.stats.set_value(key, seed_mark(outcome, reason))
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -294,11 +315,13 @@ class SnapshotSpider(scrapy.Spider):
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
         self.crawler.stats.inc_value("palimpsest/fetched")
+        self._mark_seed(response.meta, FETCHED)
         return info, seed, capture
 
     def _unreadable(self, response: Response, capture, role: str, exc: Exception):
         self.crawler.stats.inc_value("palimpsest/failed")
         logger.warning("could not read %s %s: %s", role, response.url, exc)
+        self._mark_seed(response.meta, UNREADABLE, "parse", replace=True)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
     async def _requisites(self, response: Response, capture, seed: Seed) -> dict:
