@@ -23,3 +23,13 @@ class NotFoundError(PalimpsestError):
 
 class LockHeldError(PalimpsestError):
     """Another crawl holds the data folder's lock."""
+
+
+class RecordRefusedError(PalimpsestError):
+    """An exchange over a limit `verify` enforces (archive.limits) is not archived at all, so
+    the archive never holds a record its own verifier calls defective. `reason` is the short
+    name the crawl counts the failed page under."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -38,7 +38,11 @@ from archive.schedule.plan import CrawlPlan
 from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
 from crawler.extensions.extraction import ExtractionPool
-from crawler.extensions.warc import CAPTURE_META, WarcCaptureExtension
+from crawler.extensions.warc import (
+    CAPTURE_META,
+    RECORD_REFUSED_META,
+    WarcCaptureExtension,
+)
 from crawler.failures import exception_reason, ignored_reason
 from crawler.items import DiscoveryItem, PageItem
 from crawler.requisites.capture import RequisiteCapture
@@ -312,6 +316,10 @@ class SnapshotSpider(scrapy.Spider):
         if capture is None or capture.url != response.url:
             if self.capture.stopped:
                 return info, seed, None  # the archive failed: the crawl is stopping already
+            refused = response.meta.get(RECORD_REFUSED_META)
+            if refused:  # over a limit verify enforces: a failed page, not an error
+                self._count_failure(response.request, refused, "not archived (see above)")
+                return info, seed, None
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
         self.crawler.stats.inc_value("palimpsest/fetched")
