@@ -18,6 +18,7 @@ PALIMPSEST_WARC_MAX_BYTES = 1024**3      # roll over to a new WARC file past thi
 PALIMPSEST_WARC_GZIP_LEVEL = 5           # per-record gzip level (archive/warc/writer.py says why)
 PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker name)
 PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per core, 0: inline
+PALIMPSEST_PAGE_BUDGET = 60.0             # seconds of work per page in an extraction process
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
 PALIMPSEST_ALLOWED_NETWORKS: list[str] = []  # allow just these networks, e.g. ["10.1.0.0/16"]
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.exceptions import ConfigError
+from archive.extract.backtracking import check_pattern
 from archive.limits import MAX_SEED_FILE_BYTES, MAX_URL_LENGTH
 from archive.net.urls import UnsafeURLError, check_url_syntax
 from archive.timeutil import parse_duration
@@ -224,9 +225,9 @@ def _regex(pattern: Any, label: str) -> str:
     if not isinstance(pattern, str):
         raise ConfigError(f"{label}: {pattern!r} is not a string")
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"{label}: bad regular expression {pattern!r}: {exc}") from None
+        check_pattern(pattern)  # compiles, and refuses nested quantifiers (ReDoS)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
     return pattern
 
 
