@@ -30,6 +30,7 @@ from archive.timeutil import parse_when, to_iso, utcnow
 from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
 from crawler.extensions.progress import progress_counted, show_progress
+from crawler.logfilters import count_download_failures_once
 from crawler.requisites.budget import requisite_summary
 from crawler.spiders.snapshot import SnapshotSpider
 
@@ -166,6 +167,7 @@ def create_crawler(settings: Settings, spidercls: type[Spider],
     """
     if progress is not None:
         show_progress(settings)
+    count_download_failures_once()
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(spidercls)
     if progress is not None:
@@ -246,14 +248,19 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
         problems.append(f"archive error: {stats['palimpsest/archive_error']}")
     if reason not in ("finished", NOTHING_DUE):
         problems.append(f"crawl ended early: {reason}")
-    if summary["seeds"] and summary["failed_seeds"] >= summary["seeds"]:
-        problems.append("every seed failed")
+    reasons = ", ".join(f"{reason} {count}" for reason, count in summary["failures"].items())
+    every_seed = bool(summary["seeds"]) and summary["failed_seeds"] >= summary["seeds"]
+    if every_seed:
+        problems.append(f"every seed failed ({reasons})")
     attempted = summary["fetched"] + summary["failed"]
-    if attempted and summary["failed"] / attempted > fail_ratio:
-        problems.append(f"{summary['failed']} of {attempted} fetches failed")
+    # One cause, one line: when the failed fetches are the seeds, the line above said it.
+    if attempted and summary["failed"] / attempted > fail_ratio and not (
+            every_seed and summary["failed"] == summary["failed_seeds"]):
+        problems.append(f"{summary['failed']} of {attempted} fetches failed ({reasons})")
     errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0))
     if errors:
-        problems.append(f"{errors} errors logged")
+        problems.append(f"{errors} error{'s' if errors > 1 else ''} logged (the log in "
+                        "DATA/logs/ has them)")
     exceptions = int(stats.get("spider_exceptions/count", 0)) or sum(
         int(value) for key, value in stats.items() if key.startswith("spider_exceptions/"))
     if exceptions and not errors:  # normally logged as errors too; count them if not

@@ -72,6 +72,9 @@ DOWNLOAD_TIMEOUT = 30
 # never extracted; with Scrapy's default (True) its bytes would be thrown away.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_TIMES = 2
+# A fetch that gives up is counted as a failed page with its reason; one ERROR more per cause
+# would count it twice (crawler/logfilters.py).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 10
 # Scrapy drops longer URLs; seed files are checked against the same figure when loaded.
 URLLENGTH_LIMIT = MAX_URL_LENGTH

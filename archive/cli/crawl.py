@@ -71,6 +71,7 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
             report = run_crawl(seedfile, layout.root, allow_private=allow_private,
                                overrides=overrides, everything=everything,
                                progress=bar.update if bar else None)
+        report.summary["log"] = str(logfile)
         # The run's captures are committed: tell whoever asked (README: Notifications).
         _notify(report.summary, seedfile, notifications, layout.root, started)
     _print(ctx, report.summary, as_json, quiet)
@@ -92,8 +93,11 @@ def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> Non
         shots = summary.get("screenshots")
         if shots and not quiet:
             click.echo(shots_line(shots))
-    for problem in summary["problems"] + summary.get("notify", {}).get("problems", []):
+    problems = summary["problems"] + summary.get("notify", {}).get("problems", [])
+    for problem in problems:
         click.echo(f"problem: {problem}", err=True)
+    if problems and quiet and not as_json and summary.get("log"):
+        click.echo(f"log: {summary['log']}", err=True)  # where the details are
     if summary.get("archive_error"):
         ctx.exit(EXIT_IOERR)  # distinct, so cron can tell a full disk from a bad night
     if summary["problems"]:
