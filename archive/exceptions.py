@@ -9,6 +9,11 @@ class ConfigError(PalimpsestError):
     """A seed file, option or setting is invalid. The CLI exits with code 2."""
 
 
+class PortInUseError(ConfigError):
+    """A server was asked for a port something else listens on; found before it starts, so
+    nothing is started or written (exit code 2)."""
+
+
 class ArchiveWriteError(PalimpsestError):
     """A WARC record could not be written (disk full, I/O error). The crawl stops."""
 
