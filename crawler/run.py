@@ -22,7 +22,13 @@ from archive import __version__
 from archive.exceptions import ConfigError
 from archive.net.policy import parse_networks
 from archive.replay.cdxj import update_cdxj
-from archive.schedule.outcomes import outcome_counts, outcome_problems, seed_outcomes
+from archive.schedule.outcomes import (
+    discovery_problems,
+    outcome_counts,
+    outcome_problems,
+    record_seed_problems,
+    seed_outcomes,
+)
 from archive.schedule.plan import CrawlPlan, plan_from_index
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
@@ -134,7 +140,8 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     if plan is not None:
         summary.update(plan.counts())
         summary["problems"] += plan_problems(plan)
-    account_for_seeds(summary, seedfile, stats, plan, urls)
+    record_seed_problems(DataLayout(data_dir).collections_dir / seedfile.collection,
+                         account_for_seeds(summary, seedfile, stats, plan, urls), run_started)
     # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
     summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
     summary["screenshots"] = run_screenshots(data_dir, settings, run_started)
@@ -205,9 +212,10 @@ def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
 
 
 def account_for_seeds(summary: dict[str, Any], seedfile: SeedFile, stats: dict[str, Any],
-                      plan: CrawlPlan | None, urls: Iterable[str] | None) -> None:
+                      plan: CrawlPlan | None, urls: Iterable[str] | None) -> list[str]:
     """One outcome per seed in the summary, their counts, and the problem of a run in which
-    every due seed was refused or unreadable (archive.schedule.outcomes)."""
+    every due seed was refused or unreadable (archive.schedule.outcomes). Returns the seed
+    problems of this run, for `palimpsest status`."""
     if plan is not None:
         due: set[str] | None = {seed.url for seed, _ in plan.seeds}
     else:
@@ -215,7 +223,12 @@ def account_for_seeds(summary: dict[str, Any], seedfile: SeedFile, stats: dict[s
     entries = seed_outcomes(seedfile, due, stats)
     summary["seed_outcomes"] = entries
     summary["seed_counts"] = outcome_counts(entries)
-    summary["problems"] += outcome_problems(entries)
+    fatal = outcome_problems(entries)
+    summary["problems"] += fatal
+    # A discovery seed gone quiet is a problem line that fails the run only when nothing else
+    # was crawled (then the line above says it, once).
+    summary["seed_problems"] = [] if fatal else discovery_problems(entries)
+    return fatal + summary["seed_problems"]
 
 
 def plan_problems(plan: CrawlPlan) -> list[str]:

@@ -88,12 +88,14 @@ def _notify(summary: dict, seedfile, notifications, data_dir: Path, started) -> 
 def _print(ctx: click.Context, summary: dict, as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(summary)
-    elif not quiet or summary["problems"]:
+    elif not quiet or summary["problems"] or summary.get("seed_problems"):
         click.echo(summary_line(summary))
         shots = summary.get("screenshots")
         if shots and not quiet:
             click.echo(shots_line(shots))
-    problems = summary["problems"] + summary.get("notify", {}).get("problems", [])
+    # Seed and notification problems are said, and fail the run only through `problems`.
+    problems = summary["problems"] + summary.get("seed_problems", []) + \
+        summary.get("notify", {}).get("problems", [])
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)
     if problems and quiet and not as_json and summary.get("log"):

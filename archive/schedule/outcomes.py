@@ -9,7 +9,10 @@ Plain data, no Scrapy: the CLI and the shared crawl use it alike.
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter
+from pathlib import Path
 from typing import Any, Mapping
 
 from archive.schedule.seeds import SeedFile
@@ -23,6 +26,9 @@ UNREADABLE = "unreadable"  # a feed or sitemap that did not parse, or suddenly l
 OUTCOMES = (FETCHED, NOT_DUE, REFUSED, FAILED, SKIPPED, UNREADABLE)
 
 STAT_PREFIX = "palimpsest/seed/"
+# Where a crawl leaves its discovery seeds' problems for `palimpsest status`, per collection.
+PROBLEMS_FILE = "seed-problems.json"
+_EMPTY_PREFIX = "empty-after-"
 
 # What to change for each kind of refusal, said on the problem line of a run that did nothing.
 _REFUSAL_HINTS = {
@@ -100,3 +106,46 @@ def counts_phrase(counts: Mapping[str, int]) -> str:
     total = sum(counts.values())
     return f"seeds {total} (" + ", ".join(f"{name.replace('-', ' ')} {count}"
                                           for name, count in counts.items()) + ")"
+
+
+def discovery_problems(entries: list[dict[str, Any]]) -> list[str]:
+    """One line per due listing, feed or sitemap seed that could not be read or suddenly
+    listed nothing. They do not fail a run on their own (README: Running from cron)."""
+    lines = []
+    for entry in entries:
+        if entry["outcome"] != UNREADABLE:
+            continue
+        kind, url, reason = entry["type"], entry["url"], entry.get("reason", "")
+        if reason.startswith(_EMPTY_PREFIX):
+            lines.append(f"{kind} seed {url} listed nothing, though "
+                         f"{reason[len(_EMPTY_PREFIX):]} articles were found through it "
+                         "before: has it moved? Check its url")
+        else:
+            lines.append(f"{kind} seed {url} could not be read as a {kind} (the log says "
+                         f"why): check its url, and that its type is right")
+    return lines
+
+
+def record_seed_problems(collection_dir: Path, problems: list[str], at: str) -> None:
+    """Leave this run's seed problems (none: an empty list) where `status` reads them."""
+    collection_dir.mkdir(parents=True, exist_ok=True)
+    target = collection_dir / PROBLEMS_FILE
+    scratch = target.with_name(target.name + ".tmp")
+    scratch.write_text(json.dumps({"at": at, "problems": problems}), encoding="utf-8")
+    os.replace(scratch, target)  # whole or not at all, for a reader at any moment
+
+
+def read_seed_problems(collection_dir: Path) -> dict[str, Any] | None:
+    """What the last crawl of a collection recorded, or None; a file that does not read as
+    one is itself reported as a problem, never raised."""
+    try:
+        data = json.loads((collection_dir / PROBLEMS_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        return {"at": None, "problems": [f"{PROBLEMS_FILE} is unreadable: {exc}"]}
+    problems = data.get("problems") if isinstance(data, dict) else None
+    if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
+        return {"at": None, "problems": [f"{PROBLEMS_FILE} is not what a crawl writes"]}
+    at = data.get("at")
+    return {"at": at if isinstance(at, str) else None, "problems": problems}

@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 META = "palimpsest"
 MISSING_COMPONENT = "missing_component"  # finish reason: an extension the spider needs is off
 MAX_SITEMAP_DEPTH = 3
+# A feed or sitemap seed that suddenly lists nothing, after this many articles were found
+# through it, counts as unreadable: a moved feed must not fall silent.
+EMPTIED_AFTER = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -217,6 +220,7 @@ class SnapshotSpider(scrapy.Spider):
         except ValueError as exc:
             yield self._unreadable(response, capture, "feed", exc)
             return
+        self._check_not_emptied(response, seed, len(entries))
         links = _matching([entry.url for entry in entries], seed.articles)
         lastmods = _lastmods(entries, links)
         yield DiscoveryItem(response.url, "feed", capture, links, seed=seed.url,
@@ -233,6 +237,7 @@ class SnapshotSpider(scrapy.Spider):
         except ValueError as exc:
             yield self._unreadable(response, capture, "sitemap", exc)
             return
+        self._check_not_emptied(response, seed, len(sitemap.entries))
         links = [entry.url for entry in sitemap.entries]
         if sitemap.kind == "sitemapindex":
             yield DiscoveryItem(response.url, "sitemap", capture, links, seed=seed.url)
@@ -291,6 +296,18 @@ class SnapshotSpider(scrapy.Spider):
             self.crawler.stats.inc_value("palimpsest/failed_seeds")
         self._mark_seed(request.meta, FAILED, reason)
         logger.warning("failed %s (%s): %s", request.url, reason, message)
+
+    def _check_not_emptied(self, response: Response, seed: Seed, entries: int) -> None:
+        """A feed or sitemap seed that lists nothing, when earlier runs found articles through
+        it, has most likely moved or broken: its seed is unreadable (a problem line)."""
+        if entries or self.plan is None or not response.meta.get(META, {}).get("is_seed"):
+            return
+        known = sum(1 for page in self.plan.known.values()
+                    if page.seed == seed.url and page.history.role == "article")
+        if known >= EMPTIED_AFTER:
+            logger.warning("%s %s lists nothing, though %d articles were found through it "
+                           "before", seed.type, response.url, known)
+            self._mark_seed(response.meta, UNREADABLE, f"empty-after-{known}", replace=True)
 
     def _mark_seed(self, meta: dict[str, Any], outcome: str, reason: str | None = None, *,
                    replace: bool = False) -> None:
