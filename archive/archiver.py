@@ -19,9 +19,11 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.utils import Digester
 
 from archive import __version__
+from archive.exceptions import RecordRefusedError
 from archive.index import Index, open_index
 from archive.index.ingest import Ingestor, RecordInfo
 from archive.index.versioning import NEW_VERSION, text_outcome
+from archive.limits import MAX_HTTP_HEADER_BYTES
 from archive.store.faults import fault, kill_now
 from archive.store.layout import DataLayout
 from archive.warc.records import CaptureRef, HttpExchange, RecordFactory
@@ -108,7 +110,17 @@ class Archiver:
     # -- exchanges ----------------------------------------------------------------------------
 
     def capture(self, ex: HttpExchange) -> CaptureResult:
-        """Write the request and the response (or a revisit) of one exchange and index them."""
+        """Write the request and the response (or a revisit) of one exchange and index them.
+
+        An exchange whose header block is over what `verify` accepts is refused whole
+        (RecordRefusedError): a cut header block would not be the prefix WARC-Truncated
+        describes, and no real server sends a megabyte of headers (README: Safety)."""
+        head = ex.response_head_bytes()
+        if head > MAX_HTTP_HEADER_BYTES:
+            raise RecordRefusedError(
+                "headers-too-large", f"{ex.url[:200]}: HTTP header block of {head} bytes "
+                f"({len(ex.response_headers)} headers) is over {MAX_HTTP_HEADER_BYTES}; "
+                "not archived")
         response_id = self.factory.new_id()
         original: CaptureRef | None = None
         if ex.status == 304:

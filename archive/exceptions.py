@@ -9,6 +9,11 @@ class ConfigError(PalimpsestError):
     """A seed file, option or setting is invalid. The CLI exits with code 2."""
 
 
+class PortInUseError(ConfigError):
+    """A server was asked for a port something else listens on; found before it starts, so
+    nothing is started or written (exit code 2)."""
+
+
 class ArchiveWriteError(PalimpsestError):
     """A WARC record could not be written (disk full, I/O error). The crawl stops."""
 
@@ -28,3 +33,11 @@ class LockHeldError(PalimpsestError):
 class NothingArchivedError(NotFoundError):
     """Nothing to work on: the data folder, the collection or the URL asked for holds nothing.
     The CLI exits with code 2, as for bad usage: the command did nothing."""
+class RecordRefusedError(PalimpsestError):
+    """An exchange over a limit `verify` enforces (archive.limits) is not archived at all, so
+    the archive never holds a record its own verifier calls defective. `reason` is the short
+    name the crawl counts the failed page under."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -34,3 +34,7 @@ MAX_HTTP_HEADER_BYTES = 1 * MIB
 
 # A seed file (TOML). Lists of thousands of URLs are a few hundred kilobytes.
 MAX_SEED_FILE_BYTES = 16 * MIB
+
+# A URL's length in characters. Scrapy's URLLENGTH_LIMIT has this value (crawler/settings.py):
+# the crawler drops a longer URL, so a seed file naming one is rejected when it is loaded.
+MAX_URL_LENGTH = 2083

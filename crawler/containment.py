@@ -20,6 +20,7 @@ import threading
 from typing import Any
 from urllib.parse import urlsplit
 
+from archive.limits import MAX_URL_LENGTH
 from archive.net.policy import AddressPolicy, HostSyntaxError, parse_networks
 from archive.net.urls import ALLOWED_SCHEMES, UnsafeURLError, check_url_syntax
 
@@ -44,6 +45,8 @@ def url_refusal(url: str, policy: AddressPolicy) -> tuple[str, str] | None:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         return "scheme", f"scheme {scheme or '(none)'!r} is never fetched (only http and https)"
+    if len(url) > MAX_URL_LENGTH:  # a redirect can lead anywhere; keep WARC headers bounded
+        return "url", f"URL of {len(url)} characters is over {MAX_URL_LENGTH}"
     try:
         check_url_syntax(url)
     except UnsafeURLError as exc:

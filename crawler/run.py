@@ -22,6 +22,13 @@ from archive import __version__
 from archive.exceptions import ConfigError
 from archive.net.policy import parse_networks
 from archive.replay.cdxj import update_cdxj
+from archive.schedule.outcomes import (
+    discovery_problems,
+    outcome_counts,
+    outcome_problems,
+    record_seed_problems,
+    seed_outcomes,
+)
 from archive.schedule.plan import CrawlPlan, plan_from_index
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
@@ -29,6 +36,7 @@ from archive.timeutil import parse_when, to_iso, utcnow
 from archive.verify.consistency import bring_in_line
 from archive.warc.writer import check_name_part
 from crawler.extensions.progress import progress_counted, show_progress
+from crawler.logfilters import count_download_failures_once
 from crawler.requisites.budget import requisite_summary
 from crawler.spiders.snapshot import SnapshotSpider
 
@@ -132,6 +140,8 @@ def run_crawl(seedfile: SeedFile, data_dir: str | Path, *, allow_private: bool =
     if plan is not None:
         summary.update(plan.counts())
         summary["problems"] += plan_problems(plan)
+    record_seed_problems(DataLayout(data_dir).collections_dir / seedfile.collection,
+                         account_for_seeds(summary, seedfile, stats, plan, urls), run_started)
     # pywb replays from the CDXJ: merge this run's captures into it (never a full rescan).
     summary["problems"] += update_cdxj(data_dir, seedfile.collection).problems
     summary["screenshots"] = run_screenshots(data_dir, settings, run_started)
@@ -165,6 +175,7 @@ def create_crawler(settings: Settings, spidercls: type[Spider],
     """
     if progress is not None:
         show_progress(settings)
+    count_download_failures_once()
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(spidercls)
     if progress is not None:
@@ -201,6 +212,27 @@ def plan_run(seedfile: SeedFile, data_dir: Path, settings: Settings,
                            host_budget=settings.getint("PALIMPSEST_HOST_BUDGET"))
 
 
+def account_for_seeds(summary: dict[str, Any], seedfile: SeedFile, stats: dict[str, Any],
+                      plan: CrawlPlan | None, urls: Iterable[str] | None) -> list[str]:
+    """One outcome per seed in the summary, their counts, and the problem of a run in which
+    every due seed was refused or unreadable (archive.schedule.outcomes). Returns the seed
+    problems of this run, for `palimpsest status`."""
+    if plan is not None:
+        due: set[str] | None = {seed.url for seed, _ in plan.seeds}
+    else:
+        due = set(urls) if urls is not None else None
+    entries = seed_outcomes(seedfile, due, stats)
+    summary["seed_outcomes"] = entries
+    summary["seed_counts"] = outcome_counts(entries)
+    fatal = outcome_problems(entries)
+    summary["problems"] += fatal
+    # A discovery seed gone quiet is a problem line that fails the run only when nothing else
+    # was crawled (then the line above says it, once).
+    quiet_discovery: list[str] = [] if fatal else discovery_problems(entries)
+    summary["seed_problems"] = quiet_discovery
+    return fatal + quiet_discovery
+
+
 def plan_problems(plan: CrawlPlan) -> list[str]:
     """What the plan could not read from the index (the rest of the run went ahead)."""
     if not plan.unreadable:
@@ -231,14 +263,19 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
         problems.append(f"archive error: {stats['palimpsest/archive_error']}")
     if reason not in ("finished", NOTHING_DUE):
         problems.append(f"crawl ended early: {reason}")
-    if summary["seeds"] and summary["failed_seeds"] >= summary["seeds"]:
-        problems.append("every seed failed")
+    reasons = ", ".join(f"{reason} {count}" for reason, count in summary["failures"].items())
+    every_seed = bool(summary["seeds"]) and summary["failed_seeds"] >= summary["seeds"]
+    if every_seed:
+        problems.append(f"every seed failed ({reasons})")
     attempted = summary["fetched"] + summary["failed"]
-    if attempted and summary["failed"] / attempted > fail_ratio:
-        problems.append(f"{summary['failed']} of {attempted} fetches failed")
+    # One cause, one line: when the failed fetches are the seeds, the line above said it.
+    if attempted and summary["failed"] / attempted > fail_ratio and not (
+            every_seed and summary["failed"] == summary["failed_seeds"]):
+        problems.append(f"{summary['failed']} of {attempted} fetches failed ({reasons})")
     errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0))
     if errors:
-        problems.append(f"{errors} errors logged")
+        problems.append(f"{errors} error{'s' if errors > 1 else ''} logged (the log in "
+                        "DATA/logs/ has them)")
     exceptions = int(stats.get("spider_exceptions/count", 0)) or sum(
         int(value) for key, value in stats.items() if key.startswith("spider_exceptions/"))
     if exceptions and not errors:  # normally logged as errors too; count them if not

@@ -5,6 +5,7 @@ agent that names the project. Anything that reaches local files or other schemes
 """
 
 from archive import __version__
+from archive.limits import MAX_URL_LENGTH
 
 BOT_NAME = "palimpsest"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -17,6 +18,7 @@ PALIMPSEST_WARC_MAX_BYTES = 1024**3      # roll over to a new WARC file past thi
 PALIMPSEST_WARC_GZIP_LEVEL = 5           # per-record gzip level (archive/warc/writer.py says why)
 PALIMPSEST_WARC_SUFFIX = ""              # appended to WARC file names (worker name)
 PALIMPSEST_EXTRACT_PROCESSES = None      # extraction processes; None: one per core, 0: inline
+PALIMPSEST_PAGE_BUDGET = 60.0             # seconds of work per page in an extraction process
 PALIMPSEST_ALLOW_PRIVATE = False         # allow non-global addresses (intranets, tests, the demo)
 PALIMPSEST_ALLOWED_NETWORKS: list[str] = []  # allow just these networks, e.g. ["10.1.0.0/16"]
 PALIMPSEST_FAIL_RATIO = 0.5              # the run fails when more than this share of fetches fail
@@ -70,7 +72,12 @@ DOWNLOAD_TIMEOUT = 30
 # never extracted; with Scrapy's default (True) its bytes would be thrown away.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_TIMES = 2
+# A fetch that gives up is counted as a failed page with its reason; one ERROR more per cause
+# would count it twice (crawler/logfilters.py).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 10
+# Scrapy drops longer URLs; seed files are checked against the same figure when loaded.
+URLLENGTH_LIMIT = MAX_URL_LENGTH
 METAREFRESH_ENABLED = False              # a meta refresh is archived as a page, not followed
 
 # -- Safety (README "Safety"; crawler/containment.py) ----------------------------------------

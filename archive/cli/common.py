@@ -133,6 +133,10 @@ def configure_logging(verbosity: int, quiet: bool = False, logfile: Path | None 
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbosity, 2)]
+    if quiet and logfile is not None:
+        # Quiet means quiet (cron): the command prints its summary and one `problem:` line per
+        # problem itself; every record, tracebacks included, goes to the log file only.
+        level = logging.CRITICAL + 1
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -77,6 +77,7 @@ def crawl(ctx: click.Context, seeds: Path, data_dir: Path | None, redis_url: str
             report = run_crawl(seedfile, layout.root, allow_private=allow_private,
                                overrides=overrides, everything=everything,
                                progress=bar.update if bar else None)
+        report.summary["log"] = str(logfile)
         # The run's captures are committed: tell whoever asked (README: Notifications).
         _notify(report.summary, seedfile, notifications, layout.root, started)
     _print(ctx, report.summary, as_json, quiet)
@@ -94,13 +95,18 @@ def _notify(summary: dict[str, Any], seedfile: SeedFile, notifications: NotifyCo
 def _print(ctx: click.Context, summary: dict[str, Any], as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(summary)
-    elif not quiet or summary["problems"]:
+    elif not quiet or summary["problems"] or summary.get("seed_problems"):
         click.echo(summary_line(summary))
         shots = summary.get("screenshots")
         if shots and not quiet:
             click.echo(shots_line(shots))
-    for problem in summary["problems"] + summary.get("notify", {}).get("problems", []):
+    # Seed and notification problems are said, and fail the run only through `problems`.
+    problems = summary["problems"] + summary.get("seed_problems", []) + \
+        summary.get("notify", {}).get("problems", [])
+    for problem in problems:
         click.echo(f"problem: {problem}", err=True)
+    if problems and quiet and not as_json and summary.get("log"):
+        click.echo(f"log: {summary['log']}", err=True)  # where the details are
     if summary.get("archive_error"):
         ctx.exit(EXIT_IOERR)  # distinct, so cron can tell a full disk from a bad night
     if summary["problems"]:

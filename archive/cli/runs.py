@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from archive.cli.common import EXIT_USAGE, Failure, chosen_index, configure_logging
+from archive.schedule.outcomes import counts_phrase
 from archive.schedule.seeds import SeedFile
 from archive.store.layout import DataLayout
 from archive.store.lock import DataLock
@@ -48,7 +49,8 @@ def summary_line(summary: dict[str, Any]) -> str:
     line = (f"{summary['collection']}: fetched {summary['fetched']}, "
             f"new versions {summary['new_versions']}, unchanged {summary['unchanged']}, "
             f"failed {summary['failed']}")
-    extras = [f"{name.replace('_', ' ')} {summary[name]}"
+    extras = [counts_phrase(summary["seed_counts"])] if summary.get("seed_counts") else []
+    extras += [f"{name.replace('_', ' ')} {summary[name]}"
               for name in ("returned", "not_modified", "extraction_failed", "truncated",
                            "not_due", "over_budget") if summary.get(name)]
     gone = takedowns(summary.get("failures") or {})

@@ -43,7 +43,9 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
     from archive.schedule.seeds import load_seeds
 
     collection = load_seeds(seeds).collection if seeds else None
-    result: dict[str, Any] = {"index": index_status(resolve_data(data_dir), chosen_index())}
+    data = resolve_data(data_dir)
+    result: dict[str, Any] = {"index": index_status(data, chosen_index()),
+                    "seed_problems": _seed_problems(data, collection)}
     if redis_url:
         from archive.frontier.status import frontier_status
 
@@ -59,6 +61,9 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
                + (f" {counts}" if counts else ""))
     if index.get("problem"):
         click.echo(f"  problem: {index['problem']}")
+    for name, recorded in result["seed_problems"].items():
+        for problem in recorded["problems"]:
+            click.echo(f"{name}: problem: {problem} (crawl of {recorded['at'] or 'unknown'})")
     for entry in result.get("frontier", []):
         cycle = entry["cycle"]
         click.echo(f"{entry['collection']}: {entry['queued']} queued")
@@ -82,3 +87,21 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
                        f"{'alive' if worker['alive'] else 'gone'}, {worker['state']}, "
                        f"beat {worker['last_beat_ago_s']}s ago, fetched {worker['fetched']}"
                        + (f", last {last.get('url')} at {last.get('at')}" if last else ""))
+
+
+def _seed_problems(data: Path, collection: str | None) -> dict[str, dict[str, Any]]:
+    """What the last crawl of each collection (or of the one asked about) recorded about its
+    seeds: unreadable feeds and sitemaps, runs that crawled nothing (README: Running from
+    cron). Collections whose last crawl had none are left out."""
+    from archive.schedule.outcomes import read_seed_problems
+    from archive.store.layout import DataLayout
+
+    layout = DataLayout(data)
+    found = {}
+    for name in layout.collections():
+        if collection is not None and name != collection:
+            continue
+        recorded = read_seed_problems(layout.collections_dir / name)
+        if recorded and recorded["problems"]:
+            found[name] = recorded
+    return found

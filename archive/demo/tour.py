@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from archive.demo.site import DEFAULT_PORT, DemoSite
-from archive.exceptions import PalimpsestError
+from archive.exceptions import PalimpsestError, PortInUseError
+from archive.store.layout import DataLayout
 from archive.versions.lifecycle import GONE_STATUSES, takedowns
 
 # The demo site is ours and on loopback: no need to wait between requests.
@@ -38,14 +39,24 @@ class DemoRun:
     summaries: list[dict[str, Any]]
 
 
-def start_site(port: int) -> DemoSite:
-    """The demo site on `port`, or on a free port when that one is taken."""
+def start_site(port: int, data_dir: Path, say: Callable[[str], None] = print) -> DemoSite:
+    """The demo site on `port`. When that port is taken: on a free port, saying so, if
+    `data_dir` holds no archive yet; else PortInUseError, because the demo's pages are known
+    by their address, and a run on another port would add a second copy of the whole demo
+    under that address to the archive already there."""
     try:
         return DemoSite(port=port).start()
     except OSError:
         if port == 0:
             raise
-        return DemoSite(port=0).start()
+        if DataLayout(data_dir).collections():
+            raise PortInUseError(
+                f"port {port} is in use, and {data_dir} holds the demo made on that port: "
+                f"stop what listens on {port}, or run the demo into another --data "
+                "folder with --port 0") from None
+    site = DemoSite(port=0).start()
+    say(f"Port {port} is in use: the demo site listens on port {site.port} instead.")
+    return site
 
 
 def crawl_once(seeds: Path, data_dir: Path) -> dict[str, Any]:
@@ -76,7 +87,7 @@ def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
              say: Callable[[str], None] = print) -> DemoRun:
     """Serve the demo site, crawl it in each of its states, and say what happened."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    site = start_site(port)
+    site = start_site(port, data_dir, say)
     try:
         seeds = data_dir / "demo-seeds.toml"
         seeds.write_text(site.seeds_toml(), encoding="utf-8")

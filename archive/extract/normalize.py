@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from archive.extract.backtracking import nested_quantifier
+
 # Stored next to every text hash; bump it whenever normalize_text's output can change for some
 # input, so hashes made under different rules are never compared as if they were alike.
 NORMALIZATION_VERSION = 1
@@ -66,6 +68,9 @@ def compile_ignore(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
             compiled.append(re.compile(pattern, re.MULTILINE))
         except (re.error, TypeError) as err:
             raise ValueError(f"invalid ignore pattern {pattern!r}: {err}") from None
+        reason = nested_quantifier(pattern)
+        if reason is not None:  # a stranger's page must not stall the crawl (ReDoS)
+            raise ValueError(f"ignore pattern {pattern!r} refused: {reason}")
     return tuple(compiled)
 
 

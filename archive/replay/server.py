@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Any
 
-from archive.exceptions import ConfigError, PalimpsestError
+from archive.exceptions import ConfigError, PalimpsestError, PortInUseError
 from archive.replay.pywbenv import PywbInstall, find_pywb
 from archive.store.layout import DataLayout
 
@@ -89,6 +89,20 @@ def free_port(host: str) -> int:
         return int(probe.getsockname()[1])
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something listens on `port` at `host` (or on every address) now. Binding with
+    SO_REUSEADDR, as servers do, ignores connections still closing and fails only on a
+    listener."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def _url_host(host: str) -> str:
     """The host to reach a server bound to `host` at (a wildcard address means this machine)."""
     if host in ("0.0.0.0", ""):
@@ -125,6 +139,10 @@ class ReplayServer:
         """Start pywb and wait until it answers; raise ReplayError if it does not."""
         if self.collection is not None and not self.layout.archive_dir(self.collection).is_dir():
             raise ConfigError(f"no collection {self.collection!r} in {self.layout.root}")
+        # Checked before pywb starts: pywb would only print a traceback, and another web
+        # server on the port would answer the readiness check in pywb's place.
+        if port_in_use(self.host, self.port):
+            raise PortInUseError(f"port {self.port} is in use; try --port 0")
         # pywb reads templates, translations and static files relative to its working folder,
         # so it runs in an empty scratch folder of its own, with the configuration in it.
         self._scratch = Path(tempfile.mkdtemp(prefix="palimpsest-pywb-"))

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.exceptions import ConfigError
-from archive.limits import MAX_SEED_FILE_BYTES
+from archive.extract.backtracking import check_pattern
+from archive.limits import MAX_SEED_FILE_BYTES, MAX_URL_LENGTH
 from archive.net.urls import UnsafeURLError, check_url_syntax
 from archive.timeutil import parse_duration
 
@@ -168,6 +169,10 @@ def _seed(entry: dict[str, Any], defaults: SeedPolicy, where: str, position: int
         url = check_url_syntax(url.strip())
     except UnsafeURLError as exc:
         raise ConfigError(f"{label}: {exc}") from None
+    if len(url) > MAX_URL_LENGTH:  # the crawler's URL length filter would drop it unseen
+        raise ConfigError(f"{where}: seed #{position} ({url[:80]}...): url is {len(url)} "
+                          f"characters long; "
+                          f"the crawler fetches URLs of at most {MAX_URL_LENGTH}")
     seed_type = entry.get("type", "page")
     if seed_type not in SEED_TYPES:
         raise ConfigError(
@@ -220,9 +225,9 @@ def _regex(pattern: Any, label: str) -> str:
     if not isinstance(pattern, str):
         raise ConfigError(f"{label}: {pattern!r} is not a string")
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"{label}: bad regular expression {pattern!r}: {exc}") from None
+        check_pattern(pattern)  # compiles, and refuses nested quantifiers (ReDoS)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
     return pattern
 
 

@@ -66,6 +66,14 @@ class HttpExchange:
         return f"{self.status} {reason}".rstrip()
 
 
+    def response_head_bytes(self) -> int:
+        """The size of the response's HTTP header block as written (status line, headers,
+        the blank line): what `verify` holds to archive.limits.MAX_HTTP_HEADER_BYTES."""
+        first = len(f"{self.protocol} {self.status_line()}".encode("latin-1", "replace"))
+        lines = sum(len(name) + 2 + len(value) + 2 for name, value in self.response_headers)
+        return first + 2 + lines + 2
+
+
 @dataclass(frozen=True)
 class CaptureRef:
     """An earlier record another record points at (WARC-Refers-To and friends)."""

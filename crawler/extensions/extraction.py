@@ -8,36 +8,34 @@ awaits `extract` on the pool it finds with `crawler.get_extension(ExtractionPool
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.extract.describe import DescribedPage, extract_and_describe
+from archive.extract.article import failed_extraction
+from archive.extract.describe import DescribedPage, describe_page, extract_and_describe
+from crawler.pageworkers import PageTimeout, PageWorkers
 
-_T = TypeVar("_T")
+T = TypeVar("T")
+DEFAULT_PAGE_BUDGET = 60.0  # seconds; crawler/settings.py PALIMPSEST_PAGE_BUDGET
 
 
 class ExtractionPool:
     """Extracts and hashes pages in worker processes (or inline when sized 0)."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, budget: float = DEFAULT_PAGE_BUDGET) -> None:
         self.processes = processes
-        self._pool: ProcessPoolExecutor | None = None
-        if processes > 0:
-            # forkserver: never fork the reactor's threads and sockets into the workers.
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(processes, mp_context=context)
+        # One job at a time per process, each under the per-page budget (crawler/pageworkers.py).
+        self._pool: PageWorkers | None = PageWorkers(processes, budget) if processes > 0 \
+            else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ExtractionPool":
         setting = crawler.settings.get("PALIMPSEST_EXTRACT_PROCESSES")
         processes = (os.cpu_count() or 1) if setting is None else int(setting)
-        pool = cls(processes)
+        pool = cls(processes, crawler.settings.getfloat("PALIMPSEST_PAGE_BUDGET"))
         crawler.signals.connect(pool.close, signals.spider_closed)
         return pool
 
@@ -46,19 +44,21 @@ class ExtractionPool:
                       content_language: str | None = None) -> DescribedPage:
         if self._pool is None:
             return extract_and_describe(body, url, content_type, ignore, content_language)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, extract_and_describe, body, url,
-                                          content_type, ignore, content_language)
+        try:
+            return await self._pool.run(extract_and_describe, body, url, content_type, ignore,
+                                        content_language)
+        except PageTimeout as exc:  # archived already; failed, never a version
+            return describe_page(failed_extraction(f"timeout: {exc}"), ignore)
 
-    async def call(self, func: Callable[..., _T], *args: Any) -> _T:
+    async def call(self, func: Callable[..., T], *args: Any) -> T:
         """Run another pure function of a page in the pool (requisite discovery, say), so
-        that parsing stays off the reactor thread; `func` must be importable by name."""
+        that parsing stays off the reactor thread; `func` must be importable by name.
+        Raises PageTimeout over the per-page budget."""
         if self._pool is None:
             return func(*args)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, func, *args)
+        return await self._pool.run(func, *args)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None

@@ -21,7 +21,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.archiver import Archiver
-from archive.exceptions import ArchiveWriteError
+from archive.exceptions import ArchiveWriteError, RecordRefusedError
 from archive.index import open_index
 from crawler.containment import address_policy
 from crawler.exchange import RECONSTRUCTION_NOTE, exchange_from
@@ -30,6 +30,8 @@ from crawler.middlewares.containment import connected_address_refusal
 logger = logging.getLogger(__name__)
 
 CAPTURE_META = "palimpsest_capture"
+# request.meta: why the response was not archived (archive.exceptions.RecordRefusedError)
+RECORD_REFUSED_META = "palimpsest_record_refused"
 FAILED_REASON = "warc_write_failed"
 
 
@@ -80,6 +82,10 @@ class WarcCaptureExtension:
             return  # never archived; ResponseGuard refuses it and counts the refusal
         try:
             result = self.archiver.capture(exchange_from(request, response))
+        except RecordRefusedError as exc:  # over a limit verify enforces: not archived at all
+            request.meta[RECORD_REFUSED_META] = exc.reason
+            logger.warning("not archived: %s", exc)
+            return
         except Exception as exc:  # any failure to archive must stop the crawl, not be skipped
             self.fail(exc)
             return

@@ -28,6 +28,7 @@ from archive.limits import MAX_EXTRACT_BYTES
 from archive.timeutil import utcnow
 from crawler.extensions.extraction import ExtractionPool
 from crawler.extensions.warc import WarcCaptureExtension
+from crawler.pageworkers import PageTimeout
 from crawler.requisites.budget import Caps, PageBudget
 from crawler.requisites.fetch import (
     Served,
@@ -99,7 +100,12 @@ class RequisiteCapture:
         if len(response.body) > MAX_EXTRACT_BYTES:
             self.stats.inc_value(STAT + "skipped/page-too-large")
             return {"requisites_skipped": {"page-too-large": 1}}
-        found = await self._call(requisites_of_body, response.body, response.url, content_type)
+        try:
+            found = await self._call(requisites_of_body, response.body, response.url,
+                                     content_type)
+        except PageTimeout:  # the page is archived; replayed without its requisites
+            self.stats.inc_value(STAT + "skipped/timeout")
+            return {"requisites_skipped": {"timeout": 1}}
         self.stats.inc_value(STAT + "pages")
         budget = PageBudget(self.caps)
         run = _PageRun(self, budget, response.url,
@@ -138,8 +144,12 @@ class RequisiteCapture:
                     served.note = "not-css"  # archived as received, never read as CSS
                     self.stats.inc_value(STAT + "not-css")
                 else:
-                    served.children = await self._call(stylesheet_references, body,
-                                                       served.final_url or url, served.mime)
+                    try:
+                        served.children = await self._call(stylesheet_references, body,
+                                                           served.final_url or url, served.mime)
+                    except PageTimeout:  # archived; what it imports is left out, and noted
+                        served.children, served.note = [], "timeout"
+                        self.stats.inc_value(STAT + "skipped/timeout")
             self._served[url] = served
             future.set_result(served)
             return served, own

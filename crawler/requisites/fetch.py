@@ -24,7 +24,7 @@ from archive.index import Index
 from archive.schedule.freshness import fresh_until
 from archive.timeutil import parse_when, to_iso, utcnow
 from crawler.containment import REFUSED_META
-from crawler.extensions.warc import CAPTURE_META
+from crawler.extensions.warc import CAPTURE_META, RECORD_REFUSED_META
 from crawler.failures import exception_reason, ignored_reason
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,8 @@ async def download(engine: ExecutionEngine, request: Request, kind: str, floor: 
     capture = response.meta.get(CAPTURE_META)
     size = len(response.body)
     if capture is None or capture.url != response.url:
-        return Served(url, kind, "failed", status=response.status, reason="not-archived",
+        reason = response.meta.get(RECORD_REFUSED_META) or "not-archived"
+        return Served(url, kind, "failed", status=response.status, reason=reason,
                       until=utcnow() + floor), size
     headers = {name.decode("latin-1").lower(): values[0].decode("latin-1")
                for name, values in response.headers.items() if values}

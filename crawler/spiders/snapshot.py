@@ -27,11 +27,23 @@ from archive.extract.listing import listing_links
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
+from archive.schedule.outcomes import (
+    FAILED,
+    FETCHED,
+    REFUSED,
+    STAT_PREFIX,
+    UNREADABLE,
+    seed_mark,
+)
 from archive.schedule.plan import CrawlPlan
 from archive.schedule.seeds import Seed, SeedFile, SeedPolicy
 from crawler.containment import REFUSED_META
 from crawler.extensions.extraction import ExtractionPool
-from crawler.extensions.warc import CAPTURE_META, WarcCaptureExtension
+from crawler.extensions.warc import (
+    CAPTURE_META,
+    RECORD_REFUSED_META,
+    WarcCaptureExtension,
+)
 from crawler.failures import exception_reason, ignored_reason
 from crawler.items import DiscoveryItem, PageItem
 from crawler.requisites.capture import RequisiteCapture
@@ -41,6 +53,9 @@ logger = logging.getLogger(__name__)
 META = "palimpsest"
 MISSING_COMPONENT = "missing_component"  # finish reason: an extension the spider needs is off
 MAX_SITEMAP_DEPTH = 3
+# A feed or sitemap seed that suddenly lists nothing, after this many articles were found
+# through it, counts as unreadable: a moved feed must not fall silent.
+EMPTIED_AFTER = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -208,6 +223,7 @@ class SnapshotSpider(scrapy.Spider):
         except ValueError as exc:
             yield self._unreadable(response, capture, "feed", exc)
             return
+        self._check_not_emptied(response, seed, len(entries))
         links = _matching([entry.url for entry in entries], seed.articles)
         lastmods = _lastmods(entries, links)
         yield DiscoveryItem(response.url, "feed", capture, links, seed=seed.url,
@@ -224,6 +240,7 @@ class SnapshotSpider(scrapy.Spider):
         except ValueError as exc:
             yield self._unreadable(response, capture, "sitemap", exc)
             return
+        self._check_not_emptied(response, seed, len(sitemap.entries))
         links = [entry.url for entry in sitemap.entries]
         if sitemap.kind == "sitemapindex":
             yield DiscoveryItem(response.url, "sitemap", capture, links, seed=seed.url)
@@ -255,6 +272,7 @@ class SnapshotSpider(scrapy.Spider):
                 self.crawler.stats.inc_value(f"palimpsest/refused/{kind}")
                 logger.info("not fetched %s: %s", request.url, message)
             self.crawler.stats.inc_value("palimpsest/refused")
+            self._mark_seed(request.meta, REFUSED, kind)
             return
         error = failure.value
         if isinstance(error, HttpError):
@@ -282,7 +300,31 @@ class SnapshotSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"palimpsest/failed/{reason}")
         if request.meta.get(META, {}).get("is_seed"):
             self.crawler.stats.inc_value("palimpsest/failed_seeds")
+        self._mark_seed(request.meta, FAILED, reason)
         logger.warning("failed %s (%s): %s", request.url, reason, message)
+
+    def _check_not_emptied(self, response: Response, seed: Seed, entries: int) -> None:
+        """A feed or sitemap seed that lists nothing, when earlier runs found articles through
+        it, has most likely moved or broken: its seed is unreadable (a problem line)."""
+        if entries or self.plan is None or not response.meta.get(META, {}).get("is_seed"):
+            return
+        known = sum(1 for page in self.plan.known.values()
+                    if page.seed == seed.url and page.history.role == "article")
+        if known >= EMPTIED_AFTER:
+            logger.warning("%s %s lists nothing, though %d articles were found through it "
+                           "before", seed.type, response.url, known)
+            self._mark_seed(response.meta, UNREADABLE, f"empty-after-{known}", replace=True)
+
+    def _mark_seed(self, meta: dict[str, Any], outcome: str, reason: str | None = None, *,
+                   replace: bool = False) -> None:
+        """Record how a seed's own request ended (archive.schedule.outcomes reads it); the
+        first end counts, unless a fetched feed or sitemap then turns out unreadable."""
+        info = meta.get(META) or {}
+        if not info.get("is_seed"):
+            return
+        key = f"{STAT_PREFIX}{info['seed']}"
+        if replace or self.crawler.stats.get_value(key) is None:
+            self.crawler.stats.set_value(key, seed_mark(outcome, reason))
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -297,15 +339,22 @@ class SnapshotSpider(scrapy.Spider):
         if capture is None or capture.url != response.url:
             if self.capture.stopped:
                 return info, seed, None  # the archive failed: the crawl is stopping already
+            refused = response.meta.get(RECORD_REFUSED_META)
+            if refused and response.request is not None:  # over a limit verify enforces:
+                # a failed page, not an error
+                self._count_failure(response.request, refused, "not archived (see above)")
+                return info, seed, None
             logger.error("no archived capture for %s; not processed", response.url)
             return info, seed, None
         self.crawler.stats.inc_value("palimpsest/fetched")
+        self._mark_seed(response.meta, FETCHED)
         return info, seed, capture
 
     def _unreadable(self, response: Response, capture: CaptureResult, role: str,
                     exc: Exception) -> DiscoveryItem:
         self.crawler.stats.inc_value("palimpsest/failed")
         logger.warning("could not read %s %s: %s", role, response.url, exc)
+        self._mark_seed(response.meta, UNREADABLE, "parse", replace=True)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
     async def _requisites(self, response: Response, capture: CaptureResult,

@@ -92,7 +92,30 @@ def hostile_body(kind: str) -> bytes | None:
         return big(None, Request("/big", {"bytes": [str(HUGE_PAGE)]}, Message())).body
     if kind == "misdeclared":  # declared UTF-8 in the header, written in windows-1251
         return charset_body(CHARSET_PAGES["/charset/cp1251-meta"])
+    if kind == "runs":
+        return run_of_letters_page()
     return None
+
+
+RUN_LENGTH = 64  # /hostile/runs: the letters in its run of a's, ending in '!'
+
+
+def run_of_letters_page() -> bytes:
+    """/hostile/runs: an ordinary article with one paragraph that is a long run of a's and a
+    '!', where a backtracking pattern such as `(a|aa)+$` takes longer than anyone can wait."""
+    prose = [
+        "The harbour board met on Thursday evening to hear the engineers' account of the storm "
+        "that flooded the lower quay, and stayed until well after the last ferry had left.",
+        "Residents of the quay described water rising to the second step of the chandlery "
+        "within an hour, and the board promised a written answer to every letter it received.",
+        "The chair said repairs to the sea wall would begin in spring, once the survey of the "
+        "old stonework is finished and the contractors have seen the damage for themselves.",
+    ]
+    paragraphs = "".join(f"<p>{text}</p>" for text in prose)
+    run = "a" * RUN_LENGTH + "!"
+    return (f"<!DOCTYPE html><html><head><title>Harbour board hears storm report</title></head>"
+            f"<body><article><h1>Harbour board hears storm report</h1>{paragraphs}"
+            f"<p>{run}</p>{paragraphs}</article></body></html>").encode()
 
 
 def hostile(server, request: Request, kind: str) -> Reply:

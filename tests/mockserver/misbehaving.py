@@ -12,6 +12,7 @@ from mockserver.replies import Reply, Request, page, query_number, reply
 SLOW_DEFAULT, SLOW_MAX = 2.0, 10.0  # seconds /slow waits: default and cap (?seconds=...)
 TRUNCATED_MISSING = 1000  # bytes /truncated promises in Content-Length but never sends
 BIG_MAX = 64 * 1024 * 1024  # the most /big serves
+MANY_HEADERS_MAX = 100_000  # the most headers /many-headers sends
 
 
 def truncated(server, request: Request) -> Reply:
@@ -64,3 +65,12 @@ def hang_after_headers(server, request: Request) -> Reply:
                    extra=[(b"Content-Length", declared)], length=False, close=True)
     answer.hang = seconds
     return answer
+
+
+def many_headers(server, request: Request) -> Reply:
+    """?count=N (default 50,000) distinct headers before a small page: a header block far over
+    what any real server sends, and over the size `verify` accepts."""
+    count = min(int(query_number(request, "count", 50_000)), MANY_HEADERS_MAX)
+    extra = [(f"X-Filler-{number}".encode(), b"the same few words again") for number in
+             range(count)]
+    return reply(200, page("Many headers", "A page under a mountain of headers."), extra=extra)

@@ -95,18 +95,23 @@ def not_modified(etag: str, modified, headers: Mapping[str, str]) -> bool:
     return when.tzinfo is not None and modified <= when
 
 
+def _listed(server) -> list[tuple[str, Story]]:
+    """The stories feeds and sitemaps list: none while the server's feeds are emptied."""
+    return [] if server.feeds_empty else _stories(server)
+
+
 def rss(server, request: Request) -> Reply:
-    return reply(200, feeds.rss(server.url, _stories(server)),
+    return reply(200, feeds.rss(server.url, _listed(server)),
                  b"application/rss+xml; charset=utf-8")
 
 
 def atom(server, request: Request) -> Reply:
-    return reply(200, feeds.atom(server.url, _stories(server)),
+    return reply(200, feeds.atom(server.url, _listed(server)),
                  b"application/atom+xml; charset=utf-8")
 
 
 def sitemap(server, request: Request) -> Reply:
-    return reply(200, feeds.news_sitemap(_stories(server)), b"application/xml")
+    return reply(200, feeds.news_sitemap(_listed(server)), b"application/xml")
 
 
 def sitemap_index(server, request: Request) -> Reply:

@@ -49,6 +49,7 @@ ENDPOINTS: list[tuple[str, Callable[..., Reply]]] = [
     ("/broken-chunked", misbehaving.broken_chunked),
     ("/drop", misbehaving.drop),
     ("/hang-after-headers", misbehaving.hang_after_headers),
+    ("/many-headers", misbehaving.many_headers),
     # pages that point wherever the test asks (containment)
     ("/redirect-to", redirects.redirect_to),
     ("/cite", redirects.cite),

@@ -54,6 +54,7 @@ class MockServer:
         self.sent: list[Exchange] = []
         self.peer: MockServer = self  # the other host of the pair; set by MockSite.start
         self._variants: dict[str, str] = {}
+        self._feeds_empty = False  # feeds and sitemaps list no story (a feed that moved)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: _TCPServer | None = None
@@ -108,11 +109,22 @@ class MockServer:
             return [x for x in sent if x.path == path]
         return [x for x in sent if x.path.partition("?")[0] == path]
 
+    def empty_feeds(self, empty: bool = True) -> None:
+        """Make the feeds and sitemaps list no story at all until the next reset."""
+        with self._lock:
+            self._feeds_empty = empty
+
+    @property
+    def feeds_empty(self) -> bool:
+        with self._lock:
+            return self._feeds_empty
+
     def reset(self) -> None:
-        """Forget all exchanges and serve every article as "v1" again."""
+        """Forget all exchanges, serve every article as "v1" and list them all again."""
         with self._lock:
             self.sent.clear()
             self._variants.clear()
+            self._feeds_empty = False
 
     def record(self, exchange: Exchange) -> None:
         """Add `exchange` to :attr:`sent` (the handler calls this just before writing it)."""
