@@ -39,6 +39,9 @@ def describe_extraction(extraction: Extraction, ignore: tuple[str, ...],
         "reason": extraction.reason,
         "text_length": len(extraction.text),
     }
+    if extraction.headlines is not None:
+        # Recorded, never hashed: a change to one of them alone is its own kind of edit.
+        fields.update(extraction.headlines.fields())
     if language is not None:
         fields.update(language.fields())
     return digest, {key: value for key, value in fields.items() if value is not None}

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.index.base import Capture
+from archive.index.base import Capture, MetadataHeadlines
 from archive.index.resources import View
 from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
 from archive.limits import MAX_RECORD_TEXT_BYTES
@@ -203,6 +203,9 @@ class Ingestor:
             capture.title = original.title
             capture.mime = capture.mime or original.mime
             capture.info_file = original.info_file
+            capture.social_title = original.social_title
+            capture.search_title = original.search_title
+            capture.structured_headline = original.structured_headline
         capture.id = self.index.add_capture(capture)
         self.index.link_pending_citations(capture.url, capture.id, capture.fetched_at, lineage)
         ok = info.status is not None and (200 <= info.status < 300 or info.status == 304)
@@ -266,6 +269,8 @@ class Ingestor:
                                                   origin=capture.origin)
         self.index.set_capture_text(capture.id, text_hash, status or "failed", title,
                                     info.filename)
+        if text_hash is not None:
+            self.index.set_capture_headlines(capture.id, _metadata_headlines(data))
         if isinstance(data.get("role"), str):
             self.index.set_page_role(capture.url, data["role"], capture.origin)
         if capture.origin == CRAWL_LINEAGE:
@@ -365,6 +370,21 @@ def _requisite_row(row) -> bool:
     return (isinstance(row, dict) and isinstance(row.get("url"), str)
             and isinstance(row.get("type"), str) and isinstance(row.get("outcome"), str)
             and len(row["url"]) <= 8192)
+
+
+# Longer than any headline the extractor keeps (archive.extract.headlines.MAX_HEADLINE_CHARS):
+# a record claiming more is not trusted with the index's space.
+_MAX_HEADLINE_CHARS = 1000
+
+
+def _metadata_headlines(data: dict) -> MetadataHeadlines:
+    """The metadata headlines of a pageinfo record (absent or unusable ones None)."""
+    def field(name: str) -> str | None:
+        value = data.get(name)
+        return value if isinstance(value, str) and 0 < len(value) <= _MAX_HEADLINE_CHARS \
+            else None
+    return MetadataHeadlines(field("social_title"), field("search_title"),
+                             field("structured_headline"))
 
 
 def _text_or_none(value) -> str | None:
