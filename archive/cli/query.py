@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -20,6 +21,7 @@ from archive.cli.common import (
     replay_base_option,
 )
 from archive.timeutil import parse_when
+from archive.versions.headlines import FIELD_NAMES
 from archive.versions.history import history as history_of
 from archive.versions.history import version_at
 
@@ -53,6 +55,8 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
                          version["title"] or "", version["text_hash"][:19],
                          *((version["origin"],) if imported else ()))
     console.print(versions)
+    if result["headline_changes"]:
+        console.print(headline_changes_table(result["headline_changes"]))
     captures = Table(title="Captures", title_justify="left")
     for column in ("#", "fetched at", "status", "kind", "version") + \
             (("from",) if imported else ()):
@@ -73,6 +77,28 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
     console.print(Text("Replay (palimpsest replay):", style="bold"))
     for number, capture in enumerate(result["captures"], start=1):
         console.print(Text(f"{number:>3} {capture['replay_url']}"), soft_wrap=True)
+
+
+def headline_changes_table(changes: list[dict[str, Any]]) -> Table:
+    """`history`: the metadata headline edits and headline A/B tests, oldest first."""
+    table = Table(title="Headline changes (the text unchanged unless a version says so)",
+                  title_justify="left")
+    for column in ("when", "what", "headlines"):
+        table.add_column(column, overflow="fold")
+    for change in changes:
+        if "headlines" in change:
+            detail = "\n".join(f'"{title}"' for title in change["headlines"])
+        else:
+            detail = f'"{change["headline"]["from"]}"\n-> "{change["headline"]["to"]}"'
+        field = FIELD_NAMES.get(change["field"], change["field"])
+        table.add_row(change["at"], f"{change['label']}\n{field}", detail)
+    return table
+
+
+def metadata_headline_lines(headlines: dict[str, str | None]) -> list[str]:
+    """`show`: the metadata headlines that differ from the visible one, one line each."""
+    return [f"{FIELD_NAMES[name]}: {value}" for name, value in headlines.items()
+            if name != "visible" and value and value != headlines.get("visible")]
 
 
 @click.command("show")
@@ -102,6 +128,8 @@ def show(url: str, data_dir: Path | None, when: str | None, imported: bool, as_j
         print_json(shown)
         return
     click.echo(snapshot.version.title or "(no headline)")
+    for line in metadata_headline_lines(shown["headlines"]):
+        click.echo(line)
     click.echo(f"{snapshot.url}\nversion {snapshot.version.text_hash}, "
                f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}")
     if snapshot.imported_from:

@@ -17,6 +17,8 @@ from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.report.diffview import Gap, label, note, view
 from archive.versions.changes import Change
 from archive.versions.edits import UrlDiff
+from archive.versions.headlines import FIELD_NAMES, HEADLINE_KINDS, KIND_LABELS
+from archive.versions.headlines import describe as describe_headline_event
 
 DELETED_STYLE = "red strike"
 INSERTED_STYLE = "green underline"
@@ -46,6 +48,10 @@ def render_diff(result: UrlDiff) -> RenderableType:
     for name, change in (("Headline", diff.title), ("Byline", diff.byline)):
         if change is not None:
             parts.append(_field(name, change))
+    for meta in result.metadata_headline_changes():
+        line = Text(f"{FIELD_NAMES[str(meta['field'])].capitalize()}: ", "bold")
+        line.append(f'"{meta["from"]}" -> "{meta["to"]}"')
+        parts.append(line)
     if diff.body.changed:
         parts.append(_body(result))
     elif diff.title is None and diff.byline is None:
@@ -121,8 +127,11 @@ def changes_table(changes: list[Change]) -> Table:
     table.add_column("what", min_width=14)
     table.add_column("page", ratio=1, overflow="fold")
     for change in changes:
-        what = Text(change.event.kind, _KIND_STYLE.get(change.event.kind, ""))
-        if change.diff is not None:
+        what = Text(KIND_LABELS.get(change.event.kind, change.event.kind),
+                    _KIND_STYLE.get(change.event.kind, ""))
+        if change.event.kind in HEADLINE_KINDS:
+            what.append(f"\n{describe_headline_event(change.event)}")
+        elif change.diff is not None:
             inserted, deleted = change.diff.diff.words_changed()
             what.append(f"\n+{inserted} −{deleted} words")
             if change.diff.diff.title is not None:
@@ -140,7 +149,8 @@ def changes_table(changes: list[Change]) -> Table:
     return table
 
 
-_KIND_STYLE = {"edited": "yellow", "removed": "red", "restored": "green"}
+_KIND_STYLE = {"edited": "yellow", "removed": "red", "restored": "green",
+               **{kind: "cyan" for kind in HEADLINE_KINDS}}
 
 
 def _when(iso: str) -> str:
