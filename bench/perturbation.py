@@ -116,7 +116,7 @@ def _digest(html: str | bytes, url: str) -> tuple[str, str | None]:
 
 
 def _serialize(tree: HtmlElement) -> str:
-    return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
+    return str(lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>"))
 
 
 class Page:
@@ -193,7 +193,7 @@ def _churn(kind: str, which: int, page: Page) -> str | None:
     return _serialize(tree)
 
 
-def _pick(items: list, rng: random.Random):
+def _pick(items: list[HtmlElement], rng: random.Random) -> HtmlElement | None:
     return items[rng.randrange(len(items))] if items else None
 
 
@@ -298,7 +298,7 @@ def _append_sentence(paragraph: HtmlElement) -> None:
         paragraph.text = f"{(paragraph.text or '').rstrip()} {_ADDED}"
 
 
-def measure_page(job: tuple[str, str]) -> dict:
+def measure_page(job: tuple[str, str]) -> dict[str, str]:
     """Every variant of one page: {"skipped": reason} or per-kind outcomes."""
     url, path = job
     raw = Path(path).read_bytes()
@@ -318,10 +318,11 @@ def measure_page(job: tuple[str, str]) -> dict:
     outcomes: dict[str, str] = {}
     for kind in CHURN_KINDS:
         variants = [_churn(kind, which, page) for which in (0, 1)]
-        if variants[0] is None or variants[1] is None:
+        ready = [variant for variant in variants if variant is not None]
+        if len(ready) < 2:
             outcomes[kind] = "n/a"
             continue
-        results = [_digest(variant, url) for variant in variants]
+        results = [_digest(variant, url) for variant in ready]
         if any(status != "ok" for status, _ in results):
             outcomes[kind] = "failed"
         else:
@@ -340,10 +341,11 @@ def measure_page(job: tuple[str, str]) -> dict:
     return outcomes
 
 
-def _table(counts: dict[str, Counter], kinds: tuple[str, ...], bad: str, good: str) -> Iterator[str]:
+def _table(counts: dict[str, Counter[str]], kinds: tuple[str, ...], bad: str,
+           good: str) -> Iterator[str]:
     yield f"| kind | variants | {bad} | rate | failed | n/a |"
     yield "|---|---:|---:|---:|---:|---:|"
-    total = Counter()
+    total: Counter[str] = Counter()
     for kind in kinds:
         c = counts[kind]
         n = c[bad] + c[good]
@@ -369,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         pages = pages[:args.limit]
     started = time.monotonic()
-    counts: dict[str, Counter] = {kind: Counter() for kind in CHURN_KINDS + EDIT_KINDS}
-    skipped = Counter()
+    counts: dict[str, Counter[str]] = {kind: Counter() for kind in CHURN_KINDS + EDIT_KINDS}
+    skipped: Counter[str] = Counter()
     with ProcessPoolExecutor(args.jobs) as pool:
         jobs = [(url, str(path)) for url, path in pages]
         for (url, path), result in zip(pages, pool.map(measure_page, jobs, chunksize=4)):

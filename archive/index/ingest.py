@@ -377,7 +377,7 @@ def _requisite_row(row) -> bool:
 _MAX_HEADLINE_CHARS = 1000
 
 
-def _metadata_headlines(data: dict) -> MetadataHeadlines:
+def _metadata_headlines(data: dict[str, object]) -> MetadataHeadlines:
     """The metadata headlines of a pageinfo record (absent or unusable ones None)."""
     def field(name: str) -> str | None:
         value = data.get(name)
