@@ -23,6 +23,7 @@ from archive.extract.articleparts import keep_sentence_dates, standfirst, with_s
 from archive.extract.decode import decode_html
 from archive.extract.headlines import Headlines, page_headlines
 from archive.extract.links import cited_links, parse_html
+from archive.extract.stamps import without_relative_stamps
 from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
@@ -143,7 +144,8 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
             "failed", "trafilatura found no main text", encoding, encoding_source, links
         )
     headlines = _headlines(tree, document.title, url)
-    text = _without_headline(document.text or "", headlines.visible)
+    # A line saying only "Updated 3 minutes ago" churns on every capture: never hashed.
+    text = without_relative_stamps(_without_headline(document.text or "", headlines.visible))
     words = word_count(text)  # the body alone must look like an article; then the lede joins it
     text = with_standfirst(text, lede)
     status, reason = (
