@@ -130,13 +130,13 @@ class Page:
         return lxml.html.document_fromstring(self.html)
 
     def body_paragraphs(self, tree: HtmlElement) -> list[HtmlElement]:
-        """<p> elements whose whole text is a line of the extracted body."""
-        found = []
-        for element in tree.iter("p"):
-            text = normalize_text(element.text_content())
-            if len(text) >= _MIN_PARAGRAPH and text in self.lines:
-                found.append(element)
-        return found
+        """<p> elements whose whole text is a line of the extracted body, and whose text the
+        page holds only once (editing one copy of a duplicated paragraph, e.g. a teaser that
+        repeats the lede, says nothing about the extraction)."""
+        texts = [(element, normalize_text(element.text_content())) for element in tree.iter("p")]
+        seen = Counter(text for _element, text in texts)
+        return [element for element, text in texts
+                if len(text) >= _MIN_PARAGRAPH and text in self.lines and seen[text] == 1]
 
 
 def _container(paragraphs: list[HtmlElement]) -> HtmlElement | None:
@@ -219,13 +219,16 @@ def _bump(number: str) -> str:
 
 
 def _headline_h1(tree: HtmlElement) -> HtmlElement | None:
-    """The <h1> that is the article's headline: the one sharing most words with <title>."""
+    """The <h1> that is the article's headline: the one sharing most words with <title>
+    (of those whose text the page holds once)."""
     title_words = set(normalize_text(tree.findtext(".//title") or "").casefold().split())
+    headings = [(h1, normalize_text(h1.text_content())) for h1 in tree.iter("h1")]
+    seen = Counter(text for _h1, text in headings)
     best, best_score = None, 0
-    for h1 in tree.iter("h1"):
-        words = normalize_text(h1.text_content()).casefold().split()
+    for h1, text in headings:
+        words = text.casefold().split()
         score = len(set(words) & title_words)
-        if len(words) >= 2 and score > best_score:
+        if len(words) >= 2 and score > best_score and seen[text] == 1:
             best, best_score = h1, score
     return best
 
