@@ -22,6 +22,7 @@ from archive.warc.records import HttpExchange
 
 STORY = "http://127.0.0.1:9/news/2026/11/10/sea-wall"
 TEASER = "http://127.0.0.1:9/news/2026/11/10/ferry-fares"
+UNDONE = "http://127.0.0.1:9/news/2026/11/10/pier"
 T0 = datetime(2026, 11, 10, 8, 0, tzinfo=timezone.utc)
 
 BODY = ("<p>The harbour board met on Tuesday evening in Brenitz and agreed, after a long and "
@@ -51,6 +52,14 @@ def teaser(og: str) -> str:
             f"<article><h1>Ferry fares frozen for winter</h1>{FERRY_BODY}</article></body></html>")
 
 
+def pier(h1: str, cost: str) -> str:
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Pier</title>"
+            f"</head><body><article><h1>{h1}</h1><p>The old pier at Brenitz will close for "
+            f"repairs in March, the council said, at a cost it puts at {cost}; the work is "
+            "expected to take most of the spring season.</p><p>Anglers will be offered the "
+            "harbour wall instead while it is shut.</p></article></body></html>")
+
+
 # (page, html) per capture, an hour apart.
 PLAN = [
     (STORY, story(H1_A, OG_1, TITLE_1)),
@@ -64,6 +73,10 @@ PLAN = [
     (TEASER, teaser("Good news for island commuters")),
     (TEASER, teaser("Fares frozen")),
     (TEASER, teaser("Good news for island commuters")),
+    # An edit of headline and body, then undone: edits both times, never an A/B test.
+    (UNDONE, pier("Pier to close for repairs", "1.2 million")),
+    (UNDONE, pier("Pier repairs to cost more", "1.9 million")),
+    (UNDONE, pier("Pier to close for repairs", "1.2 million")),
 ]
 
 
@@ -127,6 +140,13 @@ def test_an_og_title_ab_test_is_reported_once_with_both_headlines(tmp_path):
     assert found[0]["headlines"] == ["Good news for island commuters", "Fares frozen"]
     assert json.loads(cli("history", TEASER, "--json", "--data", str(data)).stdout)[
         "versions"][0]["title"] == "Ferry fares frozen for winter"
+
+
+def test_an_edit_of_headline_and_body_undone_is_two_edits_not_an_ab_test(tmp_path):
+    data = build(tmp_path / "data")
+    found = [c for c in changes_json(data) if c["url"] == UNDONE]
+    assert [c["kind"] for c in found] == ["edited", "edited"]
+    assert [f["delta"] for f in found[0]["figures"] if f["where"] == "body"] == [-700000]
 
 
 def test_people_read_the_headline_changes_in_changes_history_show_and_diff(tmp_path):

@@ -50,15 +50,17 @@ def check_upgraded(index) -> None:
 def check_headline_columns(index, url: str, capture_id: int) -> None:
     """Schema 3: old captures have no metadata headlines; new ones are kept."""
     assert all(c.social_title is None and c.search_title is None
-               and c.structured_headline is None for c in index.captures(url, ANY_ORIGIN))
+               and c.structured_headline is None and c.body_hash is None
+               for c in index.captures(url, ANY_ORIGIN))
     index.begin()
     index.set_capture_headlines(capture_id, MetadataHeadlines(
         social="Fares frozen, says ferry firm", search="Ferry fares | Harbour Gazette",
-        structured=None))
+        structured=None), body_hash="sha256:b0")
     index.commit()
     upgraded = index.capture_by_id(capture_id)
-    assert (upgraded.social_title, upgraded.search_title, upgraded.structured_headline) == \
-        ("Fares frozen, says ferry firm", "Ferry fares | Harbour Gazette", None)
+    assert (upgraded.social_title, upgraded.search_title, upgraded.structured_headline,
+            upgraded.body_hash) == \
+        ("Fares frozen, says ferry firm", "Ferry fares | Harbour Gazette", None, "sha256:b0")
 
 
 def test_a_version_1_sqlite_index_is_refused_until_upgraded_then_reads(tmp_path):

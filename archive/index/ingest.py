@@ -206,6 +206,7 @@ class Ingestor:
             capture.social_title = original.social_title
             capture.search_title = original.search_title
             capture.structured_headline = original.structured_headline
+            capture.body_hash = original.body_hash
         capture.id = self.index.add_capture(capture)
         self.index.link_pending_citations(capture.url, capture.id, capture.fetched_at, lineage)
         ok = info.status is not None and (200 <= info.status < 300 or info.status == 304)
@@ -270,7 +271,10 @@ class Ingestor:
         self.index.set_capture_text(capture.id, text_hash, status or "failed", title,
                                     info.filename)
         if text_hash is not None:
-            self.index.set_capture_headlines(capture.id, _metadata_headlines(data))
+            body_hash = data.get("body_hash")
+            self.index.set_capture_headlines(
+                capture.id, _metadata_headlines(data),
+                body_hash if isinstance(body_hash, str) and len(body_hash) <= 100 else None)
         if isinstance(data.get("role"), str):
             self.index.set_page_role(capture.url, data["role"], capture.origin)
         if capture.origin == CRAWL_LINEAGE:

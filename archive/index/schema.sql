@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS captures (
     -- `title` is the visible headline the text hash covers (archive/extract/headlines.py).
     social_title        TEXT,
     search_title        TEXT,
-    structured_headline TEXT
+    structured_headline TEXT,
+    body_hash           TEXT              -- the body alone, without the headline (schema 3)
 );
 CREATE INDEX IF NOT EXISTS captures_by_url ON captures (url, fetched_at);
 CREATE INDEX IF NOT EXISTS captures_by_digest ON captures (url, payload_digest);

@@ -160,11 +160,14 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
         self._x("UPDATE captures SET text_hash = ?, extraction = ?, title = ?, info_file = ? "
                 "WHERE id = ?", (text_hash, extraction, title, info_file, capture_id))
 
-    def set_capture_headlines(self, capture_id: int, headlines: MetadataHeadlines) -> None:
-        """Record a capture's metadata headlines (schema 3), as its pageinfo gave them."""
+    def set_capture_headlines(self, capture_id: int, headlines: MetadataHeadlines,
+                              body_hash: str | None = None) -> None:
+        """Record a capture's metadata headlines and body hash (schema 3), as its pageinfo
+        gave them."""
         self._x("UPDATE captures SET social_title = ?, search_title = ?, "
-                "structured_headline = ? WHERE id = ?",
-                (headlines.social, headlines.search, headlines.structured, capture_id))
+                "structured_headline = ?, body_hash = ? WHERE id = ?",
+                (headlines.social, headlines.search, headlines.structured, body_hash,
+                 capture_id))
 
     def captures(self, url: str, origin: str | None = None) -> list[Capture]:
         """Every capture of `url` (of one lineage, see base.ANY_ORIGIN), oldest first."""

@@ -98,10 +98,13 @@ def metadata_headline_events(captures: Iterable[Capture]) -> list[Event]:
 
 def with_visible_ab_tests(events: list[Event], captures: Iterable[Capture]) -> list[Event]:
     """`events` (archive.versions.lifecycle.events) with the visible headline's A/B tests
-    reported once: an edit that returns to the version before the current one, with another
-    headline, becomes an A/B test; later flips between the two versions are left out. Text
-    flips under one headline stay edits."""
+    reported once: an edit that returns to the version before the current one, with the same
+    body under another headline, becomes an A/B test; later flips between the two versions are
+    left out. A return that changes the body too (an edit undone), flips under one headline,
+    and captures without a body hash (indexed before schema 3) stay edits."""
+    captures = list(captures)
     titles = {c.text_hash: c.title for c in captures if c.text_hash}
+    bodies = {c.text_hash: c.body_hash for c in captures if c.text_hash}
     tracker = FlipTracker()
     shown: list[Event] = []
     started: set[frozenset[str]] = set()
@@ -114,7 +117,10 @@ def with_visible_ab_tests(events: list[Event], captures: Iterable[Capture]) -> l
         outcome = tracker.step(event.new_hash)
         old_title, new_title = titles.get(event.old_hash), titles.get(event.new_hash)
         pair = frozenset((event.old_hash, event.new_hash))
-        if outcome == FLIP_STARTED and old_title and new_title and old_title != new_title:
+        same_body = bodies.get(event.old_hash) is not None and \
+            bodies.get(event.old_hash) == bodies.get(event.new_hash)
+        if outcome == FLIP_STARTED and same_body and old_title and new_title \
+                and old_title != new_title:
             started.add(pair)
             shown.append(replace(event, kind=AB_TEST, field="visible",
                                  old_headline=old_title, new_headline=new_title))
