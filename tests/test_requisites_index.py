@@ -26,7 +26,7 @@ def test_a_version_1_sqlite_index_is_upgraded_in_place(tmp_path):
     palimpsest("index", "upgrade", "--data", str(tmp_path))
     index = open_index(tmp_path)
     try:
-        assert index.schema_version() == SCHEMA_VERSION == 2
+        assert index.schema_version() == SCHEMA_VERSION == 3
         _exercise(index)
     finally:
         index.close()

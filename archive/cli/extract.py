@@ -93,6 +93,11 @@ def _show(console: Console, row: dict[str, Any]) -> None:
     details = [
         ("status", row["status"] if row["reason"] is None else f"{row['status']}: {row['reason']}"),
         ("headline", row["title"] or "-"),
+        # The metadata headlines, recorded but never hashed (archive/extract/headlines.py).
+        *[(name, row[key]) for name, key in (("social", "social_title"),
+                                              ("search", "search_title"),
+                                              ("structured", "structured_headline"))
+          if row.get(key)],
         ("byline", row["byline"] or "-"),
         ("published", row["published"] or "-"),
         ("modified", row["modified"] or "-"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -21,6 +22,7 @@ from archive.cli.common import (
 from archive.cli.help import Documented
 from archive.report.terminal import Column, print_table
 from archive.timeutil import parse_when
+from archive.versions.headlines import FIELD_NAMES
 from archive.versions.history import history as history_of
 from archive.versions.history import version_at
 
@@ -55,6 +57,8 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
         ([str(version["version"]), version["first_seen"], version["last_seen"],
           version["title"] or "", version["text_hash"][:19],
           *((version["origin"],) if imported else ())] for version in result["versions"]))
+    if result["headline_changes"]:
+        print_headline_changes(console, result["headline_changes"])
     print_table(console, "Captures", (
         Column("#", justify="right"), Column("fetched at", copy=True), Column("status"),
         Column("kind"), Column("version"), *origin),
@@ -73,6 +77,26 @@ def history(url: str, data_dir: Path | None, as_json: bool, replay_base: str | N
     console.print(Text("Replay (palimpsest replay):", style="bold"))
     for number, capture in enumerate(result["captures"], start=1):
         console.print(Text(f"{number:>3} {capture['replay_url']}"), soft_wrap=True)
+
+
+def print_headline_changes(console: Console, changes: list[dict[str, Any]]) -> None:
+    """`history`: the metadata headline edits and headline A/B tests, oldest first."""
+    rows: list[list[str]] = []
+    for change in changes:
+        if "headlines" in change:
+            detail = "\n".join(f'"{title}"' for title in change["headlines"])
+        else:
+            detail = f'"{change["headline"]["from"]}"\n-> "{change["headline"]["to"]}"'
+        field = FIELD_NAMES.get(change["field"], change["field"])
+        rows.append([change["at"], f"{change['label']}\n{field}", detail])
+    print_table(console, "Headline changes (the text unchanged unless a version says so)",
+                (Column("when", copy=True), Column("what"), Column("headlines")), rows)
+
+
+def metadata_headline_lines(headlines: dict[str, str | None]) -> list[str]:
+    """`show`: the metadata headlines that differ from the visible one, one line each."""
+    return [f"{FIELD_NAMES[name]}: {value}" for name, value in headlines.items()
+            if name != "visible" and value and value != headlines.get("visible")]
 
 
 @click.command(
@@ -105,6 +129,8 @@ def show(url: str, data_dir: Path | None, when: str | None, imported: bool, as_j
         print_json(shown)
         return
     click.echo(snapshot.version.title or "(no headline)")
+    for line in metadata_headline_lines(shown["headlines"]):
+        click.echo(line)
     click.echo(f"{snapshot.url}\nversion {snapshot.version.text_hash}, "
                f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}")
     if snapshot.imported_from:

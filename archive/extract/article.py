@@ -22,7 +22,9 @@ from trafilatura.settings import Document
 
 from archive.extract.articleparts import keep_sentence_dates, standfirst, with_standfirst
 from archive.extract.decode import decode_html
+from archive.extract.headlines import Headlines, page_headlines
 from archive.extract.links import cited_links, parse_html
+from archive.extract.stamps import without_relative_stamps
 from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
@@ -66,7 +68,7 @@ class Extraction:
     """What was extracted from one page, and whether it can stand for a version of the article."""
 
     status: str  # "ok" | "failed" | "not-article"
-    title: str | None
+    title: str | None  # the visible headline (archive.extract.headlines), hashed with the body
     byline: str | None
     published: str | None  # YYYY-MM-DD, as trafilatura (htmldate) gives it
     modified: str | None  # YYYY-MM-DD, from the page's dateModified markup if it declares one
@@ -76,11 +78,16 @@ class Extraction:
     # archive.extract.decode's source, or "caller", or "none" (nothing decoded)
     encoding_source: str
     reason: str | None  # why failed or not-article
+    # The metadata headlines beside the visible one (not hashed); None unless status == "ok".
+    headlines: Headlines | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict, with the extractor's name and version."""
+        fields = asdict(self)
+        fields.pop("headlines")
         return {
-            **asdict(self),
+            **fields,
+            **(self.headlines.fields() if self.headlines is not None else {}),
             "links": list(self.links),
             "extractor": EXTRACTOR,
             "extractor_version": EXTRACTOR_VERSION,
@@ -138,7 +145,9 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         return _unsuccessful(
             "failed", "trafilatura found no main text", encoding, encoding_source, links
         )
-    text = _without_headline(document.text or "", document.title)
+    headlines = _headlines(tree, document.title, url)
+    # A line saying only "Updated 3 minutes ago" churns on every capture: never hashed.
+    text = without_relative_stamps(_without_headline(document.text or "", headlines.visible))
     words = word_count(text)  # the body alone must look like an article; then the lede joins it
     text = with_standfirst(text, lede)
     reason: str | None
@@ -149,7 +158,7 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
     )
     return Extraction(
         status=status,
-        title=document.title or None,
+        title=headlines.visible,
         byline=document.author or None,
         published=document.date or None,
         modified=modified,
@@ -158,6 +167,7 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         encoding=encoding,
         encoding_source=encoding_source,
         reason=reason,
+        headlines=headlines if status == "ok" else None,
     )
 
 
@@ -203,6 +213,15 @@ def _standfirst(tree: HtmlElement, url: str | None) -> str | None:
     except Exception:  # a by-product, like the links: losing it must not lose the text
         logger.warning("standfirst detection failed on %s", url or "a page", exc_info=True)
         return None
+
+
+def _headlines(tree: HtmlElement, title: str | None, url: str | None) -> Headlines:
+    """The page's headlines; the extractor's title alone if finding them trips (logged)."""
+    try:
+        return page_headlines(tree, title)
+    except Exception:  # hostile markup must not lose the text; the title is still hashed
+        logger.warning("headline detection failed on %s", url or "a page", exc_info=True)
+        return Headlines(title or None, "extractor", None, None, None)
 
 
 def _without_headline(text: str, title: str | None) -> str:

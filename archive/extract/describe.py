@@ -25,9 +25,12 @@ def describe_extraction(extraction: Extraction, ignore: tuple[str, ...],
                         language: PageLanguage | None = None) -> tuple[str | None, dict[str, Any]]:
     """The text hash (None unless extraction succeeded) and the metadata fields it comes with,
     the page's language among them when known (archive.extract.language)."""
-    digest = None
+    digest = body_digest = None
     if extraction.status == "ok":
         digest = text_hash(extraction.title, extraction.text, _compiled(ignore))
+        # The body alone: tells a headline A/B test (same body) from an edit that also
+        # rewrote the headline (archive/versions/headlines.py). Never decides a version.
+        body_digest = text_hash(None, extraction.text, _compiled(ignore))
     fields = {
         "extractor": EXTRACTOR,
         "extractor_version": EXTRACTOR_VERSION,
@@ -40,7 +43,11 @@ def describe_extraction(extraction: Extraction, ignore: tuple[str, ...],
         "modified": extraction.modified,
         "reason": extraction.reason,
         "text_length": len(extraction.text),
+        "body_hash": body_digest,
     }
+    if extraction.headlines is not None:
+        # Recorded, never hashed: a change to one of them alone is its own kind of edit.
+        fields.update(extraction.headlines.fields())
     if language is not None:
         fields.update(language.fields())
     return digest, {key: value for key, value in fields.items() if value is not None}

@@ -41,6 +41,11 @@ class Capture:
     origin: str = "crawl"  # crawl | import: the lineage (archive/store/provenance.py)
     info_file: str | None = None  # the WARC file of the description that gave it its text
     id: int | None = None
+    # The metadata headlines of its pageinfo record (schema 3); `title` is the visible one.
+    social_title: str | None = None
+    search_title: str | None = None
+    structured_headline: str | None = None
+    body_hash: str | None = None  # the body alone (schema 3): a headline A/B test keeps it
 
     @property
     def row_id(self) -> int:
@@ -51,6 +56,15 @@ class Capture:
 
     def row(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class MetadataHeadlines:
+    """A capture's headlines that readers of the page do not see (never hashed)."""
+
+    social: str | None = None  # og:title
+    search: str | None = None  # <title>
+    structured: str | None = None  # JSON-LD headline
 
 
 @dataclass
@@ -135,6 +149,8 @@ class Index(Protocol):
     def latest_response(self, url: str, origin: str | None = None) -> Capture | None: ...
     def set_capture_text(self, capture_id: int, text_hash: str | None, extraction: str,
                          title: str | None, info_file: str | None = None) -> None: ...
+    def set_capture_headlines(self, capture_id: int, headlines: MetadataHeadlines,
+                              body_hash: str | None = None) -> None: ...
     def captures(self, url: str, origin: str | None = None) -> list[Capture]: ...
     def iter_captures(self, since: str | None = None) -> Iterator[Capture]: ...
 

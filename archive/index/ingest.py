@@ -20,7 +20,7 @@ from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.index.base import Capture, Index
+from archive.index.base import Capture, Index, MetadataHeadlines
 from archive.index.resources import View
 from archive.index.versioning import FIRST_FAILED, NOT_ARTICLE, is_change, text_outcome
 from archive.limits import MAX_RECORD_TEXT_BYTES
@@ -204,6 +204,10 @@ class Ingestor:
             capture.title = original.title
             capture.mime = capture.mime or original.mime
             capture.info_file = original.info_file
+            capture.social_title = original.social_title
+            capture.search_title = original.search_title
+            capture.structured_headline = original.structured_headline
+            capture.body_hash = original.body_hash
         capture.id = self.index.add_capture(capture)
         self.index.link_pending_citations(capture.url, capture.id, capture.fetched_at, lineage)
         ok = info.status is not None and (200 <= info.status < 300 or info.status == 304)
@@ -267,6 +271,11 @@ class Ingestor:
                                                   origin=capture.origin)
         self.index.set_capture_text(capture.row_id, text_hash, status or "failed", title,
                                     info.filename)
+        if text_hash is not None:
+            body_hash = data.get("body_hash")
+            self.index.set_capture_headlines(
+                capture.row_id, _metadata_headlines(data),
+                body_hash if isinstance(body_hash, str) and len(body_hash) <= 100 else None)
         if isinstance(data.get("role"), str):
             self.index.set_page_role(capture.url, data["role"], capture.origin)
         if capture.origin == CRAWL_LINEAGE:
@@ -370,6 +379,21 @@ def _requisite_row(row: object) -> bool:
     return (isinstance(row, dict) and isinstance(row.get("url"), str)
             and isinstance(row.get("type"), str) and isinstance(row.get("outcome"), str)
             and len(row["url"]) <= 8192)
+
+
+# Longer than any headline the extractor keeps (archive.extract.headlines.MAX_HEADLINE_CHARS):
+# a record claiming more is not trusted with the index's space.
+_MAX_HEADLINE_CHARS = 1000
+
+
+def _metadata_headlines(data: dict[str, object]) -> MetadataHeadlines:
+    """The metadata headlines of a pageinfo record (absent or unusable ones None)."""
+    def field(name: str) -> str | None:
+        value = data.get(name)
+        return value if isinstance(value, str) and 0 < len(value) <= _MAX_HEADLINE_CHARS \
+            else None
+    return MetadataHeadlines(field("social_title"), field("search_title"),
+                             field("structured_headline"))
 
 
 def _text_or_none(value: object) -> str | None:

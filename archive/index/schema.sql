@@ -1,4 +1,4 @@
--- Palimpsest index, schema version 2. Derived data: `palimpsest reindex` rebuilds it from the WARCs.
+-- Palimpsest index, schema version 3. Derived data: `palimpsest reindex` rebuilds it from the WARCs.
 -- Times are ISO 8601 UTC strings with microseconds and a Z, so they sort as text.
 
 CREATE TABLE IF NOT EXISTS meta (
@@ -46,7 +46,13 @@ CREATE TABLE IF NOT EXISTS captures (
     extraction     TEXT,                  -- ok | failed | not-article | NULL (not extracted)
     title          TEXT,
     origin         TEXT NOT NULL DEFAULT 'crawl',  -- crawl | import (archive/store/provenance.py)
-    info_file      TEXT                   -- the WARC file of the description applied to it
+    info_file      TEXT,                  -- the WARC file of the description applied to it
+    -- Schema 3: the metadata headlines (og:title, <title>, JSON-LD headline), never hashed;
+    -- `title` is the visible headline the text hash covers (archive/extract/headlines.py).
+    social_title        TEXT,
+    search_title        TEXT,
+    structured_headline TEXT,
+    body_hash           TEXT              -- the body alone, without the headline (schema 3)
 );
 CREATE INDEX IF NOT EXISTS captures_by_url ON captures (url, fetched_at);
 CREATE INDEX IF NOT EXISTS captures_by_digest ON captures (url, payload_digest);

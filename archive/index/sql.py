@@ -17,7 +17,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Iterator, TypeVar
 
-from archive.index.base import ANY_ORIGIN, Capture, Citation, Page, Version
+from archive.index.base import ANY_ORIGIN, Capture, Citation, MetadataHeadlines, Page, Version
 from archive.index.deliveries import DeliveryLog
 from archive.index.resources import ResourceRows
 from archive.index.rowcheck import readable
@@ -163,6 +163,15 @@ class SqlIndex(TextRows, DeliveryLog, ResourceRows, ABC):
                          title: str | None, info_file: str | None = None) -> None:
         self._x("UPDATE captures SET text_hash = ?, extraction = ?, title = ?, info_file = ? "
                 "WHERE id = ?", (text_hash, extraction, title, info_file, capture_id))
+
+    def set_capture_headlines(self, capture_id: int, headlines: MetadataHeadlines,
+                              body_hash: str | None = None) -> None:
+        """Record a capture's metadata headlines and body hash (schema 3), as its pageinfo
+        gave them."""
+        self._x("UPDATE captures SET social_title = ?, search_title = ?, "
+                "structured_headline = ?, body_hash = ? WHERE id = ?",
+                (headlines.social, headlines.search, headlines.structured, body_hash,
+                 capture_id))
 
     def captures(self, url: str, origin: str | None = None) -> list[Capture]:
         """Every capture of `url` (of one lineage, see base.ANY_ORIGIN), oldest first."""

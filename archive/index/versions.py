@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from archive.exceptions import ConfigError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # target version -> SQL scripts (in archive/index/) that upgrade the version before it.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("migrate-2-search.sql", "migrate-2-notify.sql", "migrate-2-provenance.sql",
         "migrate-2-language.sql", "migrate-2-requisites.sql"),
+    3: ("migrate-3-headlines.sql",),
 }
 
 

@@ -22,6 +22,7 @@ from archive.report.timeline import Timeline, build_timeline
 from archive.timeutil import to_iso
 from archive.versions.changes import REPORTED_ROLES, Change, page_changes
 from archive.versions.edits import EditReader, Side, UrlDiff
+from archive.versions.headlines import HEADLINE_KINDS
 from archive.versions.lifecycle import EDITED, REMOVED, RESTORED, Event, events
 from archive.versions.stale import Finding, stale_findings
 
@@ -130,6 +131,11 @@ class PageReport:
         return self.had(RESTORED)
 
     @property
+    def headline_changes(self) -> list[Change]:
+        """Metadata headline edits and headline A/B tests in the period, oldest first."""
+        return [change for change in self.period if change.event.kind in HEADLINE_KINDS]
+
+    @property
     def changed_sources(self) -> list[CitedSource]:
         return [source for source in self.sources if source.changed_after_cited]
 
@@ -171,6 +177,11 @@ class ReportData:
         found = [p for p in self.pages.values() if p.role != "source" and not p.period_diffs
                  and p.changed_sources]
         return sorted(found, key=lambda p: p.url)
+
+    def headline_changes(self) -> list[Change]:
+        """Metadata headline edits and headline A/B tests in the period, newest first."""
+        found = [c for p in self.pages.values() for c in p.headline_changes]
+        return sorted(found, key=lambda c: (c.event.at, c.url), reverse=True)
 
     def feed_changes(self) -> list[Change]:
         """Every event in the period, newest first, for the Atom feed."""

@@ -26,6 +26,8 @@ from archive.diff.figures import FigureChange
 from archive.diff.wordiff import DELETE, INSERT, Op
 from archive.report.diffview import Gap, label, note, view
 from archive.report.timeline import version_css
+from archive.versions.headlines import HEADLINE_KINDS, KIND_LABELS
+from archive.versions.headlines import describe as describe_headline
 
 if TYPE_CHECKING:
     from archive.versions.changes import Change
@@ -89,6 +91,8 @@ def entry_id(change: Change) -> str:
     """A stable Atom id for one event of one page."""
     event = change.event
     name = f"{event.url}\n{event.kind}\n{event.at}\n{event.old_hash}\n{event.new_hash}"
+    if event.field:  # headline events: two fields may change in one capture
+        name += f"\n{event.field}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -141,7 +145,8 @@ def environment() -> Environment:
                        delta=delta, entry_id=entry_id)
     env.tests["gap"] = lambda value: isinstance(value, Gap)
     env.globals.update(view=view, label=label, note=note, version_css=version_css,
-                       version=__version__)
+                       version=__version__, headline_kinds=HEADLINE_KINDS,
+                       headline_label=KIND_LABELS, describe_headline=describe_headline)
     return env
 
 

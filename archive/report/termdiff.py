@@ -19,6 +19,8 @@ from archive.report.terminal import Cell, Column, print_table
 from archive.versions.changes import Change
 from archive.versions.edits import UrlDiff
 from archive.versions.lifecycle import describe
+from archive.versions.headlines import FIELD_NAMES, HEADLINE_KINDS, KIND_LABELS
+from archive.versions.headlines import describe as describe_headline_event
 
 DELETED_STYLE = "red strike"
 INSERTED_STYLE = "green underline"
@@ -48,6 +50,10 @@ def render_diff(result: UrlDiff) -> RenderableType:
     for name, change in (("Headline", diff.title), ("Byline", diff.byline)):
         if change is not None:
             parts.append(_field(name, change))
+    for meta in result.metadata_headline_changes():
+        line = Text(f"{FIELD_NAMES[str(meta['field'])].capitalize()}: ", "bold")
+        line.append(f'"{meta["from"]}" -> "{meta["to"]}"')
+        parts.append(line)
     if diff.body.changed:
         parts.append(_body(result))
     elif diff.title is None and diff.byline is None:
@@ -123,7 +129,10 @@ def print_changes(console: Console, changes: list[Change]) -> None:
     for change in changes:
         kind = change.event.kind
         what = Text(describe(kind, change.event.capture.status), _KIND_STYLE.get(kind, ""))
-        if change.diff is not None:
+        if kind in HEADLINE_KINDS:
+            what = Text(KIND_LABELS.get(kind, kind), _KIND_STYLE.get(kind, ""))
+            what.append(f"\n{describe_headline_event(change.event)}")
+        elif change.diff is not None:
             inserted, deleted = change.diff.diff.words_changed()
             what.append(f"\n+{inserted} −{deleted} words")
             if change.diff.diff.title is not None:
@@ -140,7 +149,8 @@ def print_changes(console: Console, changes: list[Change]) -> None:
                                 Column("page"), Column("url", copy=True)), rows)
 
 
-_KIND_STYLE = {"edited": "yellow", "removed": "red", "restored": "green"}
+_KIND_STYLE = {"edited": "yellow", "removed": "red", "restored": "green",
+               **{kind: "cyan" for kind in HEADLINE_KINDS}}
 
 
 def _when(iso: str) -> str:

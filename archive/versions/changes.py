@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from archive.index import Capture
 from archive.timeutil import to_iso
 from archive.versions.edits import EditReader, UrlDiff
+from archive.versions.headlines import (
+    HEADLINE_KINDS,
+    event_json,
+    metadata_headline_events,
+    with_visible_ab_tests,
+)
 from archive.versions.lifecycle import EDITED, Event, events
 
 # Listings, feeds and sitemaps change all the time by design; their changes are not edits.
@@ -30,6 +37,8 @@ class Change:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.event.kind, "url": self.url, "role": self.role,
                 "at": self.event.at, "title": self.title, "status": self.event.capture.status}
+        if self.event.kind in HEADLINE_KINDS:
+            data.update(event_json(self.event))
         if self.diff is not None:
             inserted, deleted = self.diff.diff.words_changed()
             data.update({
@@ -48,7 +57,7 @@ def page_changes(reader: EditReader, url: str, role: str,
     """The events of one page at or after `since`, oldest first, edits with their diffs."""
     moment = to_iso(since) if since else ""
     captures = reader.index.captures(url)
-    found = [event for event in events(captures) if event.at >= moment]
+    found = [event for event in page_events(captures) if event.at >= moment]
     if not found:
         return []
     diffs = {}
@@ -59,6 +68,15 @@ def page_changes(reader: EditReader, url: str, role: str,
         diff = diffs.get(event.capture.id) if event.kind == EDITED else None
         changes.append(Change(event, role, _title_at(reader, url, event.at, diff), diff))
     return changes
+
+
+def page_events(captures: list[Capture]) -> list[Event]:
+    """Every event of one URL's captures, oldest first: edits (a headline A/B test reported
+    once), removals, restorations, and metadata headline edits (archive.versions.headlines)."""
+    found = with_visible_ab_tests(events(captures), captures)
+    found += metadata_headline_events(captures)
+    found.sort(key=lambda event: event.at)  # stable: an edit stays before its headline change
+    return found
 
 
 def list_changes(reader: EditReader, since: datetime | None = None) -> list[Change]:

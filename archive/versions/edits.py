@@ -18,6 +18,7 @@ from archive.extract.language import detect_language
 from archive.index import Capture, Index, Version
 from archive.store.layout import DataLayout
 from archive.timeutil import to_iso
+from archive.versions.headlines import capture_headlines
 from archive.versions.lifecycle import text_runs
 from archive.versions.lookup import lookup_url
 from archive.warc.reader import read_text
@@ -33,7 +34,8 @@ class Side:
     def to_json(self) -> dict[str, Any]:
         return {"text_hash": self.version.text_hash, "first_seen": self.version.first_seen,
                 "captured_at": self.capture.fetched_at, "title": self.version.title,
-                "byline": self.version.byline, "language": self.version.language}
+                "byline": self.version.byline, "language": self.version.language,
+                "headlines": capture_headlines(self.capture)}
 
 
 @dataclass
@@ -44,6 +46,15 @@ class UrlDiff:
     old: Side
     new: Side
     diff: EditDiff
+
+    def metadata_headline_changes(self) -> list[dict[str, str | None]]:
+        """The metadata headlines that differ between the two sides' captures (each side's
+        first capture), as {"field", "from", "to"}; a side indexed before they were recorded
+        (schema 3) compares as unknown, not as changed."""
+        old, new = capture_headlines(self.old.capture), capture_headlines(self.new.capture)
+        return [{"field": name, "from": old[name], "to": new[name]}
+                for name in ("social", "search", "structured")
+                if old[name] and new[name] and old[name] != new[name]]
 
     @property
     def at(self) -> str:
@@ -60,6 +71,7 @@ class UrlDiff:
             "to": self.new.to_json(),
             "title": self.diff.title.to_json() if self.diff.title else None,
             "byline": self.diff.byline.to_json() if self.diff.byline else None,
+            "metadata_headlines": self.metadata_headline_changes(),
             "ops": [list(op) for op in body.ops],
             "figures": [figure.to_json() for figure in self.diff.figures],
             "words": {"inserted": inserted, "deleted": deleted},

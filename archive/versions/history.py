@@ -21,6 +21,7 @@ from archive.replay.urls import replay_url
 from archive.store.layout import DataLayout
 from archive.store.provenance import CRAWL_LINEAGE, IMPORT_LINEAGE
 from archive.timeutil import to_iso
+from archive.versions.headlines import capture_headlines, headline_changes, headline_event_json
 from archive.versions.lookup import lookup_url
 from archive.warc.reader import read_text
 
@@ -42,12 +43,17 @@ def history(index: Index, url: str, replay_base: str | None = None) -> dict[str,
         numbers[(version.origin, version.text_hash)] = counts[version.origin]
     files = {capture.id: capture.warc_file for capture in captures}
     replay_base = resolve_base(replay_base)  # once, not once per capture (the environment)
+    lineage = page_lineage(index, url)
+    own = [capture for capture in captures if capture.origin == lineage]
     return {
         "url": url,
         "versions": [version_json(version, numbers[(version.origin, version.text_hash)],
                                   files.get(version.first_capture)) for version in versions],
         "captures": [capture_json(capture, numbers.get((capture.origin, capture.text_hash)),
                                   replay_base) for capture in captures],
+        # Metadata headline edits and headline A/B tests (archive.versions.headlines), of
+        # the lineage `show` and the diffs read.
+        "headline_changes": [headline_event_json(event) for event in headline_changes(own)],
     }
 
 
@@ -80,6 +86,7 @@ def capture_json(capture: Capture, version_number: int | None,
         "origin": capture.origin,
         "replay_url": replay_url(capture.collection, capture.fetched_at, capture.url,
                                  replay_base),
+        "headlines": capture_headlines(capture) if capture.extraction == "ok" else None,
     }
 
 
@@ -115,6 +122,9 @@ class Snapshot:
             "imported_from": self.imported_from,
             "collection": self.capture.collection,
             "other_versions": self.other_versions,
+            # The headlines of the capture shown: the visible one is the version's; the
+            # metadata ones may have changed without the text (archive.versions.headlines).
+            "headlines": capture_headlines(self.capture),
         }
 
 

@@ -58,6 +58,11 @@ class Event:
     capture: Capture
     old_hash: str | None = None  # for edits: the text before
     new_hash: str | None = None  # for edits: the text after
+    # For headline edits (archive.versions.headlines): which headline, and its two values
+    # (before and after; for an A/B test, the two headlines the page flips between).
+    field: str | None = None
+    old_headline: str | None = None
+    new_headline: str | None = None
 
 
 def is_live(capture: Capture) -> bool:
