@@ -22,6 +22,7 @@ from archive.extract.articleparts import keep_sentence_dates, standfirst, with_s
 from archive.extract.decode import decode_html
 from archive.extract.links import cited_links, parse_html
 from archive.extract.region import Region, article_region
+from archive.extract.wholebody import whole_body
 from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
@@ -144,8 +145,8 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
             "failed", "trafilatura found no main text", encoding, encoding_source, links
         )
     text = _without_headline(document.text or "", document.title)
-    words = word_count(text)  # the body alone must look like an article; then the lede joins it
-    text = with_standfirst(text, lede)
+    words = word_count(text)  # trafilatura's body must look like an article; then the rest joins
+    text = with_standfirst(_whole_body(text, region, url), lede)
     status, reason = (
         ("ok", None)
         if words >= MIN_BODY_WORDS
@@ -233,6 +234,18 @@ def _standfirst(region: Region | None, url: str | None) -> str | None:
     except Exception:  # a by-product, like the links: losing it must not lose the text
         logger.warning("standfirst detection failed on %s", url or "a page", exc_info=True)
         return None
+
+
+def _whole_body(text: str, region: Region | None, url: str | None) -> str:
+    """The body with what trafilatura lost inside it put back (archive.extract.wholebody);
+    trafilatura's body as it is if that trips over hostile markup (logged)."""
+    if region is None:
+        return text
+    try:
+        return whole_body(text, region)
+    except Exception:  # the recovered blocks add to the text; losing them must not lose it
+        logger.warning("body recovery failed on %s", url or "a page", exc_info=True)
+        return text
 
 
 def _without_headline(text: str, title: str | None) -> str:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 _ALWAYS_SKIP = frozenset(
@@ -54,21 +55,33 @@ _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "b"
 _HEADING_MAX_CHARS = 60
 # A block is a link list, not prose, when this share of its text is link text.
 _LINK_DENSE = 0.3
-# What marks an element as wrapping the article: it is one of these or holds one.
-_ARTICLE_MARKS = "//h1 | //main | //*[@role='main' or @itemprop='articleBody']"
+# What marks an element as wrapping the article: it is one of these or holds one. Article
+# containers are asked for in the same query, for the region's use (one pass over the page).
+ARTICLE_MARKS = etree.XPath(
+    "//h1 | //main | //article | //*[@role='main' or @itemprop='articleBody']"
+)
 _CAMEL_HUMP = re.compile(r"([a-z])([A-Z])")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def furniture(doc: HtmlElement, by_heading: bool = True) -> set[HtmlElement]:
+def furniture(
+    doc: HtmlElement,
+    by_heading: bool = True,
+    walked: list[HtmlElement] | None = None,
+    marks: list[HtmlElement] | None = None,
+) -> set[HtmlElement]:
     """Every element of ``doc`` that lies in a furniture subtree (the subtree's root included).
 
     ``by_heading`` also counts blocks under headings like "Related" or "Top stories": furniture
     on an article page, but the content itself on a section front. ``doc`` is not changed.
+    ``walked``, when given, receives every other element in document order: holding on to
+    them keeps lxml from building their Python objects again on each later pass (a cost that
+    shows on big pages). ``marks``: ``ARTICLE_MARKS`` of the page, if the caller has them.
     """
     root = doc.getroottree().getroot()
-    wrapping = _wrapping_article(root)
+    wrapping = _wrapping_article(ARTICLE_MARKS(root) if marks is None else marks)
     hidden: set[HtmlElement] = set()
+    kept = walked if walked is not None else []
     stack = [root]
     while stack:  # a walk that does not descend into what it hides: each element once
         element = stack.pop()
@@ -78,6 +91,7 @@ def furniture(doc: HtmlElement, by_heading: bool = True) -> set[HtmlElement]:
         if tag in _ALWAYS_SKIP or (element not in wrapping and _is_furniture(element, tag)):
             hidden.update(element.iter())
             continue
+        kept.append(element)
         stack.extend(reversed(element))
     if by_heading:
         for heading in list(root.iter(*_HEADING_TAGS)):
@@ -86,10 +100,14 @@ def furniture(doc: HtmlElement, by_heading: bool = True) -> set[HtmlElement]:
     return hidden
 
 
-def _wrapping_article(root: HtmlElement) -> set[HtmlElement]:
+def _wrapping_article(marks: list[HtmlElement]) -> set[HtmlElement]:
     """Elements that are a ``<main>`` or hold an ``<h1>``, ``<main>`` or ``articleBody``."""
     wrapping: set[HtmlElement] = set()
-    for mark in root.xpath(_ARTICLE_MARKS):
+    for mark in marks:
+        if mark.tag == "article" and not (
+            mark.get("role") == "main" or mark.get("itemprop") == "articleBody"
+        ):
+            continue  # an <article> marks nothing by itself
         if mark.tag == "main":
             wrapping.add(mark)
         for ancestor in mark.iterancestors():

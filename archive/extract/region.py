@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from archive.extract.furniture import furniture, kept_text
+from archive.extract.furniture import ARTICLE_MARKS, furniture, kept_text
 
-_CANDIDATES = "//article | //main | //*[@itemprop='articleBody'] | //*[@role='main']"
 # A candidate inside the best one takes over when it holds this share of its paragraph text.
 _NARROW_SHARE = 2 / 3
 # Widening towards the headline: a few levels, never to an ancestor with much more paragraph text.
@@ -32,6 +31,9 @@ class Region:
 
     element: HtmlElement
     hidden: frozenset[HtmlElement]
+    # Every element of the page that is not furniture, held so that lxml keeps their Python
+    # objects instead of building them again for each question asked of the region.
+    walked: tuple[HtmlElement, ...] = ()
 
     def iter(self, *tags: str) -> Iterator[HtmlElement]:
         """The region's elements of these tags (all when none), furniture skipped, in order."""
@@ -53,14 +55,17 @@ class Region:
 def article_region(doc: HtmlElement) -> Region | None:
     """The article's region of a parsed page; None when the page has no paragraph text at all
     (e.g. a JavaScript shell). ``doc`` is left unchanged."""
-    hidden = frozenset(furniture(doc))
+    walked: list[HtmlElement] = []
+    marks = ARTICLE_MARKS(doc.getroottree().getroot())
+    hidden = frozenset(furniture(doc, walked=walked, marks=marks))
     lengths = _paragraph_lengths(doc, hidden)
-    element = _best_candidate(doc, hidden, lengths)
+    candidates = [el for el in marks if el.tag != "h1" and el not in hidden]
+    element = _best_candidate(candidates, lengths)
     if element is None:
         element = _densest_paragraph_parent(lengths)
     if element is None:
         return None
-    return Region(_widen_to_headline(element, hidden, lengths), hidden)
+    return Region(_widen_to_headline(element, hidden, lengths), hidden, tuple(walked))
 
 
 def _paragraph_lengths(
@@ -79,12 +84,10 @@ def _paragraph_text(element: HtmlElement, lengths: dict[HtmlElement, int]) -> in
 
 
 def _best_candidate(
-    doc: HtmlElement, hidden: frozenset[HtmlElement], lengths: dict[HtmlElement, int]
+    candidates: list[HtmlElement], lengths: dict[HtmlElement, int]
 ) -> HtmlElement | None:
     """The semantic container with the most paragraph text, narrowed to the innermost one."""
-    scored = [
-        (_paragraph_text(el, lengths), el) for el in doc.xpath(_CANDIDATES) if el not in hidden
-    ]
+    scored = [(_paragraph_text(el, lengths), el) for el in candidates]
     scored = [(score, el) for score, el in scored if score > 0]
     if not scored:
         return None
