@@ -7,7 +7,8 @@ import lxml.html
 import pytest
 
 import archive.extract.links
-from archive.extract.links import article_region, cited_links
+from archive.extract.links import cited_links
+from archive.extract.region import article_region
 from archive.extract.listing import listing_links
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -70,7 +71,7 @@ def test_boilerplate_links_are_not_cited(boilerplate):
 def test_region_holds_headline_standfirst_body_and_caption_only():
     doc = lxml.html.document_fromstring(read("article.html"))
     region = article_region(doc)
-    text = region.text_content()
+    text = region.text()
     assert "Millbrook reservoir to stay shut all summer" in text
     assert "inspection report" in text and "Northmoor Picture Agency" in text
     assert "put out to tender" in text

@@ -15,7 +15,6 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
@@ -25,6 +24,8 @@ from archive.extract.decode import decode_html
 from archive.extract.headlines import Headlines, page_headlines
 from archive.extract.links import cited_links, parse_html
 from archive.extract.stamps import without_relative_stamps
+from archive.extract.region import Region, article_region
+from archive.extract.wholebody import whole_body
 from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
@@ -61,6 +62,8 @@ TRAFILATURA_FIXED_OPTIONS: dict[str, Any] = {
 }
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+# What XML 1.0 forbids in text, as trafilatura removes it (tab, newline and return stay).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -123,18 +126,23 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
     size = len(html.encode("utf-8", "replace")) if len(html) * 4 > MAX_EXTRACT_BYTES else 0
     if size > MAX_EXTRACT_BYTES:
         return _unsuccessful("failed", _too_big(size), encoding, encoding_source)
-    tree = parse_html(html)
+    # Control characters cannot go into the XML trees trafilatura builds (it would find no
+    # text); it strips them from text it is given, so the tree it is given goes without them too.
+    tree = parse_html(_CONTROL_CHARACTERS.sub("", html))
     if tree is None:
         return _unsuccessful("failed", "no HTML document to parse", encoding, encoding_source)
-    links = _cited_links(tree, url)
+    if _not_a_document(html, tree):
+        return _unsuccessful("failed", "trafilatura found no main text", encoding, encoding_source)
+    # The page's one parse and one region: links, standfirst and trafilatura all read them.
+    region = _region(tree, url)
+    links = _cited_links(tree, url, region)
     modified = _declared_modified(tree)
-    lede = _standfirst(tree, url)
-    if keep_sentence_dates(tree):
-        # trafilatura gets the page as it would have read it, minus the <time> wrappers.
-        html = lxml.html.tostring(tree, encoding="unicode")
+    lede = _standfirst(region, url)
+    # trafilatura gets the parsed page (it works on its own copy), minus the <time> wrappers.
+    keep_sentence_dates(tree)
     try:
         document = trafilatura.bare_extraction(
-            html, url=url, **TRAFILATURA_FIXED_OPTIONS, **TRAFILATURA_OPTIONS
+            tree, url=url, **TRAFILATURA_FIXED_OPTIONS, **TRAFILATURA_OPTIONS
         )
     except Exception as err:  # trafilatura and lxml raise many types on hostile input
         logger.warning("trafilatura failed on %s", url or "a page", exc_info=True)
@@ -146,10 +154,10 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
             "failed", "trafilatura found no main text", encoding, encoding_source, links
         )
     headlines = _headlines(tree, document.title, url)
+    body = _without_headline(document.text or "", headlines.visible)
+    words = word_count(body)  # trafilatura's body must look like an article; then the rest joins
     # A line saying only "Updated 3 minutes ago" churns on every capture: never hashed.
-    text = without_relative_stamps(_without_headline(document.text or "", headlines.visible))
-    words = word_count(text)  # the body alone must look like an article; then the lede joins it
-    text = with_standfirst(text, lede)
+    text = with_standfirst(without_relative_stamps(_whole_body(body, region, url)), lede)
     reason: str | None
     status, reason = (
         ("ok", None)
@@ -169,6 +177,19 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         reason=reason,
         headlines=headlines if status == "ok" else None,
     )
+
+
+def _not_a_document(html: str, tree: HtmlElement) -> bool:
+    """Binary junk or a lone fragment, by trafilatura's own test for text it is given (no
+    ``html`` in the first 50 characters and fewer than two blocks), which a parsed tree skips.
+
+    >>> _not_a_document("PNG junk", parse_html("PNG junk"))
+    True
+    """
+    if "html" in html[:50].lower():
+        return False
+    body = tree.find("body")
+    return len(tree) < 2 and (body is None or len(body) < 2)
 
 
 def word_count(text: str) -> int:
@@ -197,19 +218,32 @@ def _too_big(size: int) -> str:
     return f"page of {size} bytes is over the {MAX_EXTRACT_BYTES}-byte extraction cap"
 
 
-def _cited_links(tree: HtmlElement, url: str | None) -> tuple[str, ...]:
-    """Cited links, or none if the link finder trips over hostile markup (logged)."""
+def _region(tree: HtmlElement, url: str | None) -> Region | None:
+    """The article's region, or None if finding it trips over hostile markup (logged)."""
     try:
-        return tuple(cited_links(tree, url or ""))
+        return article_region(tree)
+    except Exception:  # the region serves by-products; losing it must not lose the text
+        logger.warning("article region detection failed on %s", url or "a page", exc_info=True)
+        return None
+
+
+def _cited_links(tree: HtmlElement, url: str | None, region: Region | None) -> tuple[str, ...]:
+    """Cited links, or none if the link finder trips over hostile markup (logged)."""
+    if region is None:
+        return ()
+    try:
+        return tuple(cited_links(tree, url or "", region))
     except Exception:  # links are a by-product; losing them must not lose the text
         logger.warning("link extraction failed on %s", url or "a page", exc_info=True)
         return ()
 
 
-def _standfirst(tree: HtmlElement, url: str | None) -> str | None:
+def _standfirst(region: Region | None, url: str | None) -> str | None:
     """The standfirst, or None if finding it trips over hostile markup (logged)."""
+    if region is None:
+        return None
     try:
-        return standfirst(tree)
+        return standfirst(region)
     except Exception:  # a by-product, like the links: losing it must not lose the text
         logger.warning("standfirst detection failed on %s", url or "a page", exc_info=True)
         return None
@@ -222,6 +256,18 @@ def _headlines(tree: HtmlElement, title: str | None, url: str | None) -> Headlin
     except Exception:  # hostile markup must not lose the text; the title is still hashed
         logger.warning("headline detection failed on %s", url or "a page", exc_info=True)
         return Headlines(title or None, "extractor", None, None, None)
+
+
+def _whole_body(text: str, region: Region | None, url: str | None) -> str:
+    """The body with what trafilatura lost inside it put back (archive.extract.wholebody);
+    trafilatura's body as it is if that trips over hostile markup (logged)."""
+    if region is None:
+        return text
+    try:
+        return whole_body(text, region)
+    except Exception:  # the recovered blocks add to the text; losing them must not lose it
+        logger.warning("body recovery failed on %s", url or "a page", exc_info=True)
+        return text
 
 
 def _without_headline(text: str, title: str | None) -> str:

@@ -13,7 +13,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from archive.extract.links import article_region
+from archive.extract.region import Region
 from archive.extract.normalize import normalize_text
 
 # Whole class/id/itemprop tokens that name a standfirst.
@@ -37,14 +37,13 @@ def _tokens(element: HtmlElement) -> set[str]:
     return {word for word in re.split(r"[^a-z0-9]+", names.lower()) if word}
 
 
-def standfirst(doc: HtmlElement) -> str | None:
+def standfirst(region: Region) -> str | None:
     """The article's standfirst text, when the page marks one up in the article's region."""
-    region = article_region(doc)
-    if region is None:
-        return None
     for element in region.iter("p", "div", "h2"):
-        if _tokens(element) & _STANDFIRST_TOKENS and not element.xpath(".//p | .//div"):
-            text = " ".join(element.text_content().split())
+        if _tokens(element) & _STANDFIRST_TOKENS and not any(
+            inner not in region.hidden for inner in element.iter("p", "div") if inner is not element
+        ):
+            text = " ".join(region.text(element).split())
             if 0 < len(text) <= _MAX_STANDFIRST_CHARS:
                 return text
     return None

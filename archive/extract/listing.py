@@ -1,7 +1,7 @@
 """Find the article links of a listing page (a section front or a home page).
 
-The page is pruned of furniture the way `archive.extract.links` prunes an article page, except that
-blocks under headings like "Top stories" are kept: on a section front they are the content.
+Furniture is skipped as on an article page (`archive.extract.furniture`), except that blocks
+under headings like "Top stories" are kept: on a section front they are the content.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from archive.extract.links import absolute_links, parse_html, pruned_copy
+from archive.extract.furniture import furniture
+from archive.extract.links import absolute_links, parse_html
 
 
 def listing_links(html: str | HtmlElement, base_url: str) -> list[str]:
@@ -28,9 +29,10 @@ def listing_links(html: str | HtmlElement, base_url: str) -> list[str]:
     doc = parse_html(html) if isinstance(html, str) else html
     if doc is None:
         return []
-    pruned = pruned_copy(doc, by_heading=False)
-    scope = next(iter(pruned.xpath("//main | //*[@role='main']")), pruned)
-    links = absolute_links(scope.iter("a"), doc, base_url)
+    hidden = furniture(doc, by_heading=False)
+    mains = [el for el in doc.xpath("//main | //*[@role='main']") if el not in hidden]
+    scope = mains[0] if mains else doc.getroottree().getroot()
+    links = absolute_links((a for a in scope.iter("a") if a not in hidden), doc, base_url)
     return [url for url in links if _is_article_url(url, base_url)]
 
 
