@@ -111,3 +111,23 @@ def test_status_of_a_folder_with_no_index_yet_says_so_plainly(tmp_path):
     assert shown.splitlines() == [
         f"index: sqlite:{tmp_path}/index.sqlite (no schema yet)",
         "  problem: no index yet (a crawl or `palimpsest index upgrade` makes it)"]
+
+
+def test_hints_name_the_command_as_it_can_be_typed_from_here(tmp_path, monkeypatch):
+    from archive.cli.common import command_as_typed
+
+    script = tmp_path / ".venv" / "bin" / "palimpsest"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", [str(script), "demo"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no venv activated
+    assert command_as_typed() == ".venv/bin/palimpsest"
+    monkeypatch.setenv("PATH", f"{script.parent}:/usr/bin:/bin")  # `. .venv/bin/activate`
+    assert command_as_typed() == "palimpsest"
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert command_as_typed() == str(script)
