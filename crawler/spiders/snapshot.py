@@ -22,6 +22,7 @@ from archive.extract.article import failed_extraction
 from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
 from archive.extract.discover import parse_feed, parse_sitemap
+from archive.extract.linkcount import too_many_links
 from archive.extract.listing import listing_links
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
@@ -30,6 +31,7 @@ from archive.schedule.outcomes import (
     FAILED,
     FETCHED,
     REFUSED,
+    CAP_STAT_PREFIX,
     STAT_PREFIX,
     UNREADABLE,
     seed_mark,
@@ -205,6 +207,10 @@ class SnapshotSpider(scrapy.Spider):
             yield self._unreadable(response, capture, "listing", ValueError(
                 f"listing page of {len(response.body)} bytes is over {MAX_EXTRACT_BYTES}"))
             return
+        too_many = too_many_links(response.body)
+        if too_many is not None:
+            yield self._unreadable(response, capture, "listing", ValueError(too_many))
+            return
         links = listing_links(decode_html(response.body, _content_type(response)).text,
                               response.url) if _is_html(response) else []
         links = _matching(links, seed.articles)
@@ -238,6 +244,11 @@ class SnapshotSpider(scrapy.Spider):
             yield self._unreadable(response, capture, "sitemap", exc)
             return
         self._check_not_emptied(response, seed, len(sitemap.entries))
+        if sitemap.capped:  # read no further than the sitemap protocol's own limit
+            logger.warning("sitemap %s lists more than %d URLs; the rest were not read",
+                           response.url, len(sitemap.entries))
+            self.crawler.stats.inc_value("palimpsest/capped_sitemaps")
+            self._note_seed_cap(response.meta, f"sitemap-entries-{len(sitemap.entries)}")
         links = [entry.url for entry in sitemap.entries]
         if sitemap.kind == "sitemapindex":
             yield DiscoveryItem(response.url, "sitemap", capture, links, seed=seed.url)
@@ -308,6 +319,12 @@ class SnapshotSpider(scrapy.Spider):
             logger.warning("%s %s lists nothing, though %d articles were found through it "
                            "before", seed.type, response.url, known)
             self._mark_seed(response.meta, UNREADABLE, f"empty-after-{known}", replace=True)
+
+    def _note_seed_cap(self, meta: dict[str, Any], cap: str) -> None:
+        """Record that a seed's page was read only up to a cap (archive.schedule.outcomes)."""
+        info = meta.get(META) or {}
+        if info.get("is_seed"):
+            self.crawler.stats.set_value(f"{CAP_STAT_PREFIX}{info['seed']}", cap)
 
     def _mark_seed(self, meta: dict[str, Any], outcome: str, reason: str | None = None, *,
                    replace: bool = False) -> None:
