@@ -26,7 +26,7 @@ def big_archive(data: Path) -> None:
         archiver.close()
 
 
-def test_sigterm_during_an_export_removes_its_staging_folders(tmp_path):
+def test_sigterm_during_an_export_removes_its_staging_folders(tmp_path: Path) -> None:
     data, out, scratch = tmp_path / "d", tmp_path / "out", tmp_path / "tmp"
     scratch.mkdir()
     big_archive(data)

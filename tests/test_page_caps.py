@@ -5,8 +5,10 @@ protocol's 50,000 URLs, and a page with more links than any article is not extra
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from crawling import crawl, warc_records, write_seeds
+from mockserver import MockSite
 from mockserver.hostile import big_sitemap_body, many_links_body
 
 from archive.extract.discover import MAX_ENTRIES, parse_sitemap
@@ -14,7 +16,7 @@ from archive.extract.linkcount import too_many_links
 from archive.limits import MAX_PAGE_LINKS
 
 
-def test_a_sitemap_past_the_protocols_limit_is_read_to_the_limit_and_says_so():
+def test_a_sitemap_past_the_protocols_limit_is_read_to_the_limit_and_says_so() -> None:
     sitemap = parse_sitemap(big_sitemap_body(MAX_ENTRIES + 10), "http://news.example/")
     assert len(sitemap.entries) == MAX_ENTRIES and sitemap.capped
     assert sitemap.entries[-1].url == f"http://news.example/p/{MAX_ENTRIES - 1}"
@@ -23,8 +25,8 @@ def test_a_sitemap_past_the_protocols_limit_is_read_to_the_limit_and_says_so():
     assert not whole.capped
 
 
-def test_a_capped_sitemap_seed_is_a_problem_line_and_its_first_entries_are_used(tmp_path,
-                                                                                mocksite):
+def test_a_capped_sitemap_seed_is_a_problem_line_and_its_first_entries_are_used(
+        tmp_path: Path, mocksite: MockSite) -> None:
     url = mocksite.a.url + "/hostile/sitemap-big?urls=60000"
     seeds = tmp_path / "s.toml"
     seeds.write_text(f'collection = "test"\n[[seed]]\nurl = "{url}"\ntype = "sitemap"\n'
@@ -36,8 +38,8 @@ def test_a_capped_sitemap_seed_is_a_problem_line_and_its_first_entries_are_used(
         f"{MAX_ENTRIES} were read: split it, or list its parts as seeds"]
 
 
-def test_a_page_with_more_links_than_any_article_is_archived_and_not_extracted(tmp_path,
-                                                                               mocksite):
+def test_a_page_with_more_links_than_any_article_is_archived_and_not_extracted(
+        tmp_path: Path, mocksite: MockSite) -> None:
     assert too_many_links(many_links_body(MAX_PAGE_LINKS - 10)) is None
     url = f"{mocksite.a.url}/hostile/links?count={MAX_PAGE_LINKS + 1}"
     seeds = write_seeds(tmp_path / "s.toml", [(url, "page")])

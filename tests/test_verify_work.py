@@ -7,6 +7,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from archive.archiver import Archiver
 from archive.verify import members
 from archive.verify.data import verify_data
@@ -36,7 +38,8 @@ class CountingZlib:
         return CountingInflater if name == "decompressobj" else getattr(zlib, name)
 
 
-def test_verifying_many_tiny_records_inflates_about_the_file_once(tmp_path, monkeypatch):
+def test_verifying_many_tiny_records_inflates_about_the_file_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archiver = Archiver(tmp_path, "tiny")
     try:
         for number in range(1500):

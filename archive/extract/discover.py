@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from urllib.parse import urljoin
@@ -110,7 +111,7 @@ def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
     return Sitemap(kind, tuple(entries))
 
 
-def _xml_slices(body: bytes, size: int = 1024 * 1024):
+def _xml_slices(body: bytes, size: int = 1024 * 1024) -> Iterator[bytes]:
     """The document a slice at a time: a `.xml.gz` body inflated as it goes, bounded by
     MAX_DISCOVERY_BYTES in all."""
     if not body.startswith(b"\x1f\x8b"):
@@ -135,7 +136,7 @@ def _xml_slices(body: bytes, size: int = 1024 * 1024):
                 return
 
 
-def _add_entry(entries: list[Entry], element, base_url: str) -> None:
+def _add_entry(entries: list[Entry], element: lxml.etree._Element, base_url: str) -> None:
     fields = _fields(element)
     loc = fields.get("loc")
     if loc:
@@ -143,7 +144,7 @@ def _add_entry(entries: list[Entry], element, base_url: str) -> None:
         entries.append(Entry(urljoin(base_url, loc), updated, fields.get("title")))
 
 
-def _forget(element) -> None:
+def _forget(element: lxml.etree._Element) -> None:
     """Drop an entry already read, and any siblings before it, from the tree being built."""
     element.clear()
     parent = element.getparent()
