@@ -19,11 +19,10 @@ from twisted.python.failure import Failure
 
 from archive.archiver import Archiver
 from archive.extract.article import failed_extraction
-from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
 from archive.extract.discover import parse_feed, parse_sitemap
 from archive.extract.linkcount import too_many_links
-from archive.extract.listing import listing_links
+from archive.extract.listing import listing_links_of_body
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
@@ -47,6 +46,7 @@ from crawler.extensions.warc import (
 )
 from crawler.failures import exception_reason, ignored_reason
 from crawler.items import DiscoveryItem, PageItem
+from crawler.pageworkers import PageTimeout
 from crawler.requisites.capture import RequisiteCapture
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ class SnapshotSpider(scrapy.Spider):
                                         force=changed):
                 yield request
 
-    def parse_listing(self, response: Response):
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         info, seed, capture = self._context(response)
         if capture is None or capture.kind == "not-modified":
             return  # unchanged since the last fetch: nothing new to discover
@@ -211,11 +211,17 @@ class SnapshotSpider(scrapy.Spider):
         if too_many is not None:
             yield self._unreadable(response, capture, "listing", ValueError(too_many))
             return
-        links = listing_links(decode_html(response.body, _content_type(response)).text,
-                              response.url) if _is_html(response) else []
+        try:  # parsed in an extraction worker, under the per-page budget (README: Safety)
+            links = await self.extractor.call(listing_links_of_body, response.body,
+                                              _content_type(response), response.url) \
+                if _is_html(response) else []
+        except PageTimeout as exc:
+            yield self._unreadable(response, capture, "listing", ValueError(f"timeout: {exc}"))
+            return
         links = _matching(links, seed.articles)
         yield DiscoveryItem(response.url, "listing", capture, links, seed=seed.url)
-        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+        for request in self._follow(links, self.parse_page, seed, role="article", hop=0):
+            yield request
 
     def parse_feed(self, response: Response):
         info, seed, capture = self._context(response)
