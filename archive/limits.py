@@ -38,3 +38,9 @@ MAX_SEED_FILE_BYTES = 16 * MIB
 # A URL's length in characters. Scrapy's URLLENGTH_LIMIT has this value (crawler/settings.py):
 # the crawler drops a longer URL, so a seed file naming one is rejected when it is loaded.
 MAX_URL_LENGTH = 2083
+
+# Links (`<a ...>` tags) in one page handed to extraction or read as a listing. The extractor's
+# work grows faster than the number of links in a paragraph (about 5 s for 4,000 in one, and
+# hours for 100,000), and a news article cites tens; a page with more is archived, and fails
+# extraction with a reason (archive.extract.linkcount).
+MAX_PAGE_LINKS = 5_000

@@ -264,14 +264,15 @@ def summarize(stats: dict[str, Any], fail_ratio: float) -> dict[str, Any]:
     if reason not in ("finished", NOTHING_DUE):
         problems.append(f"crawl ended early: {reason}")
     reasons = ", ".join(f"{reason} {count}" for reason, count in summary["failures"].items())
+    reasons = f" ({reasons})" if reasons else ""
     every_seed = bool(summary["seeds"]) and summary["failed_seeds"] >= summary["seeds"]
     if every_seed:
-        problems.append(f"every seed failed ({reasons})")
+        problems.append(f"every seed failed{reasons}")
     attempted = summary["fetched"] + summary["failed"]
     # One cause, one line: when the failed fetches are the seeds, the line above said it.
     if attempted and summary["failed"] / attempted > fail_ratio and not (
             every_seed and summary["failed"] == summary["failed_seeds"]):
-        problems.append(f"{summary['failed']} of {attempted} fetches failed ({reasons})")
+        problems.append(f"{summary['failed']} of {attempted} fetches failed{reasons}")
     errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0))
     if errors:
         problems.append(f"{errors} error{'s' if errors > 1 else ''} logged (the log in "

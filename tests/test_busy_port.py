@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from inprocess import cli
@@ -22,7 +23,7 @@ def held_port(host: str = "127.0.0.1") -> Iterator[int]:
         yield holder.getsockname()[1]
 
 
-def test_replay_on_a_busy_port_exits_2_naming_the_port_before_pywb_starts(tmp_path):
+def test_replay_on_a_busy_port_exits_2_naming_the_port_before_pywb_starts(tmp_path: Path) -> None:
     data = tmp_path / "d"
     (data / "collections" / "test" / "archive").mkdir(parents=True)
     with held_port() as port:
@@ -33,7 +34,8 @@ def test_replay_on_a_busy_port_exits_2_naming_the_port_before_pywb_starts(tmp_pa
     assert "Traceback" not in result.stderr and "pywb" not in result.stderr
 
 
-def test_the_demo_on_a_busy_port_never_adds_a_second_copy_to_an_existing_archive(tmp_path):
+def test_the_demo_on_a_busy_port_never_adds_a_second_copy_to_an_existing_archive(
+        tmp_path: Path) -> None:
     existing = tmp_path / "demo-data"
     (existing / "collections" / "demo" / "archive").mkdir(parents=True)
     said: list[str] = []

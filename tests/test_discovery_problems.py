@@ -4,13 +4,15 @@ fails the run only when nothing else was crawled."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from crawling import FAST, crawl, palimpsest, write_seeds
 from inprocess import cli
+from mockserver import MockSite
 
 
-def test_a_feed_that_answers_a_web_page_is_a_problem_line_not_a_failed_run(tmp_path,
-                                                                          mocksite):
+def test_a_feed_that_answers_a_web_page_is_a_problem_line_not_a_failed_run(
+        tmp_path: Path, mocksite: MockSite) -> None:
     feed = mocksite.a.url + "/plain"  # an ordinary HTML page, given as a feed
     seeds = write_seeds(tmp_path / "s.toml", [(feed, "feed"),
                                               (mocksite.a.url + "/articles/flood-count",
@@ -29,7 +31,8 @@ def test_a_feed_that_answers_a_web_page_is_a_problem_line_not_a_failed_run(tmp_p
     assert as_json["seed_problems"]["test"]["problems"] == [problem.removeprefix("problem: ")]
 
 
-def test_an_unreadable_feed_that_is_the_only_seed_fails_the_run(tmp_path, mocksite):
+def test_an_unreadable_feed_that_is_the_only_seed_fails_the_run(
+        tmp_path: Path, mocksite: MockSite) -> None:
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/plain", "feed")])
     result = palimpsest("crawl", str(seeds), "--data", str(tmp_path / "d"), "--allow-private",
                         "--quiet", *FAST, check=False)
@@ -39,8 +42,8 @@ def test_an_unreadable_feed_that_is_the_only_seed_fails_the_run(tmp_path, mocksi
                            "unreadable (unreadable 1); check that")
 
 
-def test_a_sitemap_that_suddenly_lists_nothing_is_a_problem_until_it_lists_again(tmp_path,
-                                                                                mocksite):
+def test_a_sitemap_that_suddenly_lists_nothing_is_a_problem_until_it_lists_again(
+        tmp_path: Path, mocksite: MockSite) -> None:
     sitemap = mocksite.a.url + "/sitemap.xml"
     seeds = write_seeds(tmp_path / "s.toml", [(sitemap, "sitemap"),
                                               (mocksite.a.url + "/plain", "page")], sources=0)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import pytest
 from crawling import crawl, warc_records, write_seeds
 from inprocess import cli
+from mockserver import MockSite
 
-from archive.schedule.seeds import parse_seeds
 from archive.exceptions import ConfigError
+from archive.schedule.seeds import parse_seeds
 from crawler.pageworkers import PageTimeout, PageWorkers
 
 
@@ -21,7 +23,7 @@ def pageinfo_of(records: list, url: str) -> list[dict]:
             if r[0].get_header("WARC-Target-URI") == "urn:pageinfo:" + url]
 
 
-def test_a_nested_quantifier_is_refused_when_the_seed_file_is_loaded(tmp_path):
+def test_a_nested_quantifier_is_refused_when_the_seed_file_is_loaded(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "s.toml", [("http://news.example/", "page")],
                         ignore=["(a+)+$"])
     result = cli("crawl", str(seeds), "--data", str(tmp_path / "d"), check=False)
@@ -37,7 +39,7 @@ def test_a_nested_quantifier_is_refused_when_the_seed_file_is_loaded(tmp_path):
 
 
 def test_a_page_over_the_budget_is_archived_failed_with_timeout_and_the_crawl_goes_on(
-        tmp_path, mocksite):
+        tmp_path: Path, mocksite: MockSite) -> None:
     # `(a|aa)+$` has no nested quantifier, so it passes the load check, yet it backtracks
     # without end on the page's run of a's: only the budget stops it.
     hostile = mocksite.a.url + "/hostile/runs"
@@ -59,7 +61,7 @@ def test_a_page_over_the_budget_is_archived_failed_with_timeout_and_the_crawl_go
     assert summary["new_versions"] == 1 and summary["extraction_failed"] == 1
 
 
-def test_a_stuck_worker_is_replaced_and_the_next_job_runs():
+def test_a_stuck_worker_is_replaced_and_the_next_job_runs() -> None:
     async def scenario() -> tuple[float, int, int]:
         workers = PageWorkers(1, budget=1.0)
         try:

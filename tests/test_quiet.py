@@ -8,7 +8,8 @@ from pathlib import Path
 from crawling import FAST, palimpsest, write_seeds
 
 
-def test_an_unresolvable_host_under_quiet_is_one_problem_line_and_no_traceback(tmp_path):
+def test_an_unresolvable_host_under_quiet_is_one_problem_line_and_no_traceback(
+        tmp_path: Path) -> None:
     # .invalid never resolves (RFC 2606): a DNS failure without touching the internet.
     seeds = write_seeds(tmp_path / "s.toml", [("http://no-such-host.invalid/news", "page")])
     data = tmp_path / "d"

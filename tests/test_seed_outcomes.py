@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from crawling import FAST, crawl, palimpsest, write_seeds
 from inprocess import cli
+from mockserver import MockSite
 
 from archive.limits import MAX_URL_LENGTH
 from archive.schedule.outcomes import outcome_problems, seed_outcomes
 from archive.schedule.seeds import parse_seeds
 
 
-def test_a_run_whose_every_seed_is_refused_fails_and_says_allow_private(tmp_path, mocksite):
+def test_a_run_whose_every_seed_is_refused_fails_and_says_allow_private(
+        tmp_path: Path, mocksite: MockSite) -> None:
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/plain", "page"),
                                               (mocksite.b.url + "/listing", "listing")])
     result = palimpsest("crawl", str(seeds), "--data", str(tmp_path / "d"), "--json", *FAST,
@@ -28,7 +31,8 @@ def test_a_run_whose_every_seed_is_refused_fails_and_says_allow_private(tmp_path
     assert mocksite.a.sent_for("/plain") == []
 
 
-def test_each_seed_ends_one_way_and_the_summary_line_counts_them(tmp_path, mocksite):
+def test_each_seed_ends_one_way_and_the_summary_line_counts_them(
+        tmp_path: Path, mocksite: MockSite) -> None:
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/private/page", "page"),
                                               (mocksite.a.url + "/plain", "page"),
                                               (mocksite.a.url + "/status/404", "page")])
@@ -47,7 +51,7 @@ def test_each_seed_ends_one_way_and_the_summary_line_counts_them(tmp_path, mocks
         in again.stderr and 'robots = "ignore"' in again.stderr
 
 
-def test_a_seed_longer_than_the_crawler_fetches_is_rejected_at_load(tmp_path):
+def test_a_seed_longer_than_the_crawler_fetches_is_rejected_at_load(tmp_path: Path) -> None:
     long_url = "http://news.example/" + "a" * MAX_URL_LENGTH
     seeds = write_seeds(tmp_path / "s.toml", [("http://news.example/", "page"),
                                               (long_url, "page")])
@@ -61,7 +65,7 @@ def test_a_seed_longer_than_the_crawler_fetches_is_rejected_at_load(tmp_path):
     assert len(ok.seeds[0].url) == MAX_URL_LENGTH
 
 
-def test_a_seed_no_request_came_back_for_is_failed_dropped_not_forgotten(tmp_path):
+def test_a_seed_no_request_came_back_for_is_failed_dropped_not_forgotten(tmp_path: Path) -> None:
     seedfile = parse_seeds({"seed": [{"url": "http://a.example/"}, {"url": "http://b.example/"},
                                      {"url": "http://c.example/", "type": "feed"}]},
                            tmp_path / "s.toml")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from crawling import crawl, responses_for, warc_records, write_seeds
 from inprocess import cli
+from mockserver import MockSite
 
 from archive.limits import MAX_HTTP_HEADER_BYTES
 from archive.warc.records import HttpExchange
 
 
 def test_a_response_with_50000_headers_is_refused_with_a_reason_and_verify_accepts_the_rest(
-        tmp_path, mocksite):
+        tmp_path: Path, mocksite: MockSite) -> None:
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + "/many-headers", "page"),
                                               (mocksite.a.url + "/plain", "page")], sources=0)
     data = tmp_path / "d"
@@ -26,7 +29,7 @@ def test_a_response_with_50000_headers_is_refused_with_a_reason_and_verify_accep
     assert verified.exit_code == 0, verified.stdout + verified.stderr
 
 
-def test_the_writer_measures_the_header_block_as_verify_reads_it():
+def test_the_writer_measures_the_header_block_as_verify_reads_it() -> None:
     headers = [("X-Filler", "v" * 100)] * 9
     exchange = HttpExchange(url="http://n.example/", status=200, response_headers=headers,
                             body=b"")
@@ -35,7 +38,7 @@ def test_the_writer_measures_the_header_block_as_verify_reads_it():
     assert exchange.response_head_bytes() < MAX_HTTP_HEADER_BYTES
 
 
-def test_a_redirect_to_a_url_longer_than_the_crawler_fetches_is_refused_before_sending():
+def test_a_redirect_to_a_url_longer_than_the_crawler_fetches_is_refused_before_sending() -> None:
     from archive.limits import MAX_URL_LENGTH
     from archive.net.policy import AddressPolicy
     from crawler.containment import url_refusal

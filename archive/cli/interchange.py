@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -46,6 +48,10 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
         moment = parse_when(since) if since else None
     except ValueError as exc:
         raise Failure(f"--since: {exc}", EXIT_USAGE) from None
+    # Python ends on SIGTERM or SIGHUP without unwinding, which would leave the staging
+    # folders behind (a WACZ of gigabytes); as an exception, every `with` cleans up first.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _exit_on_signal)
     with archive_progress(as_json=as_json) as progress:
         result = export_wacz(existing_data(data_dir), collection, out, moment, progress)
     if as_json:
@@ -54,6 +60,10 @@ def export(collection: str, data_dir: Path | None, out: Path, since: str | None,
     click.echo(f"{result.path}: {len(result.warc_files)} WARC files, {result.pages} article "
                f"versions in pages.jsonl, {result.extra_pages} source versions in "
                f"extraPages.jsonl, {result.size} bytes")
+
+
+def _exit_on_signal(number: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + number)  # the shell's code for "ended by signal N"
 
 
 @click.command(

@@ -30,8 +30,8 @@ def nested_quantifier(pattern: str) -> str | None:
 
     >>> nested_quantifier(r"Updated \\d+ minutes ago") is None
     True
-    >>> nested_quantifier(r"(a+)+$")
-    'a repeat inside a repeat (such as (a+)+ or (.*,)*) can take exponential time on a long run of matching text; rewrite it with a single repeat'
+    >>> nested_quantifier(r"(a+)+$").startswith("a repeat inside a repeat (such as (a+)+")
+    True
     >>> nested_quantifier(r"(?:\\d{2}-)+|(?:ab)?c*") is None
     True
     """

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from archive.extract.decode import decode_html
 from archive.extract.furniture import furniture
 from archive.extract.links import absolute_links, parse_html
 
@@ -58,6 +59,12 @@ _ARTICLE_FOLDERS = frozenset({
 })
 # fmt: on
 _PAGINATION_QUERY = re.compile(r"(^|&)(page|p|offset|start)=\d+", re.IGNORECASE)
+
+
+def listing_links_of_body(body: bytes, content_type: str | None, base_url: str) -> list[str]:
+    """The article links of a listing page as received, decoded as extraction decodes it: one
+    call, so the crawl can run it in an extraction worker under the per-page time budget."""
+    return listing_links(decode_html(body, content_type).text, base_url)
 
 
 def _is_article_url(url: str, listing_url: str) -> bool:

@@ -26,6 +26,7 @@ UNREADABLE = "unreadable"  # a feed or sitemap that did not parse, or suddenly l
 OUTCOMES = (FETCHED, NOT_DUE, REFUSED, FAILED, SKIPPED, UNREADABLE)
 
 STAT_PREFIX = "palimpsest/seed/"
+CAP_STAT_PREFIX = "palimpsest/seed_capped/"  # a seed read only up to a cap: which one
 # Where a crawl leaves its discovery seeds' problems for `palimpsest status`, per collection.
 PROBLEMS_FILE = "seed-problems.json"
 _EMPTY_PREFIX = "empty-after-"
@@ -71,6 +72,9 @@ def seed_outcomes(seedfile: SeedFile, due_urls: set[str] | None, stats: Mapping[
         else:
             # Due and asked for, yet no request of it came back: a filter dropped it.
             entry["outcome"], entry["reason"] = FAILED, "dropped"
+        cap = stats.get(f"{CAP_STAT_PREFIX}{seed.position}")
+        if isinstance(cap, str):
+            entry["capped"] = cap
         entries.append(entry)
     return entries
 
@@ -113,6 +117,11 @@ def discovery_problems(entries: list[dict[str, Any]]) -> list[str]:
     listed nothing. They do not fail a run on their own (README: Running from cron)."""
     lines = []
     for entry in entries:
+        if entry.get("capped", "").startswith("sitemap-entries-"):
+            read = entry["capped"].rsplit("-", 1)[1]
+            lines.append(f"sitemap seed {entry['url']} lists more URLs than a sitemap may "
+                         f"hold; only the first {read} were read: split it, or list its "
+                         "parts as seeds")
         if entry["outcome"] != UNREADABLE:
             continue
         kind, url, reason = entry["type"], entry["url"], entry.get("reason", "")

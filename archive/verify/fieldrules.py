@@ -10,6 +10,8 @@ as notes in other tools' files.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from archive.warc.fields import is_record_id, warc_date
 
 RECORD_TYPES = ("warcinfo", "response", "resource", "request", "metadata", "revisit",
@@ -98,16 +100,19 @@ def _first(fields: dict[str, list[str]], name: str) -> str:
     return values[0] if values else ""
 
 
+@lru_cache(maxsize=256)  # a few dozen names, asked for on every record
 def _label(name: str) -> str:
     """The field's name as the specification spells it.
 
     >>> _label("warc-ip-address"), _label("content-length")
     ('WARC-IP-Address', 'Content-Length')
     """
-    special = {"warc-ip-address": "WARC-IP-Address", "warc-record-id": "WARC-Record-ID",
-               "warc-target-uri": "WARC-Target-URI",
-               "warc-refers-to-target-uri": "WARC-Refers-To-Target-URI",
-               "warc-warcinfo-id": "WARC-Warcinfo-ID",
-               "warc-segment-origin-id": "WARC-Segment-Origin-ID"}
-    return special.get(name) or "-".join(part.capitalize() for part in name.split("-")).replace(
-        "Warc-", "WARC-")
+    return _SPECIAL_LABELS.get(name) or "-".join(
+        part.capitalize() for part in name.split("-")).replace("Warc-", "WARC-")
+
+
+_SPECIAL_LABELS = {"warc-ip-address": "WARC-IP-Address", "warc-record-id": "WARC-Record-ID",
+                   "warc-target-uri": "WARC-Target-URI",
+                   "warc-refers-to-target-uri": "WARC-Refers-To-Target-URI",
+                   "warc-warcinfo-id": "WARC-Warcinfo-ID",
+                   "warc-segment-origin-id": "WARC-Segment-Origin-ID"}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Generator, Iterator, Union
 
 _READ = 1 << 20
+_FIRST_STEP = 1024  # compressed bytes first handed to the inflater for a member; doubles
 _OUT_STEP = 1 << 20
 _MAX_NAME = 64 * 1024
 _FTEXT, _FHCRC, _FEXTRA, _FNAME, _FCOMMENT = 1, 2, 4, 8, 16
@@ -186,12 +187,16 @@ def _body_and_trailer(window: _Window,
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     crc = 0
     size = 0
+    step = _FIRST_STEP
     while not inflater.eof:
         if not window.need(1):
             yield GzipDefect(start, f"gzip member truncated: the compressed data stops at byte "
                                     f"{window.offset - start} of the member, unfinished", True)
             return False
-        chunk = window.take(window.available())
+        # A slice at a time, growing: taking the whole window (a megabyte) copied it, and
+        # inflated up to it, once per member, so a file of tiny records cost a megabyte each.
+        chunk = window.take(min(window.available(), step))
+        step = min(step * 2, _READ)
         try:
             out = inflater.decompress(chunk, _OUT_STEP)
             while True:

@@ -20,6 +20,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d)"
                    r"(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?Z)?)?)?$")
 _RECORD_ID = re.compile(r"^<[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]+>$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")  # one scan, not a loop per character
 
 
 def warc_date(value: str) -> datetime:
@@ -72,7 +73,7 @@ def check_target_uri(value: str) -> str:
     """The target URI (as `target_uri` reads it); ValueError when it is not a URI at all, or is
     an http(s) URI without a host."""
     uri = target_uri(value)
-    if not uri or not _SCHEME.match(uri) or any(ord(c) < 33 or ord(c) == 127 for c in uri):
+    if not uri or not _SCHEME.match(uri) or _CONTROL_OR_SPACE.search(uri):
         raise ValueError(f"WARC-Target-URI {value[:80]!r} is not a URI")
     if uri.lower().startswith(("http://", "https://")):
         try:

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 
 from archive.extract.article import failed_extraction
 from archive.extract.describe import DescribedPage, describe_page, extract_and_describe
+from archive.extract.linkcount import too_many_links
 from crawler.pageworkers import PageTimeout, PageWorkers
 
 T = TypeVar("T")
@@ -42,6 +43,9 @@ class ExtractionPool:
     async def extract(self, body: bytes, url: str, content_type: str | None,
                       ignore: tuple[str, ...] = (),
                       content_language: str | None = None) -> DescribedPage:
+        refused = too_many_links(body)  # bounded before any parsing (archive/limits.py)
+        if refused is not None:
+            return describe_page(failed_extraction(refused), ignore)
         if self._pool is None:
             return extract_and_describe(body, url, content_type, ignore, content_language)
         try:

@@ -20,10 +20,10 @@ from twisted.python.failure import Failure
 
 from archive.archiver import Archiver, CaptureResult
 from archive.extract.article import failed_extraction
-from archive.extract.decode import decode_html
 from archive.extract.describe import describe_page
 from archive.extract.discover import Entry, parse_feed, parse_sitemap
-from archive.extract.listing import listing_links
+from archive.extract.linkcount import too_many_links
+from archive.extract.listing import listing_links_of_body
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
@@ -31,6 +31,7 @@ from archive.schedule.outcomes import (
     FAILED,
     FETCHED,
     REFUSED,
+    CAP_STAT_PREFIX,
     STAT_PREFIX,
     UNREADABLE,
     seed_mark,
@@ -46,6 +47,7 @@ from crawler.extensions.warc import (
 )
 from crawler.failures import exception_reason, ignored_reason
 from crawler.items import DiscoveryItem, PageItem
+from crawler.pageworkers import PageTimeout
 from crawler.requisites.capture import RequisiteCapture
 
 logger = logging.getLogger(__name__)
@@ -200,7 +202,9 @@ class SnapshotSpider(scrapy.Spider):
                                         force=changed):
                 yield request
 
-    def parse_listing(self, response: Response) -> Iterator[DiscoveryItem | scrapy.Request]:
+    async def parse_listing(
+        self, response: Response
+    ) -> AsyncIterator[DiscoveryItem | scrapy.Request]:
         info, seed, capture = self._context(response)
         if capture is None or capture.kind == "not-modified":
             return  # unchanged since the last fetch: nothing new to discover
@@ -208,11 +212,21 @@ class SnapshotSpider(scrapy.Spider):
             yield self._unreadable(response, capture, "listing", ValueError(
                 f"listing page of {len(response.body)} bytes is over {MAX_EXTRACT_BYTES}"))
             return
-        links = listing_links(decode_html(response.body, _content_type(response)).text,
-                              response.url) if _is_html(response) else []
+        too_many = too_many_links(response.body)
+        if too_many is not None:
+            yield self._unreadable(response, capture, "listing", ValueError(too_many))
+            return
+        try:  # parsed in an extraction worker, under the per-page budget (README: Safety)
+            links = await self.extractor.call(listing_links_of_body, response.body,
+                                              _content_type(response), response.url) \
+                if _is_html(response) else []
+        except PageTimeout as exc:
+            yield self._unreadable(response, capture, "listing", ValueError(f"timeout: {exc}"))
+            return
         links = _matching(links, seed.articles)
         yield DiscoveryItem(response.url, "listing", capture, links, seed=seed.url)
-        yield from self._follow(links, self.parse_page, seed, role="article", hop=0)
+        for request in self._follow(links, self.parse_page, seed, role="article", hop=0):
+            yield request
 
     def parse_feed(self, response: Response) -> Iterator[DiscoveryItem | scrapy.Request]:
         info, seed, capture = self._context(response)
@@ -241,6 +255,11 @@ class SnapshotSpider(scrapy.Spider):
             yield self._unreadable(response, capture, "sitemap", exc)
             return
         self._check_not_emptied(response, seed, len(sitemap.entries))
+        if sitemap.capped:  # read no further than the sitemap protocol's own limit
+            logger.warning("sitemap %s lists more than %d URLs; the rest were not read",
+                           response.url, len(sitemap.entries))
+            self.crawler.stats.inc_value("palimpsest/capped_sitemaps")
+            self._note_seed_cap(response.meta, f"sitemap-entries-{len(sitemap.entries)}")
         links = [entry.url for entry in sitemap.entries]
         if sitemap.kind == "sitemapindex":
             yield DiscoveryItem(response.url, "sitemap", capture, links, seed=seed.url)
@@ -314,6 +333,12 @@ class SnapshotSpider(scrapy.Spider):
             logger.warning("%s %s lists nothing, though %d articles were found through it "
                            "before", seed.type, response.url, known)
             self._mark_seed(response.meta, UNREADABLE, f"empty-after-{known}", replace=True)
+
+    def _note_seed_cap(self, meta: dict[str, Any], cap: str) -> None:
+        """Record that a seed's page was read only up to a cap (archive.schedule.outcomes)."""
+        info = meta.get(META) or {}
+        if info.get("is_seed"):
+            self.crawler.stats.set_value(f"{CAP_STAT_PREFIX}{info['seed']}", cap)
 
     def _mark_seed(self, meta: dict[str, Any], outcome: str, reason: str | None = None, *,
                    replace: bool = False) -> None:

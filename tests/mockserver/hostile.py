@@ -11,7 +11,7 @@ from functools import cache
 
 from mockserver.charsets import CHARSET_PAGES, charset_body
 from mockserver.misbehaving import big
-from mockserver.replies import Reply, Request, not_found, reply
+from mockserver.replies import Reply, Request, not_found, query_number, reply
 
 BOMB_SIZE = 50 * 1024 * 1024  # bytes /bomb/gzip inflates to
 BOMB_MAX_MIB = 4096  # the most /bomb/gzip?mib=N inflates to, in MiB
@@ -124,3 +124,40 @@ def hostile(server, request: Request, kind: str) -> Reply:
     if body is None:
         return not_found("hostile page")
     return reply(200, body, b"text/html; charset=utf-8")
+
+
+BIG_SITEMAP_MAX = 1_000_000  # the most entries /hostile/sitemap-big lists
+MANY_LINKS_MAX = 100_000  # the most links /hostile/links has
+
+
+@cache
+def big_sitemap_body(count: int) -> bytes:
+    """A gzipped urlset of `count` short relative entries (about 3 MB on the wire for a
+    million): far past the sitemap protocol's 50,000, yet under every byte cap."""
+    entries = "".join(f"<url><loc>/p/{number}</loc></url>" for number in range(count))
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+           f'schemas/sitemap/0.9">{entries}</urlset>\n').encode()
+    return gzip.compress(xml, compresslevel=6, mtime=0)
+
+
+def big_sitemap(server, request: Request) -> Reply:
+    """/hostile/sitemap-big?urls=N (default a million), served as a .xml.gz file."""
+    count = min(int(query_number(request, "urls", BIG_SITEMAP_MAX)), BIG_SITEMAP_MAX)
+    return reply(200, big_sitemap_body(count), b"application/gzip")
+
+
+@cache
+def many_links_body(count: int) -> bytes:
+    """An article whose body cites `count` distinct pages, one short link each."""
+    links = " ".join(f'<a href="/cited/{number}">{number}</a>' for number in range(count))
+    text = ("The council published every contract it signed this year, and this article "
+            "links to each one so that readers can check the figures for themselves. ")
+    return (f"<!DOCTYPE html><html><head><title>Every contract, linked</title></head><body>"
+            f"<article><h1>Every contract, linked</h1><p>{text * 3}</p><p>{links}</p>"
+            f"<p>{text}</p></article></body></html>").encode()
+
+
+def many_links(server, request: Request) -> Reply:
+    """/hostile/links?count=N (default 100,000): an article citing N pages."""
+    count = min(int(query_number(request, "count", MANY_LINKS_MAX)), MANY_LINKS_MAX)
+    return reply(200, many_links_body(count))

@@ -54,6 +54,8 @@ ENDPOINTS: list[tuple[str, Callable[..., Reply]]] = [
     ("/redirect-to", redirects.redirect_to),
     ("/cite", redirects.cite),
     ("/sitemap-of", redirects.sitemap_of),
+    ("/hostile/sitemap-big", hostile.big_sitemap),
+    ("/hostile/links", hostile.many_links),
     ("/hostile/([a-z]+)", hostile.hostile),
     # a tiny news site
     ("/robots.txt", news.robots),
