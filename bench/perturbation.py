@@ -220,7 +220,7 @@ def _bump(number: str) -> str:
 
 def _headline_h1(tree: HtmlElement) -> HtmlElement | None:
     """The <h1> that is the article's headline: the one sharing most words with <title>
-    (of those whose text the page holds once)."""
+    (of those whose text the page holds once, with at least half their words in it)."""
     title_words = set(normalize_text(tree.findtext(".//title") or "").casefold().split())
     headings = [(h1, normalize_text(h1.text_content())) for h1 in tree.iter("h1")]
     seen = Counter(text for _h1, text in headings)
@@ -228,7 +228,9 @@ def _headline_h1(tree: HtmlElement) -> HtmlElement | None:
     for h1, text in headings:
         words = text.casefold().split()
         score = len(set(words) & title_words)
-        if len(words) >= 2 and score > best_score and seen[text] == 1:
+        # At least half its words in <title>: a login box's "Mot de passe" is no headline.
+        if len(words) >= 2 and score > best_score and 2 * score >= len(set(words)) \
+                and seen[text] == 1:
             best, best_score = h1, score
     return best
 

@@ -80,3 +80,19 @@ def test_hostile_metadata_is_bounded_and_unparseable_json_ld_skipped():
     html = page(og="x" * 5000).replace('{"@type"', '{not json "@type"')
     _, fields = described(html)
     assert "social_title" not in fields and "structured_headline" not in fields
+
+
+def test_a_headline_h1_in_a_breadcrumb_trail_counts_when_the_page_has_no_other():
+    crumb = ('<nav class="breadcrumb"><ol><li><a href="/news">News</a></li>'
+             '<li><h1>Board agrees to mend the sea wall</h1></li></ol></nav>')
+    html = page(logo=True).replace("<h1>Board agrees to mend the sea wall</h1>", "")
+    html = html.replace("<article>", crumb + "<article>")
+    _, fields = described(html)
+    assert (fields["title"], fields["headline_source"]) == \
+        ("Board agrees to mend the sea wall", "h1")
+    edited, _ = described(html.replace("mend the sea wall</h1>", "mend the harbour wall</h1>"))
+    assert edited != described(html)[0]
+    # A navigation h1 sharing no word with the metadata titles is a section's name.
+    section = html.replace("Board agrees to mend the sea wall</h1>", "Local news</h1>")
+    _, fields = described(section)
+    assert fields["headline_source"] == "extractor"

@@ -70,38 +70,50 @@ def page_headlines(tree: HtmlElement, extractor_title: str | None) -> Headlines:
 def visible_h1(tree: HtmlElement, metadata_titles: list[str]) -> str | None:
     """The text of the ``<h1>`` that is the article's headline, if the page has one.
 
-    Logos, navigation and footers are passed over. With one ``<h1>`` left, it is the headline,
-    whatever it says (it may have been rewritten away from the metadata titles); with several,
-    the one sharing most words with the metadata titles, else the first inside an
-    ``<article>`` or ``<main>``.
+    Logos and the site's name are passed over. Of the ``<h1>`` outside navigation, asides
+    and footers: with one, it is the headline, whatever it says (it may have been rewritten
+    away from the metadata titles); with several, the one sharing most words with the metadata
+    titles, else the first inside an ``<article>`` or ``<main>``. A page whose only headline
+    ``<h1>`` is in its navigation (the last crumb of a breadcrumb trail) has it taken there
+    when it shares words with the metadata titles.
     """
     site_name = _clean(_meta(tree, "og:site_name"))
-    candidates = [(element, text) for element in tree.iter("h1")
-                  if (text := _clean(_visible_text(element))) and text != site_name
-                  and not _is_furniture(element)]
+    named = [(element, text) for element in tree.iter("h1")
+             if (text := _clean(_visible_text(element))) and text != site_name
+             and not _is_logo(element)]
+    candidates = [(element, text) for element, text in named if not _in_furniture(element)]
+    wanted = {word for title in metadata_titles for word in _words(title)}
     if not candidates:
-        return None
+        return _most_alike(named, wanted)
     if len(candidates) == 1:
         return candidates[0][1]
-    wanted = {word for title in metadata_titles for word in _words(title)}
-    scored = [(len(_words(text) & wanted), -number, text)
-              for number, (_element, text) in enumerate(candidates)]
-    best = max(scored)
-    if best[0] > 0:
-        return best[2]
+    best = _most_alike(candidates, wanted)
+    if best is not None:
+        return best
     for element, text in candidates:
         if element.xpath("boolean(ancestor::article | ancestor::main)"):
             return text
     return None
 
 
+def _most_alike(candidates: list[tuple[HtmlElement, str]], wanted: set[str]) -> str | None:
+    """The candidate sharing most words with `wanted` (the first of equals), or None when
+    none shares any."""
+    scored = [(len(_words(text) & wanted), -number, text)
+              for number, (_element, text) in enumerate(candidates)]
+    best = max(scored, default=None)
+    return best[2] if best is not None and best[0] > 0 else None
+
+
 def _visible_text(element: HtmlElement) -> str:
     return " ".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
 
 
-def _is_furniture(h1: HtmlElement) -> bool:
-    if any(ancestor.tag in _FURNITURE_TAGS for ancestor in h1.iterancestors()):
-        return True
+def _in_furniture(h1: HtmlElement) -> bool:
+    return any(ancestor.tag in _FURNITURE_TAGS for ancestor in h1.iterancestors())
+
+
+def _is_logo(h1: HtmlElement) -> bool:
     if any(_tokens(element) & _LOGO_TOKENS for element in (h1, *h1.iterdescendants())):
         return True
     parent = h1.getparent()
