@@ -30,6 +30,7 @@ import argparse
 import hashlib
 import io
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import platform
 import shutil

@@ -40,12 +40,16 @@ class ExtractionPool:
 
     async def extract(self, body: bytes, url: str, content_type: str | None,
                       ignore: tuple[str, ...] = (),
-                      content_language: str | None = None) -> DescribedPage:
+                      content_language: str | None = None,
+                      requisites: bool = False) -> DescribedPage:
+        """archive.extract.describe.extract_and_describe in a worker (`requisites`: and the
+        page's requisites from the same parse)."""
         if self._pool is None:
-            return extract_and_describe(body, url, content_type, ignore, content_language)
+            return extract_and_describe(body, url, content_type, ignore, content_language,
+                                        requisites)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, extract_and_describe, body, url,
-                                          content_type, ignore, content_language)
+                                          content_type, ignore, content_language, requisites)
 
     async def call(self, func, *args):
         """Run another pure function of a page in the pool (requisite discovery, say), so
