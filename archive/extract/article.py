@@ -21,9 +21,9 @@ from lxml.html import HtmlElement
 from archive.extract.articleparts import keep_sentence_dates, standfirst, with_standfirst
 from archive.extract.decode import decode_html
 from archive.extract.links import cited_links, parse_html
+from archive.extract.normalize import normalize_text
 from archive.extract.region import Region, article_region
 from archive.extract.wholebody import whole_body
-from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
 # as an edit. Real articles are far below the cap; what exceeds it is a dump, a feed or an attack.
