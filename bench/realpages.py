@@ -49,7 +49,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from stages import stage_costs, stage_table  # noqa: E402 - after the path set-up
+from stages import (  # noqa: E402 - after the path set-up
+    extraction_ratio,
+    ratio_line,
+    stage_costs,
+    stage_table,
+)
 from throughput import CRAWL_SETTINGS, _versions, run_crawl  # noqa: E402
 
 from archive.extract.article import (  # noqa: E402
@@ -248,8 +253,8 @@ def slope(small: dict[str, float], large: dict[str, float], key: str) -> float:
 
 # -- report ----------------------------------------------------------------------------------
 
-def section(rows: list[dict[str, float]], stages: list[dict[str, float]], corpus_size: int,
-            elapsed: float) -> str:
+def section(rows: list[dict[str, float]], stages: list[dict[str, float]],
+            ratio: dict[str, float] | None, corpus_size: int, elapsed: float) -> str:
     small, large = rows[0], rows[-1]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     per = {key: slope(small, large, key) * 1000 for key in ("limit", "first", "recrawl",
@@ -293,6 +298,8 @@ def section(rows: list[dict[str, float]], stages: list[dict[str, float]], corpus
         f"Fixed start-up (intercept): first crawl {start_first:.1f} s, unchanged recrawl "
         f"{start_recrawl:.1f} s.", "",
     ]
+    if ratio:
+        lines += ratio_line(ratio)
     lines += stage_table(stages)
     return "\n".join(lines)
 
@@ -318,7 +325,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="palimpsest-realpages-") as tmp:
         rows = [measure(folder, pages, size, Path(tmp)) for size in sizes]
     stages = stage_costs(pages, args.stages) if args.stages else []
-    text = section(rows, stages, len(pages), time.perf_counter() - started)
+    ratio = extraction_ratio(pages, args.stages) if args.stages else None
+    text = section(rows, stages, ratio, len(pages), time.perf_counter() - started)
     print(text)
     if args.record:
         with (HERE / "RESULTS.md").open("a", encoding="utf-8") as results:
