@@ -41,6 +41,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/throughput.py --record
+	$(BIN)/python bench/realpages.py --record
 	$(BIN)/python bench/index_latency.py --record
 	$(BIN)/python bench/freshness.py
 	$(BIN)/python bench/shared_crawl.py

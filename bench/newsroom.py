@@ -152,6 +152,14 @@ def page_html(index: int, pages: int) -> bytes:
                       f'<p class="article-body__paragraph">{rng.choice(pool)}</p></div>')
         if n % 4 == 3:
             blocks.append(_ad_slot(n))
+    # Shape as on real pages (calibrated in bench/throughput.py): the number of elements varies
+    # with the menus and rails (median about 700, a long tail past 1,700), and CMS wrappers
+    # nest the article 15-25 elements deep.
+    sections, footer_sections = rng.randint(1, 10), rng.randint(0, 6)
+    cards = [rng.choice((0, 0, 3, 4, 6, 8, 10, 12, 45)) for _ in range(3)]
+    wrappers = rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 8, 11))
+    opened = "".join(f'<div class="wrap wrap--{n}">' for n in range(wrappers))
+    closed = "</div>" * wrappers
     scripts = "".join(f"<script>{rng.choice(_script_pool())}</script>"
                       for _ in range(rng.choice((0, 1, 1, 1, 2, 3))))
     css = ".a{margin:0}" * rng.randint(100, 400)
@@ -168,10 +176,10 @@ def page_html(index: int, pages: int) -> bytes:
         f'<script type="application/ld+json">{ld}</script>{scripts}</head><body>'
         '<a class="skip-link" href="#main">Skip to content</a>'
         f'<header class="masthead"><div class="masthead__inner"><a class="masthead__logo" '
-        f'href="/">{_ICON}The Kelst Courier</a></div>{_nav(rng.randrange(8), 10)}</header>'
+        f'href="/">{_ICON}The Kelst Courier</a></div>{_nav(rng.randrange(8), sections)}</header>'
         '<div class="consent" role="dialog"><div class="consent__body">We use cookies to '
         "improve your experience.</div><button>Accept</button></div>"
-        f'<main id="main"><div class="layout"><div class="layout__main">'
+        f'<main id="main">{opened}<div class="layout"><div class="layout__main">'
         f'<article class="story story--{beat}"><header class="story__header">'
         f'<div class="story__kicker"><a href="/section/{beat}">{beat.title()}</a></div>'
         f'<h1 class="story__headline">{headline}</h1>'
@@ -185,11 +193,11 @@ def page_html(index: int, pages: int) -> bytes:
         "</picture><figcaption>Photograph: Courier staff</figcaption></figure>"
         f'<div class="story__body article-body">{"".join(blocks)}</div>'
         f"<footer class=\"story__footer\">{_share_bar(rng.randrange(50))}</footer></article>"
-        f'{_teasers(rng.randrange(200), "More from The Courier", 8, pages)}</div>'
-        f'<div class="layout__rail">{_teasers(rng.randrange(200), "Most read", 10, pages)}'
-        f'{_ad_slot(99)}</div></div>'
-        f'{_teasers(rng.randrange(200), "PROMOTED STORIES", 12, pages)}</main>'
-        f'<footer class="site-footer">{_nav(rng.randrange(8), 6)}'
+        f'{_teasers(rng.randrange(200), "More from The Courier", cards[0], pages)}</div>'
+        f'<div class="layout__rail">{_teasers(rng.randrange(200), "Most read", cards[1], pages)}'
+        f'{_ad_slot(99)}</div></div>{closed}'
+        f'{_teasers(rng.randrange(200), "PROMOTED STORIES", cards[2], pages)}</main>'
+        f'<footer class="site-footer">{_nav(rng.randrange(8), footer_sections)}'
         "<p>&copy; 2026 The Kelst Courier</p></footer></body></html>"
     )
     return html.encode("utf-8")

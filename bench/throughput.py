@@ -280,11 +280,32 @@ def calibration(corpus: Path, sample: int = 300) -> dict:
     for name, pages in (("real", real), ("generated", ours)):
         cpu = [_extract_body(page)[1] for page in pages]
         sizes = [len(body) for body, _ in pages]
+        shapes = [dom_shape(body) for body, _ in pages]
         figures[name] = {"pages": len(pages), "kb": statistics.median(sizes) / 1024,
                          "ms": statistics.median(cpu) * 1000,
-                         "mean_ms": statistics.mean(cpu) * 1000}
+                         "mean_ms": statistics.mean(cpu) * 1000,
+                         "elements": statistics.median(n for n, _ in shapes),
+                         "elements_p90": _p90([n for n, _ in shapes]),
+                         "depth": statistics.median(d for _, d in shapes),
+                         "depth_p90": _p90([d for _, d in shapes])}
     figures["levels"] = gzip_levels([body for body, _ in real])
     return figures
+
+
+def dom_shape(body: bytes) -> tuple[int, int]:
+    """Elements in a page and its deepest nesting, as the extractor parses it."""
+    from archive.extract.decode import decode_html
+    from archive.extract.links import parse_html
+
+    tree = parse_html(decode_html(body).text)
+    if tree is None:
+        return 0, 0
+    elements = list(tree.iter())
+    return len(elements), max(sum(1 for _ in el.iterancestors()) for el in elements)
+
+
+def _p90(values: list[int]) -> int:
+    return sorted(values)[int(len(values) * 0.9)]
 
 
 # -- phases ------------------------------------------------------------------------------------
@@ -427,7 +448,11 @@ def section(result: dict, mem: list[dict], levels: list[dict], calibrated: dict 
         lines += [f"Calibration against {real['pages']} real pages of trafilatura's test corpus: "
                   f"median {real['kb']:.0f} KB, extraction median {real['ms']:.1f} ms (mean "
                   f"{real['mean_ms']:.1f}); generated pages: median {ours['kb']:.0f} KB, "
-                  f"{ours['ms']:.1f} ms (mean {ours['mean_ms']:.1f}).", ""]
+                  f"{ours['ms']:.1f} ms (mean {ours['mean_ms']:.1f}). Elements per page, median "
+                  f"(90th percentile): real {real['elements']:.0f} ({real['elements_p90']}), "
+                  f"generated {ours['elements']:.0f} ({ours['elements_p90']}); deepest "
+                  f"nesting: real {real['depth']:.0f} ({real['depth_p90']}), generated "
+                  f"{ours['depth']:.0f} ({ours['depth_p90']}).", ""]
         lines += _levels_table(f"the {real['pages']} real pages", calibrated["levels"])
     return "\n".join(lines)
 

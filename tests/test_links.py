@@ -8,8 +8,8 @@ import pytest
 
 import archive.extract.links
 from archive.extract.links import cited_links
-from archive.extract.region import article_region
 from archive.extract.listing import listing_links
+from archive.extract.region import article_region
 
 PAGES = Path(__file__).parent / "data" / "pages"
 URL = "https://www.harrowgate-ledger.example/news/2024/05/14/millbrook-reservoir-stays-shut"

@@ -112,3 +112,18 @@ def test_a_picture_yields_what_browsers_load_from_it_on_common_screens():
     # No JPEG fallback behind a WebP source; the phone's art-directed crop and, for the
     # rest, the source whose media this reader cannot judge; a lazy source's real picture.
     assert found == ["a.webp", "a2.webp", "lazy.webp", "narrow.webp", "tall.webp"]
+
+
+def test_the_extraction_lists_the_same_requisites_from_its_own_parse():
+    from archive.extract.describe import extract_and_describe
+    from archive.extract.requisites import requisites_of_body
+
+    body = ARTICLE.format(a=A, b=B, title="T", standfirst="S", body="B", unique="u.png").encode()
+    described = extract_and_describe(body, PAGE, "text/html; charset=utf-8", (), None,
+                                     requisites=True)
+    assert described.requisites is not None and len(described.requisites) > 10
+    assert list(described.requisites) == requisites_of_body(body, PAGE, "text/html")
+    # not asked for, not looked for; and no parse of a PDF to look in
+    assert extract_and_describe(body, PAGE, "text/html", ()).requisites is None
+    assert extract_and_describe(b"%PDF-1.4", PAGE, "application/pdf", (),
+                                requisites=True).requisites is None

@@ -1,4 +1,4 @@
-"""What trafilatura loses inside an article's body comes back in place; what sits around it stays out.
+"""What trafilatura loses inside an article's body comes back in place; what is around it stays out.
 
 The article is fiction. Its blocks are wrapped the way CMSs wrap embedded blocks (``widget``,
 ``embed``), which trafilatura's precision mode discards with everything in them.
@@ -79,7 +79,9 @@ def test_lost_list_items_come_back_in_order_and_an_edit_to_one_is_seen():
     html = page(f'<div class="widget"><ul>{items}</ul></div>')
     assert ITEMS[0] not in trafilatura_text(html)
     assert lines(html)[2:4] == ITEMS
-    edited = page(f'<div class="widget"><ul><li>{ITEMS[0]}</li><li>Bicycles: two pounds</li></ul></div>')
+    edited = page(
+        f'<div class="widget"><ul><li>{ITEMS[0]}</li><li>Bicycles: two pounds</li></ul></div>'
+    )
     assert digest(html) != digest(edited)
 
 
@@ -90,7 +92,8 @@ def test_a_lost_caption_and_block_quote_come_back():
         "not by a letter.</p></blockquote></div>"
     )
     assert CAPTION not in trafilatura_text(html)
-    assert lines(html)[2:4] == [CAPTION, "We were told about this by a poster on the pier, not by a letter."]
+    quote = "We were told about this by a poster on the pier, not by a letter."
+    assert lines(html)[2:4] == [CAPTION, quote]
 
 
 @pytest.mark.parametrize(
@@ -115,7 +118,9 @@ def test_text_after_a_read_more_marker_is_kept(marked):
 
 
 def test_a_view_counter_right_after_the_body_stays_out():
-    counter = '<div class="widget"><p>Read by {} people this week, a record for the Courier.</p></div>'
+    counter = (
+        '<div class="widget"><p>Read by {} people this week, a record for the Courier.</p></div>'
+    )
     html = page("", after_body=counter.format("1,284"))
     assert "Read by" not in "\n".join(lines(html))
     assert digest(html) == digest(page("", after_body=counter.format("1,316")))

@@ -23,10 +23,10 @@ from archive.extract.articleparts import keep_sentence_dates, standfirst, with_s
 from archive.extract.decode import decode_html
 from archive.extract.headlines import Headlines, page_headlines
 from archive.extract.links import cited_links, parse_html
+from archive.extract.normalize import normalize_text
 from archive.extract.stamps import without_relative_stamps
 from archive.extract.region import Region, article_region
 from archive.extract.wholebody import whole_body
-from archive.extract.normalize import normalize_text
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash
 # as an edit. Real articles are far below the cap; what exceeds it is a dump, a feed or an attack.
@@ -107,32 +107,50 @@ def extract_page(
         url: the page URL, used to resolve relative links and for metadata.
         content_type: the ``Content-Type`` header; non-HTML types are ``not-article``.
     """
+    return extract_parsed(body, url, content_type)[0]
+
+
+def extract_parsed(
+    body: bytes, url: str | None = None, content_type: str | None = None
+) -> tuple[Extraction, HtmlElement | None]:
+    """``extract_page``, and the page's parse (None when there was none), for the other
+    questions asked of the same page (its requisites) so that it is parsed once.
+
+    The parse has lost its control characters and the ``<time>`` wrappers of dates inside
+    sentences; nothing else of it has changed.
+    """
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type and media_type not in _HTML_TYPES:
-        return _unsuccessful("not-article", f"content type {media_type} is not HTML", "", "none")
+        reason = f"content type {media_type} is not HTML"
+        return _unsuccessful("not-article", reason, "", "none"), None
     if len(body) > MAX_EXTRACT_BYTES:
-        return _unsuccessful("failed", _too_big(len(body)), "", "none")
+        return _unsuccessful("failed", _too_big(len(body)), "", "none"), None
     decoded = decode_html(body, content_type)
     return _extract(decoded.text, url, decoded.encoding, decoded.source)
 
 
 def extract_html(html: str, url: str | None = None) -> Extraction:
     """Extract already-decoded HTML; the encoding is reported as the caller's ("caller")."""
-    return _extract(html, url, "unicode", "caller")
+    return _extract(html, url, "unicode", "caller")[0]
 
 
-def _extract(html: str, url: str | None, encoding: str, encoding_source: str) -> Extraction:
+def _extract(
+    html: str, url: str | None, encoding: str, encoding_source: str
+) -> tuple[Extraction, HtmlElement | None]:
     # A character takes at most 4 bytes in UTF-8: only encode when the size could pass the cap.
     size = len(html.encode("utf-8", "replace")) if len(html) * 4 > MAX_EXTRACT_BYTES else 0
     if size > MAX_EXTRACT_BYTES:
-        return _unsuccessful("failed", _too_big(size), encoding, encoding_source)
+        return _unsuccessful("failed", _too_big(size), encoding, encoding_source), None
     # Control characters cannot go into the XML trees trafilatura builds (it would find no
     # text); it strips them from text it is given, so the tree it is given goes without them too.
     tree = parse_html(_CONTROL_CHARACTERS.sub("", html))
+    reason: str | None
     if tree is None:
-        return _unsuccessful("failed", "no HTML document to parse", encoding, encoding_source)
+        reason = "no HTML document to parse"
+        return _unsuccessful("failed", reason, encoding, encoding_source), None
     if _not_a_document(html, tree):
-        return _unsuccessful("failed", "trafilatura found no main text", encoding, encoding_source)
+        reason = "trafilatura found no main text"
+        return _unsuccessful("failed", reason, encoding, encoding_source), tree
     # The page's one parse and one region: links, standfirst and trafilatura all read them.
     region = _region(tree, url)
     links = _cited_links(tree, url, region)
@@ -146,25 +164,23 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         )
     except Exception as err:  # trafilatura and lxml raise many types on hostile input
         logger.warning("trafilatura failed on %s", url or "a page", exc_info=True)
-        return _unsuccessful("failed", f"trafilatura raised {type(err).__name__}: {err}",
-                             encoding, encoding_source, links)
+        reason = f"trafilatura raised {type(err).__name__}: {err}"
+        return _unsuccessful("failed", reason, encoding, encoding_source, links), tree
     # Never a dict: as_dict is left False (the options are a dict, so mypy cannot tell).
     if not isinstance(document, Document):
-        return _unsuccessful(
-            "failed", "trafilatura found no main text", encoding, encoding_source, links
-        )
+        reason = "trafilatura found no main text"
+        return _unsuccessful("failed", reason, encoding, encoding_source, links), tree
     headlines = _headlines(tree, document.title, url)
     body = _without_headline(document.text or "", headlines.visible)
     words = word_count(body)  # trafilatura's body must look like an article; then the rest joins
     # A line saying only "Updated 3 minutes ago" churns on every capture: never hashed.
     text = with_standfirst(without_relative_stamps(_whole_body(body, region, url)), lede)
-    reason: str | None
     status, reason = (
         ("ok", None)
         if words >= MIN_BODY_WORDS
         else ("failed", f"body too short to be an article ({words} words)")
     )
-    return Extraction(
+    extraction = Extraction(
         status=status,
         title=headlines.visible,
         byline=document.author or None,
@@ -177,6 +193,7 @@ def _extract(html: str, url: str | None, encoding: str, encoding_source: str) ->
         reason=reason,
         headlines=headlines if status == "ok" else None,
     )
+    return extraction, tree
 
 
 def _not_a_document(html: str, tree: HtmlElement) -> bool:

@@ -13,8 +13,8 @@ import re
 
 from lxml.html import HtmlElement
 
-from archive.extract.region import Region
 from archive.extract.normalize import normalize_text
+from archive.extract.region import Region
 
 # Whole class/id/itemprop tokens that name a standfirst.
 _STANDFIRST_TOKENS = frozenset({

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from archive.extract.article import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_page
+from archive.extract.article import EXTRACTOR, EXTRACTOR_VERSION, Extraction, extract_parsed
 from archive.extract.language import PageLanguage, page_language
 from archive.extract.normalize import NORMALIZATION_VERSION, compile_ignore, text_hash
+from archive.extract.requisites import Requisite, page_requisites
 
 
 @lru_cache(maxsize=64)
@@ -60,18 +61,27 @@ class DescribedPage:
     extraction: Extraction
     text_hash: str | None
     fields: dict[str, Any]
+    # What the page needs to render, found on the extraction's own parse when asked for;
+    # None when not asked for or when there was no parse (the caller looks for itself).
+    requisites: tuple[Requisite, ...] | None = None
 
 
 def extract_and_describe(body: bytes, url: str | None, content_type: str | None,
                          ignore: tuple[str, ...],
-                         content_language: str | None = None) -> DescribedPage:
+                         content_language: str | None = None,
+                         requisites: bool = False) -> DescribedPage:
     """Extract a page and hash its text: the crawl runs this whole in an extraction worker,
     so normalising and hashing the text (and finding its language) costs the reactor thread
-    nothing. `content_language` is the response's Content-Language header."""
-    extraction = extract_page(body, url, content_type)
+    nothing. `content_language` is the response's Content-Language header. `requisites`:
+    also list what the page needs to render (archive.extract.requisites), from the same
+    parse rather than a second one."""
+    extraction, tree = extract_parsed(body, url, content_type)
     digest, fields = describe_extraction(extraction, ignore,
                                          language_of(extraction, body, content_language))
-    return DescribedPage(extraction, digest, fields)
+    found = None
+    if requisites and tree is not None:
+        found = tuple(page_requisites(tree, url or ""))
+    return DescribedPage(extraction, digest, fields, found)
 
 
 def describe_page(extraction: Extraction, ignore: tuple[str, ...]) -> DescribedPage:

@@ -132,8 +132,8 @@ def _is_furniture(element: HtmlElement, tag: str) -> bool:
 def _names_furniture(name: str) -> bool:
     """Whether a class, id or aria-label value names furniture (pages repeat these a lot).
 
-    >>> _names_furniture("c-mostRead"), _names_furniture("story-body"), _names_furniture("read-more")
-    (True, False, True)
+    >>> [_names_furniture(name) for name in ("c-mostRead", "story-body", "read-more")]
+    [True, False, True]
     """
     words = [word for word in _NOT_WORD.split(_CAMEL_HUMP.sub(r"\1 \2", name).lower()) if word]
     if _FURNITURE_TOKENS.intersection(words):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import __version__
-from archive.exceptions import ConfigError, NotFoundError, NothingArchivedError, PalimpsestError
+from archive.exceptions import ConfigError, NothingArchivedError, PalimpsestError
 from archive.index import Capture, Index, open_index
 from archive.interchange.pagelist import page_lists, write_page_list
 from archive.progress import Done, Report, file_size

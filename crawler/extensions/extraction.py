@@ -42,15 +42,19 @@ class ExtractionPool:
 
     async def extract(self, body: bytes, url: str, content_type: str | None,
                       ignore: tuple[str, ...] = (),
-                      content_language: str | None = None) -> DescribedPage:
+                      content_language: str | None = None,
+                      requisites: bool = False) -> DescribedPage:
+        """archive.extract.describe.extract_and_describe in a worker (`requisites`: and the
+        page's requisites from the same parse)."""
         refused = too_many_links(body)  # bounded before any parsing (archive/limits.py)
         if refused is not None:
             return describe_page(failed_extraction(refused), ignore)
         if self._pool is None:
-            return extract_and_describe(body, url, content_type, ignore, content_language)
+            return extract_and_describe(body, url, content_type, ignore, content_language,
+                                        requisites)
         try:
             return await self._pool.run(extract_and_describe, body, url, content_type, ignore,
-                                        content_language)
+                                        content_language, requisites)
         except PageTimeout as exc:  # archived already; failed, never a version
             return describe_page(failed_extraction(f"timeout: {exc}"), ignore)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from archive.extract.requisites import requisites_of_body, stylesheet_references
+from archive.extract.requisites import Requisite, requisites_of_body, stylesheet_references
 from archive.index import Index
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.timeutil import utcnow
@@ -92,20 +93,23 @@ class RequisiteCapture:
     # -- one page -----------------------------------------------------------------------------
 
     async def capture_page(self, response: Response, content_type: str | None,
-                           seed_ignores_robots: bool) -> dict[str, Any]:
+                           seed_ignores_robots: bool,
+                           found: Sequence[Requisite] | None = None) -> dict[str, Any]:
         """Fetch (or reuse) the requisites of a captured page; the pageinfo fields listing
-        them: {"requisites": [...], "requisites_skipped": {reason: n}, ...}."""
+        them: {"requisites": [...], "requisites_skipped": {reason: n}, ...}. `found`: the
+        page's requisites when the extraction listed them already from its parse."""
         if self._index is None:
             return {}
         if len(response.body) > MAX_EXTRACT_BYTES:
             self.stats.inc_value(STAT + "skipped/page-too-large")
             return {"requisites_skipped": {"page-too-large": 1}}
-        try:
-            found = await self._call(requisites_of_body, response.body, response.url,
-                                     content_type)
-        except PageTimeout:  # the page is archived; replayed without its requisites
-            self.stats.inc_value(STAT + "skipped/timeout")
-            return {"requisites_skipped": {"timeout": 1}}
+        if found is None:
+            try:
+                found = await self._call(requisites_of_body, response.body, response.url,
+                                         content_type)
+            except PageTimeout:  # the page is archived; replayed without its requisites
+                self.stats.inc_value(STAT + "skipped/timeout")
+                return {"requisites_skipped": {"timeout": 1}}
         self.stats.inc_value(STAT + "pages")
         budget = PageBudget(self.caps)
         run = _PageRun(self, budget, response.url,

@@ -24,6 +24,7 @@ from archive.extract.describe import describe_page
 from archive.extract.discover import Entry, parse_feed, parse_sitemap
 from archive.extract.linkcount import too_many_links
 from archive.extract.listing import listing_links_of_body
+from archive.extract.requisites import Requisite
 from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
@@ -181,12 +182,14 @@ class SnapshotSpider(scrapy.Spider):
             extraction = await self.extractor.extract(response.body, response.url,
                                                       _content_type(response),
                                                       seed.policy.ignore,
-                                                      _header(response, b"Content-Language"))
+                                                      _header(response, b"Content-Language"),
+                                                      requisites=self.requisites is not None)
             links = list(extraction.extraction.links)
         # Decided before the item goes to the pipeline, which indexes this capture's text.
         changed = extraction is not None and extraction.text_hash is not None and \
             self._archiver.text_outcome(response.url, extraction.text_hash) != UNCHANGED
-        requisites = await self._requisites(response, capture, seed)
+        requisites = await self._requisites(response, capture, seed,
+                                            extraction.requisites if extraction else None)
         yield PageItem(
             url=response.url, role=info["role"], capture=capture, extraction=extraction,
             ignore=seed.policy.ignore, links=links, cited_by=info.get("cited_by", []),
@@ -382,15 +385,16 @@ class SnapshotSpider(scrapy.Spider):
         self._mark_seed(response.meta, UNREADABLE, "parse", replace=True)
         return DiscoveryItem(response.url, role, capture, [], error=str(exc))
 
-    async def _requisites(self, response: Response, capture: CaptureResult,
-                          seed: Seed) -> dict[str, Any]:
+    async def _requisites(self, response: Response, capture: CaptureResult, seed: Seed,
+                          found: tuple[Requisite, ...] | None = None) -> dict[str, Any]:
         """What a page whose payload is new needs to render, fetched or reused now, so its
-        pageinfo can list them (crawler/requisites/capture.py)."""
+        pageinfo can list them (crawler/requisites/capture.py); `found`: the list the
+        extraction made from its own parse of the page, if it made one."""
         if self.requisites is None or capture.kind != "response" or capture.truncated \
                 or not _is_html(response) or not 200 <= response.status < 300:
             return {}
         return await self.requisites.capture_page(response, _content_type(response),
-                                                  seed.policy.robots == "ignore")
+                                                  seed.policy.robots == "ignore", found)
 
 
 def _is_html(response: Response) -> bool:
