@@ -106,6 +106,12 @@ def test_a_diff_piped_at_80_columns_reads_without_colour_or_trailing_blanks(arch
     assert all(len(line) <= 80 for line in lines)
 
 
+def test_a_diff_keeps_a_url_longer_than_the_terminal_on_one_line(archive):
+    shown = cli("diff", HOSTILE, "--data", str(archive), env=NARROW).stdout
+    assert len(HOSTILE) > 80 and shown.splitlines()[0] == HOSTILE, shown[:400]
+    assert shown.splitlines()[1].startswith("from ")
+
+
 def test_status_of_a_folder_with_no_index_yet_says_so_plainly(tmp_path):
     shown = cli("status", "--data", str(tmp_path), env=NARROW).stdout
     assert shown.splitlines() == [

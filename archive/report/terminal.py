@@ -118,7 +118,8 @@ def _print_stacked(console: Console, columns: Sequence[Column], rows: list[list[
 
 def print_trimmed(console: Console, renderable: RenderableType) -> None:
     """Print `renderable` without the spaces rich pads a grid's lines with to the full width:
-    piped into a file or a mail, a diff should not end every line in blanks."""
+    piped into a file or a mail, a diff should not end every line in blanks. Not cropped: a
+    line that is wider than the console on purpose (a URL never wrapped) is printed whole."""
     with console.capture() as captured:
-        console.print(renderable)
+        console.print(renderable, crop=False)
     console.file.write(_TRAILING.sub(r"\1", captured.get()))
