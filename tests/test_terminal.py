@@ -81,6 +81,21 @@ def test_a_table_wraps_other_columns_and_falls_back_to_stacked_rows():
     assert max(len(line) for line in phone.splitlines()) <= 40
 
 
+def test_a_column_kept_whole_by_its_min_width_never_pushes_the_table_past_the_edge():
+    console = Console(width=80, no_color=True, record=True, file=open("/dev/null", "w"))
+    labels = ["social headline changed\nsocial headline (og:title)",
+              "search title changed\nsearch title (<title>)"]
+    print_table(console, None, (Column("when", copy=True), Column("what", min_width=26),
+                                Column("headlines")),
+                [["2026-11-10T09:00:00.000000Z", label,
+                  '"Sea wall to be mended | Harbour Gazette"\n-> "Sea wall saved, board says"']
+                 for label in labels])
+    shown = console.export_text()
+    assert max(len(line) for line in shown.splitlines()) <= 80, shown
+    assert all(line.endswith(("┓", "┃", "┩", "│", "┘")) for line in shown.splitlines()), shown
+    assert "│ social headline changed    │" in shown and "│ search title (<title>)     │" in shown
+
+
 def test_due_with_nothing_due_says_so_in_a_sentence(archive, tmp_path):
     seeds = tmp_path / "seeds.toml"
     seeds.write_text(f'collection = "test"\n[[seed]]\nurl = "{ARTICLE}"\nevery = "30d"\n',
