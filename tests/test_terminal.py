@@ -134,6 +134,15 @@ def test_status_of_a_folder_with_no_index_yet_says_so_plainly(tmp_path):
         "  problem: no index yet (a crawl or `palimpsest index upgrade` makes it)"]
 
 
+def test_status_of_a_folder_that_does_not_exist_is_exit_2_naming_it(tmp_path):
+    missing = tmp_path / "typo"
+    for command in (("status",), ("index", "status")):
+        shown = cli(*command, "--data", str(missing), check=False)
+        assert shown.exit_code == 2, shown.stdout
+        assert f"data folder {missing} does not exist (--data)" in shown.stderr
+    assert not missing.exists()
+
+
 def test_hints_name_the_command_as_it_can_be_typed_from_here(tmp_path, monkeypatch):
     from archive.cli.common import command_as_typed
 
