@@ -90,7 +90,8 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
 def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
-    """Pages edited, taken down (404/410) or restored, newest first."""
+    """Pages edited, taken down (404/410) or restored, and their headline changes, newest
+    first."""
     moment = when_option(since, "--since")
     layout, index = open_for_reading(data_dir)
     try:
