@@ -34,6 +34,10 @@ def test_demo_prints_the_real_edits_figures_takedown_and_report(demo_run):
     assert re.search(r"63 per cent\s*│\s*71 per cent", out)
     assert re.search(r"taken down \(HTTP 404\)\s*│\s*Velsk sends army engineers", out)
     assert re.search(r"restored \(HTTP 200\)\s*│\s*Velsk sends army engineers", out)
+    # Article C's headline changes are in its diff, not among the takedowns.
+    takedowns = out.split("Taken down and restored")[1].split("Report: ")[0]
+    assert takedowns.count("│ 20") == 2 and "headline" not in takedowns, takedowns
+    assert 'Social headline (og:title): "' in out
     report = data / "report" / "index.html"
     assert f"Report: {report}" in out
     # The hints name the command as it can be run from here (no activated venv needed).

@@ -63,6 +63,14 @@ def two_versions(tmp_path):
     return build_archive(tmp_path / "data", plan)
 
 
+def test_diff_json_is_format_json_as_the_readme_calls_it(tmp_path):
+    data = two_versions(tmp_path)
+    assert cli("diff", URL, "--json", "--data", str(data)).stdout == cli(
+        "diff", URL, "--format", "json", "--data", str(data)).stdout
+    both = cli("diff", URL, "--json", "--format", "html", "--data", str(data), check=False)
+    assert both.exit_code == 2 and "--json and --format html" in both.stderr
+
+
 def test_diff_json_of_a_known_edit_is_exact(tmp_path):
     data = two_versions(tmp_path)
     result = json.loads(cli("diff", URL, "--format", "json", "--data", str(data)).stdout)

@@ -390,6 +390,14 @@ def test_cli_json_has_one_line_per_file(article):
     assert (shell["status"], shell["text_hash"], shell["text"]) == ("failed", None, "")
 
 
+def test_cli_json_lines_all_have_the_metadata_headline_keys():
+    files = [str(PAGES / "article.html"), str(PAGES / "js_shell.html")]
+    rows = [json.loads(line) for line in run_cli(*files, "--json").output.splitlines()]
+    keys = {"headline_source", "social_title", "search_title", "structured_headline"}
+    assert keys <= set(rows[0]) and keys <= set(rows[1])
+    assert rows[1]["social_title"] is None and rows[1]["status"] == "failed"
+
+
 def test_cli_ignore_patterns_reach_the_hash(article):
     result = run_cli(str(PAGES / "article.html"), "--json", "--ignore", "Millbrook")
     ignore = compile_ignore(["Millbrook"])

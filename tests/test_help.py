@@ -67,6 +67,9 @@ def test_help_follows_the_template(path, command):
             entry = options.split(flag, 1)[1].split("\n  -")[0]
             assert "[default:" in " ".join(entry.split()), (flag, shown)
     assert not re.search(r"\(default:|; default", options), shown
+    # A time is called WHEN everywhere, as the README's Commands section calls it.
+    for flag in re.findall(r"^  (--since|--at|--from|--to) (\S+)", options, re.M):
+        assert flag[1] == "WHEN", (flag, shown)
     # One example, a whole command line as it would be typed.
     example = shown.split("Example:\n")[1].splitlines()
     assert example[0].startswith(f"  palimpsest {' '.join(path)}"), shown

@@ -84,6 +84,14 @@ def test_importing_the_same_file_again_adds_nothing(foreign_warc, tmp_data):
     assert archive_files(tmp_data) == files and index_rows(tmp_data) == rows
 
 
+def test_a_file_already_archived_makes_no_empty_collection(foreign_warc, tmp_data):
+    _, warc = foreign_warc
+    cli("import", str(warc), "--data", str(tmp_data))
+    again = cli("import", str(warc), "--collection", "elsewhere", "--data", str(tmp_data))
+    assert f"already archived: {warc}" in again.stdout
+    assert not (tmp_data / "collections" / "elsewhere").exists()
+
+
 def test_a_wacz_from_another_palimpsest_brings_its_versions(tmp_path, mocksite):
     seeds = write_seeds(tmp_path / "s.toml", [(mocksite.a.url + ARTICLE, "page")], sources=0)
     crawl(seeds, tmp_path / "there")

@@ -98,6 +98,8 @@ def test_a_webhook_gets_one_plain_text_digest_with_the_bracketed_diff(data, hook
     assert outcome.problems == [] and len(hook.posts) == 1
     post = hook.posts[0]
     assert post["title"].startswith("test: 7 changes (")
+    # Each kind once, its count after it when more than one: "1 restored" would not read.
+    assert "restored" in post["title"] and "1 " not in post["title"]
     text = post["message"]
     assert "Figures: 1,412 -> 1,438 (+26)" in text
     assert "[-1,412-]{+1,438+}" in text
@@ -258,7 +260,7 @@ def test_notify_dry_run_shows_what_would_go_out_and_sends_nothing(data, hook, tm
     lines = result.output.splitlines()
     assert lines[0] == ("== desk (figures; digest): 2 events since "
                         "2026-11-01T00:00:00.000000Z, 1 message")
-    assert "Subject: test: 2 changes (2 figures revised)" in lines
+    assert "Subject: test: 2 changes (figures revised ×2)" in lines
     assert "Figures: 1,412 -> 1,438 (+26); 63 per cent -> 71 per cent (+8 points); " \
            "14 November -> 21 November" in lines
     assert "¶1 The regional health office said on Thursday that [-1,412-]{+1,438+} " \

@@ -3,6 +3,7 @@ CLI draws a bar only for a person at a terminal, never under cron (no terminal) 
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import shutil
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 from editarchive import build_archive
 from inprocess import cli
+from rich.console import Console
 
+from archive.cli.bars import StageBars
 from archive.progress import Done, tracked, tracked_files
 from archive.verify.reindex import rebuild
 from archive.verify.verdict import verify_folder
@@ -83,3 +86,12 @@ def test_a_bar_on_a_terminal_and_none_under_cron_or_json(archive):
     # The verdict line alone: no bar, no control characters.
     assert piped.stderr.startswith("verified ") and piped.stderr.count("\n") == 1
     assert "\x1b" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_a_bar_line_fits_an_80_column_terminal_the_bar_giving_way():
+    bars = StageBars(Console(file=io.StringIO(), width=80))
+    bars.report(Done("replay index of demo", 2, 5, 446_200_000, 751_500_000_000))
+    shown = Console(width=80, file=io.StringIO(), record=True, no_color=True)
+    shown.print(bars.progress.make_tasks_table(bars.progress.tasks))
+    lines = shown.export_text().splitlines()
+    assert len(lines) == 1 and "2/5 files, 446.2 MB/751.5 GB" in lines[0], lines

@@ -202,3 +202,11 @@ def test_trace_reads_texts_from_the_warcs_when_the_index_kept_none(tmp_path):
     finally:
         index.close()
     assert read == kept and len(read["stays"]) == 1
+
+
+def test_trace_with_its_url_left_out_says_so(tmp_path):
+    # `--trace "PHRASE" --data DIR`: click takes --data as the URL; the error says what happened.
+    shown = cli("search", "--trace", "flood injuries", "--data", str(tmp_path), check=False)
+    assert shown.exit_code == 2
+    assert "--trace takes two values, the phrase and then the URL" in shown.stderr
+    assert "(got --data as the URL)" in shown.stderr

@@ -81,6 +81,21 @@ def test_a_table_wraps_other_columns_and_falls_back_to_stacked_rows():
     assert max(len(line) for line in phone.splitlines()) <= 40
 
 
+def test_a_column_kept_whole_by_its_min_width_never_pushes_the_table_past_the_edge():
+    console = Console(width=80, no_color=True, record=True, file=open("/dev/null", "w"))
+    labels = ["social headline changed\nsocial headline (og:title)",
+              "search title changed\nsearch title (<title>)"]
+    print_table(console, None, (Column("when", copy=True), Column("what", min_width=26),
+                                Column("headlines")),
+                [["2026-11-10T09:00:00.000000Z", label,
+                  '"Sea wall to be mended | Harbour Gazette"\n-> "Sea wall saved, board says"']
+                 for label in labels])
+    shown = console.export_text()
+    assert max(len(line) for line in shown.splitlines()) <= 80, shown
+    assert all(line.endswith(("┓", "┃", "┩", "│", "┘")) for line in shown.splitlines()), shown
+    assert "│ social headline changed    │" in shown and "│ search title (<title>)     │" in shown
+
+
 def test_due_with_nothing_due_says_so_in_a_sentence(archive, tmp_path):
     seeds = tmp_path / "seeds.toml"
     seeds.write_text(f'collection = "test"\n[[seed]]\nurl = "{ARTICLE}"\nevery = "30d"\n',
@@ -106,11 +121,26 @@ def test_a_diff_piped_at_80_columns_reads_without_colour_or_trailing_blanks(arch
     assert all(len(line) <= 80 for line in lines)
 
 
+def test_a_diff_keeps_a_url_longer_than_the_terminal_on_one_line(archive):
+    shown = cli("diff", HOSTILE, "--data", str(archive), env=NARROW).stdout
+    assert len(HOSTILE) > 80 and shown.splitlines()[0] == HOSTILE, shown[:400]
+    assert shown.splitlines()[1].startswith("from ")
+
+
 def test_status_of_a_folder_with_no_index_yet_says_so_plainly(tmp_path):
     shown = cli("status", "--data", str(tmp_path), env=NARROW).stdout
     assert shown.splitlines() == [
         f"index: sqlite:{tmp_path}/index.sqlite (no schema yet)",
         "  problem: no index yet (a crawl or `palimpsest index upgrade` makes it)"]
+
+
+def test_status_of_a_folder_that_does_not_exist_is_exit_2_naming_it(tmp_path):
+    missing = tmp_path / "typo"
+    for command in (("status",), ("index", "status")):
+        shown = cli(*command, "--data", str(missing), check=False)
+        assert shown.exit_code == 2, shown.stdout
+        assert f"data folder {missing} does not exist (--data)" in shown.stderr
+    assert not missing.exists()
 
 
 def test_hints_name_the_command_as_it_can_be_typed_from_here(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 from rich.text import Text
 
 from archive.progress import Done
@@ -36,7 +37,10 @@ class StageBars:
 
     def __init__(self, console: Console | None = None) -> None:
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), AmountColumn(),
+            # The figures never wrap: on an 80-column terminal the bar gets narrower instead
+            # of the line turning into two that are redrawn on every refresh.
+            TextColumn("[bold]{task.description}"), BarColumn(),
+            AmountColumn(table_column=Column(no_wrap=True)),
             TimeRemainingColumn(), console=console or Console(stderr=True, highlight=False),
             transient=True)
         self.tasks: dict[str, TaskID] = {}

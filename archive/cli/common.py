@@ -81,6 +81,13 @@ def existing_data(data_dir: Path | None) -> Path:
     return path
 
 
+def index_data(data_dir: Path | None) -> Path:
+    """The data folder of a command that reads the index: it must exist when the index is the
+    SQLite file inside it (a mistyped --data is exit 2, not an empty answer); with --index or
+    $PALIMPSEST_INDEX naming another index, it need not."""
+    return existing_data(data_dir) if chosen_index() is None else resolve_data(data_dir)
+
+
 def command_as_typed() -> str:
     """How to run this `palimpsest` again from the current folder, for hints that must work as
     printed: `palimpsest` when that is what the PATH finds, else the script's path (relative
@@ -195,7 +202,7 @@ def open_for_reading(data_dir: Path | None) -> tuple[DataLayout, Index]:
     from archive.index import open_index
 
     url = chosen_index()
-    layout = DataLayout(existing_data(data_dir) if url is None else resolve_data(data_dir))
+    layout = DataLayout(index_data(data_dir))
     if url is None and not layout.index_path.exists():
         raise Failure(f"no index at {layout.index_path}: nothing archived yet "
                       "(run `palimpsest crawl` or `palimpsest reindex`)", EXIT_USAGE)

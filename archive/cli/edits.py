@@ -49,11 +49,16 @@ def when_option(value: str | None, option: str) -> datetime | None:
               show_default="the latest", help="...with the version current at WHEN.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True, help="Coloured text for people, JSON for programs, or HTML.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (--format json), as every other command's --json does.")
 @replay_base_option
 @domain_errors
 def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None, fmt: str,
-         replay_base: str | None) -> None:
+         as_json: bool, replay_base: str | None) -> None:
     """The edits of URL between two versions (default: its last two texts)."""
+    if as_json and fmt != "text":
+        raise Failure(f"--json and --format {fmt} ask for two formats; give one", EXIT_USAGE)
+    fmt = "json" if as_json else fmt
     moment_from, moment_to = when_option(old_at, "--from"), when_option(new_at, "--to")
     if moment_from is not None and moment_from > utcnow():
         raise Failure(f"--from {old_at}: {to_iso(moment_from)} is in the future; nothing was "
@@ -85,7 +90,8 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
 def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
-    """Pages edited, taken down (404/410) or restored, newest first."""
+    """Pages edited, taken down (404/410) or restored, and their headline changes, newest
+    first."""
     moment = when_option(since, "--since")
     layout, index = open_for_reading(data_dir)
     try:

@@ -66,6 +66,9 @@ def _read(path: Path) -> bytes:
         raise Failure(f"cannot read {path}: {err.strerror or err}", EXIT_USAGE) from None
 
 
+_HEADLINE_KEYS = ("headline_source", "social_title", "search_title", "structured_headline")
+
+
 def _row(path: Path, described: DescribedPage) -> dict[str, Any]:
     """The JSON object for one file: the contract keys first, then the extraction's fields."""
     result = described.extraction
@@ -75,6 +78,9 @@ def _row(path: Path, described: DescribedPage) -> dict[str, Any]:
         "text": result.text,
         "text_hash": described.text_hash,
         "links": list(result.links),
+        # The metadata headlines are always there, null when the page has none, so a program
+        # reads the same keys from every line.
+        **dict.fromkeys(_HEADLINE_KEYS),
         **{
             key: value
             for key, value in result.to_json().items()

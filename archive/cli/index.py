@@ -10,6 +10,7 @@ from archive.cli.common import (
     chosen_index,
     data_option,
     domain_errors,
+    index_data,
     index_option,
     print_json,
     resolve_data,
@@ -50,7 +51,7 @@ def upgrade(data_dir: Path | None) -> None:
 @domain_errors
 def status(data_dir: Path | None, as_json: bool) -> None:
     """Which index is in use, its schema version and row counts."""
-    result = index_status(resolve_data(data_dir), chosen_index())
+    result = index_status(index_data(data_dir), chosen_index())
     if as_json:
         print_json(result)
         return

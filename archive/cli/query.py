@@ -89,8 +89,12 @@ def print_headline_changes(console: Console, changes: list[dict[str, Any]]) -> N
             detail = f'"{change["headline"]["from"]}"\n-> "{change["headline"]["to"]}"'
         field = FIELD_NAMES.get(change["field"], change["field"])
         rows.append([change["at"], f"{change['label']}\n{field}", detail])
+    # The labels ("social headline changed", "search title (<title>)") read whole, never
+    # broken inside; the headlines wrap.
+    labels = max(len(line) for row in rows for line in row[1].splitlines())
     print_table(console, "Headline changes (the text unchanged unless a version says so)",
-                (Column("when", copy=True), Column("what"), Column("headlines")), rows)
+                (Column("when", copy=True), Column("what", min_width=labels),
+                 Column("headlines")), rows)
 
 
 def metadata_headline_lines(headlines: dict[str, str | None]) -> list[str]:

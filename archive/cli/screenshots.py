@@ -41,7 +41,8 @@ def screenshots_line(run: ScreenshotRun) -> str:
     example="palimpsest screenshots --since 1d --limit 50 --data data")
 @data_option
 @index_option
-@click.option("--since", help="Only versions first seen since WHEN (ISO 8601 or a duration).")
+@click.option("--since", metavar="WHEN",
+              help="Only versions first seen since WHEN (ISO 8601 or a duration).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Render at most this many captures.")
 @click.option("--budget", type=click.FloatRange(1), default=DEFAULT_BUDGET_SECONDS,

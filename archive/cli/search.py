@@ -52,6 +52,9 @@ def search_command(query: str | None, data_dir: Path | None, url_prefix: str | N
 
     QUERY is words (all must occur), "quoted phrases" and prefixes (evacu*), in any script.
     """
+    if trace and trace[1].startswith("-"):  # click took the option after PHRASE as the URL
+        raise Failure(f"--trace takes two values, the phrase and then the URL: "
+                      f"--trace \"{trace[0]}\" URL (got {trace[1]} as the URL)", EXIT_USAGE)
     if (query is None) == (not trace):
         raise Failure("give a QUERY, or --trace \"PHRASE\" URL (not both)", EXIT_USAGE)
     moment = when_option(since, "--since")

@@ -12,9 +12,9 @@ from archive.cli.common import (
     chosen_index,
     data_option,
     domain_errors,
+    index_data,
     index_option,
     print_json,
-    resolve_data,
 )
 from archive.cli.help import Documented
 from archive.frontier.state import DEFAULT_PREFIX
@@ -43,7 +43,7 @@ def status(seeds: Path | None, data_dir: Path | None, redis_url: str | None,
     from archive.schedule.seeds import load_seeds
 
     collection = load_seeds(seeds).collection if seeds else None
-    data = resolve_data(data_dir)
+    data = index_data(data_dir)
     result: dict[str, Any] = {"index": index_status(data, chosen_index()),
                     "seed_problems": _seed_problems(data, collection)}
     if redis_url:

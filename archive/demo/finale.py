@@ -20,7 +20,7 @@ from archive.report.terminal import Column, print_table, print_trimmed
 from archive.store.layout import DataLayout
 from archive.versions.changes import list_changes
 from archive.versions.edits import EditReader
-from archive.versions.lifecycle import EDITED, describe
+from archive.versions.lifecycle import EDITED, REMOVED, RESTORED, describe
 
 
 def present(data_dir: Path, article_url: str, console: Console,
@@ -90,7 +90,7 @@ def show_edits(data_dir: Path, console: Console) -> Path:
             ([change.event.at[:19].replace("T", " ") + " UTC",
               describe(change.event.kind, change.event.capture.status),
               Text(change.title or change.url)]
-             for change in changes if change.event.kind != EDITED))
+             for change in changes if change.event.kind in (REMOVED, RESTORED)))
         result = build_report(index, layout, default_out(layout))
     finally:
         index.close()

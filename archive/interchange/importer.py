@@ -100,6 +100,11 @@ def import_files(data_dir: str | Path, sources: list[Path],
         except BaseException:
             index.close()
             raise
+        if not new and not known:
+            # Every file was there already: nothing to add or complete, and no empty
+            # collection made (it would show in `replay` and `reindex` as one).
+            index.close()
+            return result
         archiver = Archiver(layout.root, collection, index=index, file_suffix=IMPORT_SUFFIX,
                             warcinfo={"description": "Palimpsest's metadata and extracted "
                                       "text for WARC files imported from other tools"})

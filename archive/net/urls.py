@@ -25,6 +25,10 @@ class UnsafeURLError(ValueError):
     """A URL Palimpsest will not fetch, with the reason in the message."""
 
 
+# `example.org:8080/x`: a host (with a dot) and a port, no scheme; not `mailto:` or `tel:`.
+_HOST_PORT = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+:\d+(/.*)?", re.I | re.S)
+
+
 def check_url_syntax(url: str) -> str:
     """Return the canonical form of an absolute http(s) URL, or raise UnsafeURLError.
 
@@ -47,6 +51,11 @@ def check_url_syntax(url: str) -> str:
     except ValueError as exc:
         raise UnsafeURLError(f"malformed URL: {exc}") from None
     scheme = parts.scheme.lower()
+    if not scheme or _HOST_PORT.fullmatch(stripped):
+        # `example.org/x`, or `example.org:8080/x`, which urlsplit reads as scheme
+        # 'example.org': say what is missing rather than name a scheme nobody wrote.
+        raise UnsafeURLError("no scheme: write the URL whole, starting with https:// or "
+                             "http://")
     if scheme not in ALLOWED_SCHEMES:
         shown = scheme or "(none)"
         raise UnsafeURLError(f"scheme {shown!r} is not fetched (only http and https)")

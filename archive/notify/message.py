@@ -83,7 +83,10 @@ def subject(notices: list[Notice], collection: str) -> str:
     for notice in notices:
         what = notice.summary.split(" (")[0].lower()
         counts[what] = counts.get(what, 0) + 1
-    parts = ", ".join(f"{count} {summary.lower()}" for summary, count in counts.items())
+    # "figures revised ×2", not "2 figures revised": a summary is a phrase ("a source it
+    # cited changed", "restored") that a number in front of it would not read as.
+    parts = ", ".join(summary + (f" ×{count}" if count > 1 else "")
+                      for summary, count in counts.items())
     return f"{collection}: {len(notices)} changes ({parts})"
 
 

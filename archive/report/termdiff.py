@@ -65,11 +65,13 @@ def render_diff(result: UrlDiff) -> RenderableType:
     return Group(*parts)
 
 
-def _header(result: UrlDiff) -> Text:
+def _header(result: UrlDiff) -> Group:
     inserted, deleted = result.diff.words_changed()
+    # The URL is one line however long, to be copied whole into the next command (the
+    # terminal may fold it on screen; print_trimmed does not crop it).
+    url = Text(result.url, "bold", no_wrap=True, overflow="ignore")
     header = Text()
-    header.append(result.url, "bold")
-    header.append(f"\nfrom {_when(result.old.capture.fetched_at)} "
+    header.append(f"from {_when(result.old.capture.fetched_at)} "
                   f"({result.old.version.text_hash[:19]}…)\n"
                   f"  to {_when(result.new.capture.fetched_at)} "
                   f"({result.new.version.text_hash[:19]}…)\n", "dim")
@@ -78,7 +80,7 @@ def _header(result: UrlDiff) -> Text:
         count = len(result.diff.figures)
         header.append(f"; {count} figure{'s' if count != 1 else ''} revised", "bold")
     header.append("\n")
-    return header
+    return Group(url, header)
 
 
 def _field(name: str, change: FieldChange) -> Text:

@@ -83,10 +83,13 @@ def _table(columns: Sequence[Column], rows: list[list[Text]]) -> Table:
             table.add_column(column.header, no_wrap=True, overflow="ignore",
                              justify=column.justify)
         else:
-            width = max(column.min_width,
-                        _readable_width(column.header, [row[number] for row in rows]))
+            cells = [row[number] for row in rows]
+            width = max(column.min_width, _readable_width(column.header, cells))
+            # A column whose narrowest is all of it is not wrapped at all: rich would shrink
+            # it past its min_width to fit, then widen it back, and the table would overrun
+            # the console (its right edge cut off).
             table.add_column(column.header, overflow="fold", justify=column.justify,
-                             min_width=width)
+                             min_width=width, no_wrap=width >= _widest(column.header, cells))
     for row in rows:
         table.add_row(*row)
     return table
@@ -118,7 +121,8 @@ def _print_stacked(console: Console, columns: Sequence[Column], rows: list[list[
 
 def print_trimmed(console: Console, renderable: RenderableType) -> None:
     """Print `renderable` without the spaces rich pads a grid's lines with to the full width:
-    piped into a file or a mail, a diff should not end every line in blanks."""
+    piped into a file or a mail, a diff should not end every line in blanks. Not cropped: a
+    line that is wider than the console on purpose (a URL never wrapped) is printed whole."""
     with console.capture() as captured:
-        console.print(renderable)
+        console.print(renderable, crop=False)
     console.file.write(_TRAILING.sub(r"\1", captured.get()))
