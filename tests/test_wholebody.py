@@ -141,3 +141,13 @@ def test_counters_timestamps_and_link_lists_inside_the_body_stay_out():
 def test_what_trafilatura_keeps_is_left_as_it_is():
     html = page(f"<h2>{SUBHEADING}</h2>")
     assert trafilatura_text(html).splitlines() == lines(html)
+
+
+def test_a_heading_over_a_list_of_links_stays_out_in_any_language():
+    box = (
+        '<div class="widget"><h3>Lesen Sie auch</h3><ul>'
+        '<li><a href="/news/harbour">Harbour wall repairs finish early</a></li>'
+        '<li><a href="/news/library">Library hours cut from April</a></li></ul></div>'
+    )
+    html = page(box)
+    assert lines(html) == PARAGRAPHS

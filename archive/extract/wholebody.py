@@ -86,7 +86,7 @@ def whole_body(text: str, region: Region) -> str:
         partial = finder.contained_line(block.text) if block.marked else None
         if partial is not None:
             replaced[partial] = block.text  # the paragraph whole, past its marker
-        elif _recoverable(block):
+        elif _recoverable(block) and not _introduces_links(blocks, placed, position):
             after.setdefault(anchor, []).append(block.text)
     if not after and not replaced:
         return text
@@ -106,6 +106,17 @@ def _recoverable(block: _Block) -> bool:
     # timestamp that churns on its own: trafilatura was right to leave it. A table row is data.
     return block.kind == "table" or not (
         len(block.text.split()) < _COUNTER_MAX_WORDS and _DIGIT.search(block.text)
+    )
+
+
+def _introduces_links(blocks: list[_Block], placed: list[int | None], position: int) -> bool:
+    """A lost heading whose next block is a lost list of links heads a "Read also" box (in
+    whatever language): furniture, like the links."""
+    if blocks[position].kind != "heading" or position + 1 >= len(blocks):
+        return False
+    following = blocks[position + 1]
+    return placed[position + 1] is None and (
+        following.plain is False and _link_share(following.element) >= _MAX_LINK_SHARE
     )
 
 
