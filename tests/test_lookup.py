@@ -57,3 +57,12 @@ def test_diff_from_a_future_time_says_so(archive):
     future = cli("diff", ARTICLE, "--from", "2999-01-01", "--data", str(archive), check=False)
     assert future.exit_code == 2 and future.stdout == ""
     assert "--from 2999-01-01: 2999-01-01T00:00:00.000000Z is in the future" in future.stderr
+
+
+def test_show_at_a_time_before_the_first_version_says_when_that_was(archive):
+    first = json.loads(cli("history", ARTICLE, "--data", str(archive), "--json").stdout)[
+        "versions"][0]["first_seen"]
+    early = cli("show", ARTICLE, "--at", "2020-01-01T00:00Z", "--data", str(archive),
+                check=False)
+    assert early.exit_code == 1
+    assert early.stderr.rstrip().endswith(f"(its first version was archived at {first})")

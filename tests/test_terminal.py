@@ -96,6 +96,24 @@ def test_a_column_kept_whole_by_its_min_width_never_pushes_the_table_past_the_ed
     assert "│ social headline changed    │" in shown and "│ search title (<title>)     │" in shown
 
 
+def test_a_table_never_overruns_the_console_at_any_width():
+    # A headline change's long 'what' line beside a label column held at its min_width: at
+    # some widths rich squeezed that column and widened it back, cutting the right edge off.
+    what = ('social headline changed\nsocial headline (og:title): "Displaced families face '
+            'weeks of waiting" -> "Government promises temporary homes"')
+    rows = [["2026-12-05 20:42:48 UTC", what, "Government promises temporary homes for 3,000",
+             "http://127.0.0.1:8421/news/2026/11/05/displaced-families-wait-for-temporary"],
+            ["2026-12-05 20:42:48 UTC", "taken down (HTTP 404)", "Velsk", "http://x.example/"]]
+    for width in range(60, 240):
+        console = Console(width=width, no_color=True, record=True, file=open("/dev/null", "w"))
+        print_table(console, None, (Column("when", copy=True), Column("what", min_width=21),
+                                    Column("page"), Column("url", copy=True)), rows)
+        shown = console.export_text()
+        if shown.startswith("┏"):
+            assert all(line.endswith(("┓", "┃", "┩", "│", "┘"))
+                       for line in shown.splitlines()), (width, shown)
+
+
 def test_due_with_nothing_due_says_so_in_a_sentence(archive, tmp_path):
     seeds = tmp_path / "seeds.toml"
     seeds.write_text(f'collection = "test"\n[[seed]]\nurl = "{ARTICLE}"\nevery = "30d"\n',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -88,6 +89,15 @@ def test_verify_json_lists_defects_with_file_offset_and_kind():
     assert kinds == {("chunked-labelled.warc.gz", "consistency"),
                      ("bad-digest.warc.gz", "structure")}
     assert all(isinstance(d["offset"], int) for d in report["defects"])
+
+
+def test_the_verdict_line_counts_in_words(tmp_path):
+    one = cli("verify", str(FIXTURE_DIR / "good.warc.gz"), check=False)
+    assert re.fullmatch(r"verified 1 WARC file, \d+ records: no defects\n", one.stderr)
+    page = tmp_path / "page.html"
+    page.write_text("<p>not a WARC</p>", encoding="utf-8")
+    bad = cli("verify", str(page), check=False)
+    assert bad.exit_code == 1 and bad.stderr.endswith(": 1 defect\n")
 
 
 def test_repair_needs_a_data_folder_not_files():

@@ -90,8 +90,10 @@ def diff(url: str, data_dir: Path | None, old_at: str | None, new_at: str | None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @domain_errors
 def changes(data_dir: Path | None, since: str | None, as_json: bool) -> None:
-    """Pages edited, taken down (404/410) or restored, and their headline changes, newest
-    first."""
+    """Pages edited, taken down (404/410) or restored, newest first.
+
+    The changes of a page's metadata headlines, and its headline A/B tests, are listed too.
+    """
     moment = when_option(since, "--since")
     layout, index = open_for_reading(data_dir)
     try:

@@ -55,11 +55,23 @@ def stale(data_dir: Path | None, since: str | None, as_json: bool,
         click.echo("No stale figures" + (f" since {since}." if since else "."))
         return
     opened = sum(1 for f in found if f.open)
-    click.echo(f"{len(found)} stale figure{'s' if len(found) != 1 else ''}: {opened} open, "
-               f"{len(found) - opened} closed")
+    click.echo(f"{_counted(found)}: {opened} open, {len(found) - opened} closed")
     for finding in found:
         click.echo("")
         click.echo("\n".join(describe(finding, now)))
+
+
+def _counted(found: list[Finding]) -> str:
+    """`6 stale figures`, or, when some articles are ahead of their source (which is no stale
+    figure), `2 findings (1 stale figure, 1 article ahead of its source)`."""
+    stale_count = sum(1 for finding in found if finding.kind == STALE)
+    stale_text = f"{stale_count} stale figure{'s' if stale_count != 1 else ''}"
+    ahead = len(found) - stale_count
+    if not ahead:
+        return stale_text
+    return (f"{len(found)} finding{'s' if len(found) != 1 else ''} ({stale_text}, {ahead} "
+            + ("article ahead of its source)" if ahead == 1 else "articles ahead of their "
+               "source)"))
 
 
 def describe(finding: Finding, now: datetime) -> list[str]:

@@ -64,12 +64,17 @@ def _report(result: Verification, as_json: bool) -> None:
         click.echo(str(defect))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    verdict = f"{len(result.defects)} defects" if result.defects else "no defects"
+    verdict = _count(len(result.defects), "defect") if result.defects else "no defects"
     if result.ignored_descriptions:
         verdict += (f"; {result.ignored_descriptions} descriptions name records their file may "
                     "not speak for (kept, left out of the index)")
-    click.echo(f"verified {result.files} WARC files, {result.records} records: {verdict}",
-               err=True)
+    click.echo(f"verified {_count(result.files, 'WARC file')}, "
+               f"{_count(result.records, 'record')}: {verdict}", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 record`, `2 records`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _json(defect: Defect) -> dict[str, Any]:

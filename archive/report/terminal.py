@@ -43,10 +43,22 @@ def print_table(console: Console, title: str | None, columns: Sequence[Column],
     texts = [[_text(cell) for cell in row] for row in rows]
     if title:
         console.print(Text(title, style="bold"), soft_wrap=True)
-    if _narrowest(columns, texts) <= console.width:
-        console.print(_table(columns, texts))
+    table = _table(columns, texts)
+    if _narrowest(columns, texts) <= console.width and _fits(console, table):
+        console.print(table)
     else:
         _print_stacked(console, columns, texts)
+
+
+def _fits(console: Console, table: Table) -> bool:
+    """Whether rich lays `table` out within the console: it can shrink a column below its
+    min_width to fit and then widen it back, and the table would overrun the console (its
+    right edge cut off), so the widths it settles on are checked, borders included."""
+    # As Table.__rich_console__ calls it (rich is pinned in pyproject.toml).
+    borders = table._extra_width  # noqa: SLF001
+    widths = table._calculate_column_widths(  # noqa: SLF001
+        console, console.options.update_width(console.width - borders))
+    return sum(widths) + borders <= console.width
 
 
 def _text(cell: Cell) -> Text:

@@ -139,7 +139,10 @@ def version_at(index: Index, layout: DataLayout, url: str, when: datetime | None
     if capture is None:
         moment = f" at {to_iso(when)}" if when else ""
         which = "crawled" if lineage == CRAWL_LINEAGE else "imported"
-        raise NotFoundError(f"no {which} extracted version of {url}{moment}")
+        # Asked for a time before the page was first archived: say when that was.
+        earliest = min((v.first_seen for v in index.versions(url, lineage)), default=None)
+        since = f" (its first version was archived at {earliest})" if when and earliest else ""
+        raise NotFoundError(f"no {which} extracted version of {url}{moment}{since}")
     version = index.version(url, capture.text_hash or "", lineage)
     if version is None or version.text_file is None or version.text_offset is None:
         raise NotFoundError(f"the text of {url} version {capture.text_hash} is not archived")
