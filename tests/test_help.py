@@ -73,3 +73,11 @@ def test_help_follows_the_template(path, command):
     # One example, a whole command line as it would be typed.
     example = shown.split("Example:\n")[1].splitlines()
     assert example[0].startswith(f"  palimpsest {' '.join(path)}"), shown
+
+
+def test_the_command_list_says_each_command_whole_at_80_columns():
+    shown = cli("--help", env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout
+    listed = shown.split("Commands:\n")[1]
+    assert "..." not in listed and all(len(line) <= 80 for line in listed.splitlines())
+    assert " ".join(listed.split()).count("cron Print a crontab line that crawls SEEDS.toml "
+                                          "every --every, quietly.") == 1

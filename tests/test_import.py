@@ -106,6 +106,7 @@ def test_a_wacz_from_another_palimpsest_brings_its_versions(tmp_path, mocksite):
     # Its WARCs carry Palimpsest's own metadata: nothing to extract, no file of ours added.
     assert result["pages"] == 0 and not any("-import" in name
                                             for name in archive_files(here, "news"))
+    assert result["described_in_files"] == 2  # the two crawls' captures of the article
     theirs = history(tmp_path / "there", mocksite.a.url + ARTICLE)
     ours = history(here, mocksite.a.url + ARTICLE)
     assert [v["text_hash"] for v in ours["versions"]] == \

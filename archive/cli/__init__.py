@@ -54,6 +54,19 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands, each with the whole first sentence of its help, wrapped to the
+        terminal's width: click would cut it to one line ('Print a crontab line that crawls
+        SEEDS.toml every --every,...' at 80 columns)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 # Every option's default is shown in its help (tests/test_help.py: one template for all).
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],

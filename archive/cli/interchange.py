@@ -95,7 +95,9 @@ def import_command(files: tuple[Path, ...], data_dir: Path | None, collection: s
         click.echo(f"{collection}: {len(result.files)} WARC files added ({result.records} "
                    f"records), {result.pages} pages described: {result.new_versions} new "
                    f"versions, {result.extraction_failed} extraction failed, "
-                   f"{result.not_article} not articles")
+                   f"{result.not_article} not articles"
+                   + (f"; {result.described_in_files} more came described by the files' "
+                      "own records" if result.described_in_files else ""))
         for source in result.already:
             click.echo(f"already archived: {source}")
         if result.ignored_descriptions:

@@ -63,6 +63,9 @@ class ImportResult:
     already: list[str] = field(default_factory=list)  # sources whose records were all there
     records: int = 0  # records in the files added
     pages: int = 0  # HTML captures given metadata (responses extracted, and their revisits)
+    # Responses in the files added that came with a description of their own (a Palimpsest
+    # export carries its pageinfo records): nothing to extract, yet pages of the history.
+    described_in_files: int = 0
     new_versions: int = 0
     returned: int = 0
     extraction_failed: int = 0
@@ -117,7 +120,7 @@ def import_files(data_dir: str | Path, sources: list[Path],
                 result.ignored_descriptions += ingestor.ignored
             described = sorted(set(added) | set(known), key=lambda path: path.name)
             for path in tracked_files("describing", described, progress):
-                _describe_file(archiver, path, result)
+                _describe_file(archiver, path, result, path in added)
         finally:
             archiver.close()
     finally:
@@ -210,8 +213,10 @@ def _move_in(layout: DataLayout, collection: str, staged: list[StagedWarc],
     return sorted(added, key=lambda path: path.name)
 
 
-def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None:
-    """Write the pageinfo (and text) records of the HTML captures of one imported file."""
+def _describe_file(archiver: Archiver, path: Path, result: ImportResult,
+                   counts_own: bool = False) -> None:
+    """Write the pageinfo (and text) records of the HTML captures of one imported file;
+    `counts_own`: count the responses its own records describe (a file added by this run)."""
     index = archiver.index
     described: dict[str, dict[str, Any]] = {}  # record ID -> the pageinfo written for it
     for record in read_records(path, whole_records(path)):
@@ -219,6 +224,9 @@ def _describe_file(archiver: Archiver, path: Path, result: ImportResult) -> None
             continue
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         capture = index.capture_by_record(record_id) if record_id else None
+        if capture is not None and capture.extraction is not None and counts_own \
+                and capture.warc_file == path.name and record.rec_type == "response":
+            result.described_in_files += 1
         if capture is None or capture.extraction is not None or capture.warc_file != path.name:
             continue  # not a web capture, or described already (by its tool, or by us)
         if record.rec_type == "response":
