@@ -197,3 +197,12 @@ def test_reindex_rebuilds_the_same_headline_changes(tmp_path):
     after = changes_json(data), json.loads(cli("history", STORY, "--json", "--data",
                                                str(data)).stdout)
     assert after == before
+
+
+def test_show_leaves_out_a_title_that_only_adds_the_site_name():
+    from archive.cli.query import metadata_headline_lines
+    visible = "Harbour wall to be rebuilt by spring"
+    lines = metadata_headline_lines({
+        "visible": visible, "search": f"{visible} | The Marrask Courier",
+        "social": f"Marrask Courier: {visible}", "structured": "Wall rebuilt by spring"})
+    assert lines == ["structured-data headline (JSON-LD): Wall rebuilt by spring"]

@@ -98,9 +98,26 @@ def print_headline_changes(console: Console, changes: list[dict[str, Any]]) -> N
 
 
 def metadata_headline_lines(headlines: dict[str, str | None]) -> list[str]:
-    """`show`: the metadata headlines that differ from the visible one, one line each."""
+    """`show`: the metadata headlines that say something the visible one does not, one line
+    each (a `<title>` that only adds the site's name to it says nothing new)."""
+    visible = headlines.get("visible") or ""
     return [f"{FIELD_NAMES[name]}: {value}" for name, value in headlines.items()
-            if name != "visible" and value and value != headlines.get("visible")]
+            if name != "visible" and value and not _only_adds_site_name(value, visible)]
+
+
+_SITE_NAME_SEPARATORS = " |-–—:·•»/"
+_SITE_NAME_MAX_CHARS = 60  # "Headline | The Marrask Courier": the rest is a name, not a headline
+
+
+def _only_adds_site_name(value: str, visible: str) -> bool:
+    """Whether `value` is the visible headline, alone or with a short site name before or after
+    it behind a separator."""
+    if not visible or visible not in value:
+        return False
+    rest = value.replace(visible, "", 1)
+    return (value.startswith(visible) or value.endswith(visible)) and \
+        (not rest or (rest != rest.strip(_SITE_NAME_SEPARATORS)
+                      and len(rest.strip(_SITE_NAME_SEPARATORS)) <= _SITE_NAME_MAX_CHARS))
 
 
 @click.command(
