@@ -158,8 +158,10 @@ def test_people_read_the_headline_changes_in_changes_history_show_and_diff(tmp_p
     assert "Headline changes" in history and "social headline changed" in history
     assert "search title changed" in history and "headline A/B test" in history
     shown = cli("show", STORY, "--data", str(data)).stdout
-    assert shown.splitlines()[:3] == [H1_A, f"social headline (og:title): {OG_2}",
+    assert shown.splitlines()[:5] == [H1_A, STORY, shown.splitlines()[2],
+                                      f"social headline (og:title): {OG_2}",
                                       f"search title (<title>): {TITLE_2}"]
+    assert shown.splitlines()[2].startswith("version sha256:")
     # The edit a reader saw: the headline B, against A; og:title changed since A was first
     # seen, and the diff says so next to the headline.
     diff = json.loads(cli("diff", STORY, "--from", "2026-11-10T08:30:00Z", "--to",

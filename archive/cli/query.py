@@ -128,10 +128,10 @@ def show(url: str, data_dir: Path | None, when: str | None, imported: bool, as_j
         print_json(shown)
         return
     click.echo(snapshot.version.title or "(no headline)")
-    for line in metadata_headline_lines(shown["headlines"]):
-        click.echo(line)
     click.echo(f"{snapshot.url}\nversion {snapshot.version.text_hash}, "
                f"seen {snapshot.version.first_seen} .. {snapshot.version.last_seen}")
+    for line in metadata_headline_lines(shown["headlines"]):
+        click.echo(line)
     if snapshot.imported_from:
         click.echo(f"imported, not crawled here: {shown['collection']}/{snapshot.imported_from}")
     elif snapshot.other_versions:
