@@ -203,6 +203,7 @@ def test_reindex_rebuilds_the_same_headline_changes(tmp_path):
     data = build(tmp_path / "data")
     before = changes_json(data), json.loads(cli("history", STORY, "--json", "--data",
                                                 str(data)).stdout)
+    assert cli("verify", "--data", str(data), check=False).exit_code == 0
     cli("reindex", "--data", str(data))
     after = changes_json(data), json.loads(cli("history", STORY, "--json", "--data",
                                                str(data)).stdout)
