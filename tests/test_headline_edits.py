@@ -23,6 +23,7 @@ from archive.warc.records import HttpExchange
 STORY = "http://127.0.0.1:9/news/2026/11/10/sea-wall"
 TEASER = "http://127.0.0.1:9/news/2026/11/10/ferry-fares"
 UNDONE = "http://127.0.0.1:9/news/2026/11/10/pier"
+EVERYWHERE = "http://127.0.0.1:9/news/2026/11/10/sea-wall-everywhere"
 T0 = datetime(2026, 11, 10, 8, 0, tzinfo=timezone.utc)
 
 BODY = ("<p>The harbour board met on Tuesday evening in Brenitz and agreed, after a long and "
@@ -77,6 +78,9 @@ PLAN = [
     (UNDONE, pier("Pier to close for repairs", "1.2 million")),
     (UNDONE, pier("Pier repairs to cost more", "1.9 million")),
     (UNDONE, pier("Pier to close for repairs", "1.2 million")),
+    # A headline rewritten everywhere at once (h1, og:title, <title>): one edit.
+    (EVERYWHERE, story(H1_A, H1_A, H1_A)),
+    (EVERYWHERE, story(H1_B, H1_B, H1_B)),
 ]
 
 
@@ -149,6 +153,13 @@ def test_an_edit_of_headline_and_body_undone_is_two_edits_not_an_ab_test(tmp_pat
     assert [f["delta"] for f in found[0]["figures"] if f["where"] == "body"] == [-700000]
 
 
+def test_a_headline_rewritten_everywhere_is_one_edit_with_its_metadata_in_the_diff(tmp_path):
+    data = build(tmp_path / "data")
+    [change] = [c for c in changes_json(data) if c["url"] == EVERYWHERE]
+    assert change["kind"] == "edited"
+    assert {"field": "social", "from": H1_A, "to": H1_B} in change["metadata_headlines"]
+
+
 def test_people_read_the_headline_changes_in_changes_history_show_and_diff(tmp_path):
     data = build(tmp_path / "data")
     changes = cli("changes", "--data", str(data)).stdout
@@ -193,6 +204,7 @@ def test_reindex_rebuilds_the_same_headline_changes(tmp_path):
     data = build(tmp_path / "data")
     before = changes_json(data), json.loads(cli("history", STORY, "--json", "--data",
                                                 str(data)).stdout)
+    assert cli("verify", "--data", str(data), check=False).exit_code == 0
     cli("reindex", "--data", str(data))
     after = changes_json(data), json.loads(cli("history", STORY, "--json", "--data",
                                                str(data)).stdout)

@@ -57,7 +57,7 @@ def test_a_seed_longer_than_the_crawler_fetches_is_rejected_at_load(tmp_path: Pa
                                               (long_url, "page")])
     result = cli("crawl", str(seeds), "--data", str(tmp_path / "d"), check=False)
     assert result.exit_code == 2
-    assert f"seed #2" in result.stderr and f"at most {MAX_URL_LENGTH}" in result.stderr
+    assert "seed #2" in result.stderr and f"at most {MAX_URL_LENGTH}" in result.stderr
     assert not (tmp_path / "d").exists()  # nothing ran
     # One character under the limit is fine.
     ok = parse_seeds({"seed": [{"url": "http://n.example/" + "a" * (MAX_URL_LENGTH - 17)}]},

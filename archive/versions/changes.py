@@ -45,6 +45,7 @@ class Change:
                 "from": self.diff.old.to_json(),
                 "to": self.diff.new.to_json(),
                 "headline": self.diff.diff.title.to_json() if self.diff.diff.title else None,
+                "metadata_headlines": self.diff.metadata_headline_changes(),
                 "words": {"inserted": inserted, "deleted": deleted},
                 "figures": [figure.to_json() for figure in self.diff.diff.figures],
                 "capped": list(self.diff.diff.body.capped),

@@ -73,19 +73,18 @@ def metadata_headline_events(captures: Iterable[Capture]) -> list[Event]:
     """The metadata headline edits and A/B tests of one URL's captures (oldest first).
 
     Only captures whose text was extracted count; a capture without the field (indexed before
-    schema 3, or a page without it) neither changes nor resets it. A change at a capture whose
-    text changed too is part of that edit, and not reported on its own.
+    schema 3, or a page without it) neither changes nor resets it. A metadata headline that
+    changes with the text (a headline rewritten everywhere) is part of that edit, shown in
+    its diff: only a change alone is an event here.
     """
     trackers = {name: FlipTracker() for name in METADATA_FIELDS}
     found: list[Event] = []
-    text_before: str | None = None
+    text: str | None = None
     for capture in captures:
         if capture.extraction != "ok" or not capture.text_hash or not is_live(capture):
             continue
-        # A capture that is also an edit of the text: its metadata headline changes are the
-        # edit's (its diff lists them), not edits of their own; followed, not reported.
-        with_edit = text_before is not None and capture.text_hash != text_before
-        text_before = capture.text_hash
+        alone = text is None or capture.text_hash == text
+        text = capture.text_hash
         for name, (attribute, kind) in METADATA_FIELDS.items():
             value = getattr(capture, attribute)
             if not value:
@@ -93,7 +92,7 @@ def metadata_headline_events(captures: Iterable[Capture]) -> list[Event]:
             tracker = trackers[name]
             old = tracker.current
             outcome = tracker.step(value)
-            if with_edit:
+            if not alone:
                 continue
             if outcome == CHANGED:
                 found.append(Event(kind, capture.url, capture.fetched_at, capture,
