@@ -2,13 +2,13 @@
 
 trafilatura decides where the body is; within that stretch of the page it still loses blocks a
 reader sees as part of the article: subheadings and block quotes it judges by link density,
-lists and tables after its fallback extractors win, captions, and text after a WordPress "read
+lists and tables after its fallback extractors win, and text after a WordPress "read
 more" marker (an empty ``<span id="more-123">``, which it deletes with the text that follows
 it). An edit there is an edit to the article, so it must reach the text hash.
 
 The body's stretch is trafilatura's own decision, read back on the page: the blocks of the
 article's region (``archive.extract.region``) from the first to the last whose text trafilatura
-kept. Inside it, a lost subheading, list item, block quote, table row or caption is put back
+kept. Inside it, a lost subheading, list item, block quote or table row is put back
 after the kept block it follows, and a paragraph that holds a "read more" marker is taken whole.
 Nothing before the first or after the last kept block is added (a view counter or a share bar
 right after the body stays out), nor any block whose text is mostly links (teasers, "Related"),
@@ -33,7 +33,9 @@ _BLOCK_SET = frozenset(_BLOCK_TAGS)
 _KINDS = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
           "li": "list", "dt": "list", "dd": "list", "blockquote": "quote", "figcaption": "caption",
           "tr": "table", "td": "table", "th": "table", "pre": "code", "p": "paragraph"}
-_RECOVERABLE = frozenset({"heading", "list", "quote", "caption", "table", "code"})
+# Not captions: trafilatura's evaluation corpus counts captions and photo credits as
+# boilerplate, and putting them back cost 0.007 of precision there (bench/EXTRACTION.md).
+_RECOVERABLE = frozenset({"heading", "list", "quote", "table", "code"})
 # WordPress writes <!--more--> out as <span id="more-123"></span>.
 _MARKER_ID = re.compile(r"more-\d+")
 # Shorter blocks with a digit in them are counters and timestamps, not prose.
