@@ -85,7 +85,7 @@ def test_lost_list_items_come_back_in_order_and_an_edit_to_one_is_seen():
     assert digest(html) != digest(edited)
 
 
-def test_a_lost_caption_and_block_quote_come_back():
+def test_a_lost_block_quote_comes_back_and_a_lost_caption_does_not():
     html = page(
         f'<figure><img src="/img/ferry.jpg"><figcaption>{CAPTION}</figcaption></figure>'
         '<div class="embed"><blockquote><p>We were told about this by a poster on the pier, '
@@ -93,7 +93,8 @@ def test_a_lost_caption_and_block_quote_come_back():
     )
     assert CAPTION not in trafilatura_text(html)
     quote = "We were told about this by a poster on the pier, not by a letter."
-    assert lines(html)[2:4] == [CAPTION, quote]
+    # captions are boilerplate by trafilatura's corpus, whose figures must not get worse
+    assert lines(html)[2:3] == [quote] and CAPTION not in lines(html)
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,10 @@
 The page is parsed once and its article region decided once (``archive.extract.region``);
 trafilatura is handed that parse and finds the body text, the cited links and the standfirst
 are read from the region, and ``archive.extract.wholebody`` puts back what trafilatura lost
-inside the body. A page with no usable body is ``failed`` and a non-HTML response ``not-article``, each with a
-reason: an extraction failure must never read as "the article was deleted", so there is no
-empty ``ok``. Hostile input (binary junk, absurd nesting, pages over the size cap) fails the
-same way instead of raising.
+inside the body. A page with no usable body is ``failed`` and a non-HTML response
+``not-article``, each with a reason: an extraction failure must never read as "the article was
+deleted", so there is no empty ``ok``. Hostile input (binary junk, absurd nesting, pages over
+the size cap) fails the same way instead of raising.
 """
 
 from __future__ import annotations

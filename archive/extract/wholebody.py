@@ -2,16 +2,17 @@
 
 trafilatura decides where the body is; within that stretch of the page it still loses blocks a
 reader sees as part of the article: subheadings and block quotes it judges by link density,
-lists and tables after its fallback extractors win, captions, and text after a WordPress "read
+lists and tables after its fallback extractors win, and text after a WordPress "read
 more" marker (an empty ``<span id="more-123">``, which it deletes with the text that follows
 it). An edit there is an edit to the article, so it must reach the text hash.
 
 The body's stretch is trafilatura's own decision, read back on the page: the blocks of the
 article's region (``archive.extract.region``) from the first to the last whose text trafilatura
-kept. Inside it, a lost subheading, list item, block quote, table row or caption is put back
+kept. Inside it, a lost subheading, list item, block quote or table row is put back
 after the kept block it follows, and a paragraph that holds a "read more" marker is taken whole.
 Nothing before the first or after the last kept block is added (a view counter or a share bar
-right after the body stays out), nor any block whose text is mostly links (teasers, "Related").
+right after the body stays out), nor any block whose text is mostly links (teasers, "Related"),
+nor a heading that no kept text follows (the title of a "Read also" box).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ _BLOCK_SET = frozenset(_BLOCK_TAGS)
 _KINDS = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
           "li": "list", "dt": "list", "dd": "list", "blockquote": "quote", "figcaption": "caption",
           "tr": "table", "td": "table", "th": "table", "pre": "code", "p": "paragraph"}
-_RECOVERABLE = frozenset({"heading", "list", "quote", "caption", "table", "code"})
+# Not captions: trafilatura's evaluation corpus counts captions and photo credits as
+# boilerplate, and putting them back cost 0.007 of precision there (bench/EXTRACTION.md).
+_RECOVERABLE = frozenset({"heading", "list", "quote", "table", "code"})
 # WordPress writes <!--more--> out as <span id="more-123"></span>.
 _MARKER_ID = re.compile(r"more-\d+")
 # Shorter blocks with a digit in them are counters and timestamps, not prose.
@@ -86,7 +89,7 @@ def whole_body(text: str, region: Region) -> str:
         partial = finder.contained_line(block.text) if block.marked else None
         if partial is not None:
             replaced[partial] = block.text  # the paragraph whole, past its marker
-        elif _recoverable(block) and not _introduces_links(blocks, placed, position):
+        elif _recoverable(block) and not _heads_no_kept_text(blocks, placed, position):
             after.setdefault(anchor, []).append(block.text)
     if not after and not replaced:
         return text
@@ -109,15 +112,13 @@ def _recoverable(block: _Block) -> bool:
     )
 
 
-def _introduces_links(blocks: list[_Block], placed: list[int | None], position: int) -> bool:
-    """A lost heading whose next block is a lost list of links heads a "Read also" box (in
-    whatever language): furniture, like the links."""
-    if blocks[position].kind != "heading" or position + 1 >= len(blocks):
+def _heads_no_kept_text(blocks: list[_Block], placed: list[int | None], position: int) -> bool:
+    """Whether a lost heading heads something other than the article's text: a subheading is
+    followed by paragraphs trafilatura kept, while a "Read also" or "More on" box (in
+    whatever language) is followed by teasers and links it dropped with the heading."""
+    if blocks[position].kind != "heading":
         return False
-    following = blocks[position + 1]
-    return placed[position + 1] is None and (
-        following.plain is False and _link_share(following.element) >= _MAX_LINK_SHARE
-    )
+    return position + 1 >= len(blocks) or placed[position + 1] is None
 
 
 def _link_share(element: HtmlElement) -> float:
