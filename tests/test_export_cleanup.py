@@ -38,10 +38,12 @@ def test_sigterm_during_an_export_removes_its_staging_folders(tmp_path: Path) ->
     while time.monotonic() < deadline and export.poll() is None:
         if out.is_dir() and any(p.name.startswith(STAGING) for p in out.iterdir()):
             break
-        time.sleep(0.01)
-    assert export.poll() is None, "the export ended before it could be stopped"
-    time.sleep(0.5)  # well inside py-wacz's work
+        time.sleep(0.005)
+    # At once: the staging folder appears as py-wacz starts, and on an idle machine it packs
+    # these 300 MB within half a second (measured); under load it takes longer, never shorter.
     export.send_signal(signal.SIGTERM)
+    assert export.poll() is None or export.returncode == 128 + signal.SIGTERM, \
+        "the export ended before it could be stopped"
     export.communicate(timeout=60)
     assert export.returncode == 128 + signal.SIGTERM
     assert list(out.iterdir()) == []  # no staging folder, and no half a WACZ
