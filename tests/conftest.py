@@ -111,3 +111,21 @@ def demo_run(tmp_path_factory) -> tuple[Path, str]:
                          env={"COLUMNS": "200", "NO_COLOR": "1",
                               "PALIMPSEST_SCREENSHOTS": shots}).stdout
     return data, printed
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium through Playwright, launched as `palimpsest screenshots`
+    launches it; the browser tests skip only where /usr/bin/chromium is missing."""
+    from archive.screenshot.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (CI installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -20,26 +20,12 @@ from requisitesite import RequisiteSite
 
 from archive.index import open_index
 from archive.replay.urls import replay_url
-from archive.screenshot.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+from archive.screenshot.chromium import VIEWPORT
 
 pytestmark = pytest.mark.browser
 
 PIXEL_TOLERANCE = 24  # per channel: WebP's loss on flat colours and text edges
 DIFFERING_SHARE = 0.01  # of pixels allowed past it
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium (CI installs it: apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.fixture(scope="module")

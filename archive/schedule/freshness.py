@@ -81,3 +81,14 @@ def _http_date(value: str | None) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return when if when.tzinfo is not None else None
+
+
+def validator_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The conditional-request headers (If-None-Match, If-Modified-Since) for what a last
+    good response said about itself; revisits of pages and of requisites both send them."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers

@@ -17,6 +17,7 @@ from typing import Any
 from archive.index import INDEX_FILENAME, index_url, open_index
 from archive.index.ingest import LASTMOD_SKEW
 from archive.net.urls import host_of
+from archive.schedule.freshness import validator_headers
 from archive.schedule.policy import (
     GRACE,
     POLICIES,
@@ -107,12 +108,7 @@ class CrawlPlan:
         known = self.known.get(url)
         if known is None or known.state != "live":
             return {}
-        headers = {}
-        if known.etag:
-            headers["If-None-Match"] = known.etag
-        if known.last_modified:
-            headers["If-Modified-Since"] = known.last_modified
-        return headers
+        return validator_headers(known.etag, known.last_modified)
 
     def statuses(self) -> dict[str, str]:
         """fetch | over-budget | waiting, per URL the plan decided on."""

@@ -21,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archive.index import Index
-from archive.schedule.freshness import fresh_until
+from archive.schedule.freshness import fresh_until, validator_headers
 from archive.timeutil import parse_when, to_iso, utcnow
 from crawler.containment import REFUSED_META
 from crawler.extensions.warc import CAPTURE_META, RECORD_REFUSED_META
@@ -106,12 +106,7 @@ def validators_for(index: Index, url: str) -> dict[str, str]:
     page = index.page(url)
     if page is None or index.latest_response(url) is None:
         return {}
-    headers = {}
-    if page.etag:
-        headers["If-None-Match"] = page.etag
-    if page.last_modified:
-        headers["If-Modified-Since"] = page.last_modified
-    return headers
+    return validator_headers(page.etag, page.last_modified)
 
 
 async def download(engine: ExecutionEngine, request: Request, kind: str, floor: timedelta,
