@@ -19,8 +19,8 @@ from archive.cli.common import (
     replay_base_option,
 )
 from archive.cli.edits import when_option
-from archive.index import Index
 from archive.cli.help import Documented
+from archive.index import Index
 from archive.index.textsearch import QueryError
 from archive.report.render import when as readable_time
 from archive.store.layout import DataLayout

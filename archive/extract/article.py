@@ -26,8 +26,8 @@ from archive.extract.decode import decode_html
 from archive.extract.headlines import Headlines, page_headlines
 from archive.extract.links import cited_links, parse_html
 from archive.extract.normalize import normalize_text
-from archive.extract.stamps import without_relative_stamps
 from archive.extract.region import Region, article_region
+from archive.extract.stamps import without_relative_stamps
 from archive.extract.wholebody import whole_body
 
 # Bigger pages are failed with a reason, never silently truncated: a truncated body would hash

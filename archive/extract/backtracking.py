@@ -13,11 +13,11 @@ caught here; the per-page time budget of the crawl's workers bounds them (README
 from __future__ import annotations
 
 import re
-from typing import Any
 
 # Python 3.11 (the oldest Palimpsest runs on) keeps the regex parser here; private, but stable.
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # not in typeshed
 from re import _parser as sre_parser  # type: ignore[attr-defined]  # not in typeshed
+from typing import Any
 
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
 _SAFE = {getattr(sre_constants, name) for name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP")

@@ -18,9 +18,9 @@ from archive.report.diffview import Gap, label, note, view
 from archive.report.terminal import Cell, Column, print_table
 from archive.versions.changes import Change
 from archive.versions.edits import UrlDiff
-from archive.versions.lifecycle import describe
 from archive.versions.headlines import FIELD_NAMES, HEADLINE_KINDS, KIND_LABELS
 from archive.versions.headlines import describe as describe_headline_event
+from archive.versions.lifecycle import describe
 
 DELETED_STYLE = "red strike"
 INSERTED_STYLE = "green underline"

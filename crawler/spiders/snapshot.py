@@ -29,10 +29,10 @@ from archive.index.versioning import UNCHANGED
 from archive.limits import MAX_EXTRACT_BYTES
 from archive.net.urls import UnsafeURLError, canonical_url, host_of
 from archive.schedule.outcomes import (
+    CAP_STAT_PREFIX,
     FAILED,
     FETCHED,
     REFUSED,
-    CAP_STAT_PREFIX,
     STAT_PREFIX,
     UNREADABLE,
     seed_mark,
