@@ -8,8 +8,10 @@ next state: edits, a takedown, a restore, with its furniture rotating on every r
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -91,7 +93,8 @@ def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
     try:
         seeds = data_dir / "demo-seeds.toml"
         seeds.write_text(site.seeds_toml(), encoding="utf-8")
-        say(f"Demo site: newspaper {site.newspaper_url}/  ministry {site.ministry_url}/en/news/")
+        say(_fitted(f"Demo site: newspaper {site.newspaper_url}/  ministry "
+                    f"{site.ministry_url}/en/news/", "           "))
         say(f"Seed list: {seeds}\n")
         summaries = []
         for state, label in STATES:
@@ -101,11 +104,20 @@ def run_tour(data_dir: Path, port: int = DEFAULT_PORT,
             gone = takedowns(summary.get("failures") or {})
             failed = summary["failed"] - sum(summary.get("failures", {}).get(f"http-{status}", 0)
                                              for status in GONE_STATUSES)
-            say(f"Crawl {state} ({label}):\n  fetched {summary['fetched']}, new versions "
-                f"{summary['new_versions']}, unchanged {summary['unchanged']}, "
-                f"returned {summary['returned']}, " + (f"{gone}, " if gone else "")
-                + f"failed {failed}")
+            say(_fitted(f"Crawl {state} ({label}):", "  "))
+            say(_fitted(f"  fetched {summary['fetched']}, new versions "
+                        f"{summary['new_versions']}, unchanged {summary['unchanged']}, "
+                        f"returned {summary['returned']}, " + (f"{gone}, " if gone else "")
+                        + f"failed {failed}", "  "))
             say("  " + _resources_line(summary))
         return DemoRun(data_dir, site, summaries)
     finally:
         site.stop()
+
+
+def _fitted(text: str, indent: str) -> str:
+    """`text` wrapped at the terminal's width (COLUMNS when piped), continuation lines under
+    `indent`; a URL is never broken, so it can still be copied whole."""
+    width = shutil.get_terminal_size().columns
+    return textwrap.fill(text, width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
