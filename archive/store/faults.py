@@ -8,8 +8,8 @@ entries:
   and then fails with ENOSPC, as a disk that filled up mid-record;
 - `warc-write:kill@N`: the Nth record write puts half its bytes on disk, then the process
   SIGKILLs itself (a crash at a byte offset inside a record);
-- `index-commit:kill@N`: at the Nth index commit the WARC bytes are synced but the process
-  SIGKILLs itself before the rows are committed.
+- `index-commit:kill@N`: at the Nth index commit that has rows to commit, the WARC bytes
+  are synced but the process SIGKILLs itself before the rows are committed.
 
 Nothing reads the variable but this module, and without it every hook is one dict lookup.
 """
